@@ -1,0 +1,4 @@
+library(testthat)
+library(gmmmi)
+
+test_check("gmmmi")

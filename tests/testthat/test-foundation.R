@@ -1,0 +1,57 @@
+test_that("gmmmi_threads resolves argument > option > machine and clamps", {
+  max_t <- RcppParallel::defaultNumThreads()
+  expect_identical(gmmmi_threads(1), 1L)
+  expect_identical(gmmmi_threads(max_t + 10), as.integer(max_t))
+  withr::with_options(list(gmmmi.n_threads = 1), expect_identical(gmmmi_threads(), 1L))
+  withr::with_options(list(gmmmi.n_threads = NULL), expect_identical(gmmmi_threads(), as.integer(max_t)))
+  expect_error(gmmmi_threads(0), class = "gmmmi_error_input")
+  expect_error(gmmmi_threads(1.5), "n_threads", class = "gmmmi_error_input")
+  expect_error(gmmmi_threads("2"), "n_threads", class = "gmmmi_error_input")
+})
+
+test_that("random streams are reproducible and independent of the thread count", {
+  seed <- c(12345, 678910)
+  a <- gmmmi:::.rng_draws(seed, 8L, 500L, 1L, "normal")
+  b <- gmmmi:::.rng_draws(seed, 8L, 500L, 2L, "normal")
+  expect_identical(a, b)
+  # different streams differ, different seeds differ
+  expect_false(isTRUE(all.equal(a[, 1], a[, 2])))
+  expect_false(identical(a, gmmmi:::.rng_draws(c(12345, 678911), 8L, 500L, 1L, "normal")))
+})
+
+test_that("the normal, uniform and exponential samplers have the right distributions", {
+  z <- as.vector(gmmmi:::.rng_draws(c(1, 2), 4L, 25000L, 2L, "normal"))
+  expect_gt(stats::ks.test(z, "pnorm")$p.value, 1e-4)
+  expect_lt(abs(mean(z)), 4 / sqrt(length(z)))
+  expect_lt(abs(var(z) - 1), 4 * sqrt(2 / length(z)))
+  u <- as.vector(gmmmi:::.rng_draws(c(3, 4), 4L, 25000L, 1L, "uniform"))
+  expect_true(all(u > 0 & u < 1))
+  expect_gt(stats::ks.test(u, "punif")$p.value, 1e-4)
+  e <- as.vector(gmmmi:::.rng_draws(c(5, 6), 4L, 25000L, 1L, "exponential"))
+  expect_gt(stats::ks.test(e, "pexp")$p.value, 1e-4)
+})
+
+test_that("exceptions in worker threads become R errors", {
+  expect_error(gmmmi:::.parallel_throw(50L, 17L, 2L), "unit 17 failed")
+  expect_error(gmmmi:::.parallel_throw(50L, 17L, 1L), "unit 17 failed")
+  expect_identical(gmmmi:::.parallel_throw(50L, -1L, 2L), 50L)
+})
+
+test_that("validators name the argument and coerce", {
+  expect_error(gmmmi:::check_count(-1, "k", min = 1), "`k`", class = "gmmmi_error_input")
+  expect_error(gmmmi:::check_number(NA_real_, "tol"), "`tol`", class = "gmmmi_error_input")
+  expect_error(gmmmi:::check_choice("x", c("a", "b"), "init"), "`init`", class = "gmmmi_error_input")
+  expect_identical(gmmmi:::check_unit(c("nat", "bit")), "nat")
+  expect_error(gmmmi:::check_unit("nats"), "`unit`", class = "gmmmi_error_input")
+  m <- gmmmi:::as_data_matrix(data.frame(a = 1:3, b = c(2, 5, 1)), "x")
+  expect_identical(dim(m), c(3L, 2L))
+  expect_identical(typeof(m), "double")
+  expect_error(gmmmi:::as_data_matrix(letters, "x"), "`x` must be a numeric", class = "gmmmi_error_input")
+  expect_error(gmmmi:::as_data_matrix(data.frame(a = 1, b = "u"), "x"), "'b'", class = "gmmmi_error_input")
+  expect_error(gmmmi:::as_data_matrix(c(1, Inf), "y"), "infinite", class = "gmmmi_error_input")
+  expect_error(gmmmi:::as_data_matrix(c(1, NA), "y", allow_na = FALSE), "missing", class = "gmmmi_error_input")
+  expect_error(gmmmi:::check_not_constant(cbind(1:5, 2), "x"), "constant column", class = "gmmmi_error_input")
+  s <- gmmmi:::standardise(cbind(c(1, 2, 3, 4), c(10, 0, 5, 5)))
+  expect_equal(unname(colMeans(s)), c(0, 0))
+  expect_equal(unname(apply(s, 2, sd)), c(1, 1))
+})
