@@ -53,7 +53,7 @@ class Stream {
   }
 
   // Uniform on the open interval (0, 1): never exactly 0 or 1.
-  double uniform() { return (static_cast<double>(next_u64() >> 11) + 0.5) * 0x1.0p-53; }
+  double uniform() { return (static_cast<double>(next_u64() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
 
   // Uniform integer in [0, n), n >= 1 (Lemire's nearly-divisionless method, unbiased).
   std::uint64_t below(std::uint64_t n) {
