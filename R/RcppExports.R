@@ -2,10 +2,10 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 .rng_draws <- function(seed, n_streams, n_per, n_threads, type) {
-    .Call('_gmmmi_rng_draws', PACKAGE = 'gmmmi', seed, n_streams, n_per, n_threads, type)
+    .Call(`_gmmmi_rng_draws`, seed, n_streams, n_per, n_threads, type)
 }
 
 .parallel_throw <- function(n, bad, n_threads) {
-    .Call('_gmmmi_parallel_throw', PACKAGE = 'gmmmi', n, bad, n_threads)
+    .Call(`_gmmmi_parallel_throw`, n, bad, n_threads)
 }
 

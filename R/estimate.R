@@ -1,0 +1,89 @@
+# The common result class of the MI and entropy estimators ("gmmmi_estimate").
+# gmm_mi() returns the richer class c("gmm_mi", "gmmmi_estimate"); the other estimators
+# (mi_ksg, entropy_knn, mi_binned, mi_gaussian, mi(), ...) return a plain "gmmmi_estimate".
+
+#' Result of an MI or entropy estimator
+#'
+#' Every estimator in gmmmi returns a list of class `"gmmmi_estimate"` (possibly with a more
+#' specific class in front) with at least these fields:
+#' * `estimate`: the estimate, in `unit`;
+#' * `std_error`: its standard error (`NA` when the method gives none);
+#' * `unit`: `"nat"` or `"bit"`;
+#' * `method`: a short name of the estimator (e.g. `"ksg"`);
+#' * `quantity`: what is estimated (`"mutual information"`, `"entropy"`, ...);
+#' * `n`: the number of samples used;
+#' * `settings`: a named list of the settings used;
+#' * `call`: the matched call.
+#'
+#' Methods: `print()`, `summary()`, `coef()` (the estimate), `confint()` (normal interval from
+#' `std_error`) and `as.data.frame()` (one row).
+#'
+#' @param object,x A `"gmmmi_estimate"` object.
+#' @param parm Ignored (there is one parameter).
+#' @param level Confidence level.
+#' @param digits Number of significant digits to print.
+#' @param row.names,optional Ignored; present for compatibility with the generic.
+#' @param ... Unused.
+#' @name gmmmi_estimate
+NULL
+
+new_mi_estimate <- function(estimate, std_error = NA_real_, unit = "nat", method, n,
+                            quantity = "mutual information", settings = list(), call = NULL,
+                            ..., class = character()) {
+  structure(
+    list(estimate = as.double(estimate), std_error = as.double(std_error), unit = unit,
+         method = method, quantity = quantity, n = as.integer(n), settings = settings,
+         call = call, ...),
+    class = c(class, "gmmmi_estimate")
+  )
+}
+
+#' @rdname gmmmi_estimate
+#' @export
+print.gmmmi_estimate <- function(x, digits = 4, ...) {
+  cat(sprintf("%s (%s), n = %d\n", capitalise(x$quantity), x$method, x$n))
+  se <- if (is.na(x$std_error)) "" else sprintf(" +- %s", format(signif(x$std_error, digits)))
+  cat(sprintf("  %s%s %s\n", format(signif(x$estimate, digits)), se, x$unit))
+  invisible(x)
+}
+
+#' @rdname gmmmi_estimate
+#' @export
+summary.gmmmi_estimate <- function(object, ...) {
+  structure(list(object = object, table = as.data.frame(object)), class = "summary.gmmmi_estimate")
+}
+
+#' @export
+print.summary.gmmmi_estimate <- function(x, digits = 4, ...) {
+  print(x$object, digits = digits)
+  if (length(x$object$settings) > 0L) {
+    s <- vapply(x$object$settings, function(v) paste(format(v), collapse = ", "), character(1))
+    cat("Settings:", paste0(names(s), " = ", s, collapse = "; "), "\n")
+  }
+  invisible(x)
+}
+
+#' @rdname gmmmi_estimate
+#' @export
+coef.gmmmi_estimate <- function(object, ...) {
+  stats::setNames(object$estimate, if (identical(object$quantity, "entropy")) "entropy" else "mi")
+}
+
+#' @rdname gmmmi_estimate
+#' @export
+confint.gmmmi_estimate <- function(object, parm, level = 0.95, ...) {
+  level <- check_number(level, "level", lower = 0, upper = 1, lower_open = TRUE)
+  z <- stats::qnorm(1 - (1 - level) / 2)
+  ci <- object$estimate + c(-1, 1) * z * object$std_error
+  pct <- paste(format(100 * c((1 - level) / 2, 1 - (1 - level) / 2), trim = TRUE, digits = 3), "%")
+  matrix(ci, nrow = 1L, dimnames = list(names(coef(object)), pct))
+}
+
+#' @rdname gmmmi_estimate
+#' @export
+as.data.frame.gmmmi_estimate <- function(x, row.names = NULL, optional = FALSE, ...) {
+  data.frame(method = x$method, quantity = x$quantity, estimate = x$estimate,
+             std_error = x$std_error, unit = x$unit, n = x$n, stringsAsFactors = FALSE)
+}
+
+capitalise <- function(s) paste0(toupper(substring(s, 1, 1)), substring(s, 2))
