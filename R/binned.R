@@ -36,7 +36,7 @@
 #' dimensions; see [mi_gaussian()] and the package's other estimators.
 #'
 #' @param x,y Numeric vectors of the same length (or one-column matrices / data frames), without
-#'   missing values.
+#'   missing values; a constant `x` or `y` is an error.
 #' @param bins Number of bins per variable: one whole number for both, or two (for `x` and `y`);
 #'   at least 2. `NULL` (default) uses \eqn{\max(2, \lfloor\sqrt{n/5}\rfloor)}{max(2, floor(sqrt(n / 5)))}.
 #' @param method `"equal_frequency"` (default) or `"equal_width"`.
@@ -73,6 +73,8 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
   }
   n <- length(x)
   if (n < 2L) gmmmi_abort("`x` and `y` must have at least 2 samples.")
+  check_not_constant(matrix(x), "x")
+  check_not_constant(matrix(y), "y")
   method <- check_choice(method, c("equal_frequency", "equal_width"), "method")
   correction <- check_choice(correction, c("miller_madow", "none"), "correction")
   unit <- check_unit(unit)
@@ -107,11 +109,10 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
 #'
 #' Fits a Gaussian to the joint sample of `x` and `y` (any dimensions) and returns its MI,
 #' \deqn{\hat I = \frac12\left(\log\det\hat\Sigma_X + \log\det\hat\Sigma_Y - \log\det\hat\Sigma\right) = -\frac12\sum_k \log(1 - \hat\rho_k^2),}{I = 0.5 (log det S_X + log det S_Y - log det S) = -0.5 sum_k log(1 - r_k^2),}
-#' with \eqn{\hat\rho_k}{r_k} the sample canonical correlations. It is exact for Gaussian data
-#' (up to sampling noise), and for any data it is the MI of the Gaussian with the same covariance,
-#' which is a lower bound on the MI for a given covariance matrix only in the sense that the Gaussian
-#' channel is the worst case; non-linear dependence is missed entirely. It is invariant to affine
-#' maps of `x` and of `y`.
+#' with \eqn{\hat\rho_k}{r_k} the sample canonical correlations. It is consistent for Gaussian
+#' data. For other data it is the MI of the Gaussian with the same covariance: it sees only linear
+#' dependence (it is 0 for uncorrelated but dependent variables) and is neither a lower nor an
+#' upper bound on the MI in general. It is invariant to invertible affine maps of `x` and of `y`.
 #'
 #' `std_error` is the delta-method standard deviation for Gaussian data,
 #' \eqn{\sqrt{\sum_k \hat\rho_k^2 / n}}{sqrt(sum_k r_k^2 / n)} (for one-dimensional `x` and `y`,

@@ -129,6 +129,7 @@ test_that("bad input gives errors naming the argument", {
   expect_error(mi_binned(factor(x > 0), y), "`x`", class = "gmmmi_error_input")
   expect_error(mi_binned(x, as.character(y)), "`y`", class = "gmmmi_error_input")
   expect_error(mi_binned(1, 1), "at least 2", class = "gmmmi_error_input")
+  expect_error(mi_binned(rep(1, 20), y), "`x`.*constant", class = "gmmmi_error_input")
   expect_error(mi_binned(x, y, n_threads = 0), "`n_threads`", class = "gmmmi_error_input")
   expect_error(mi_gaussian(x, y[-1]), "`x` and `y`", class = "gmmmi_error_input")
   expect_error(mi_gaussian(cbind(x, 2 * x), y), "`x`.*linearly dependent", class = "gmmmi_error_input")
