@@ -188,6 +188,29 @@ toy_categorical <- function(n, probs, means, sds = 1, unit = "nat") {
           list(probs = stats::setNames(p$probs, p$levels), means = p$means, sds = p$sds), unit)
 }
 
+#' Toy data as a data frame
+#'
+#' @param x A `"gmmmi_toy"` object (see [toys]).
+#' @param row.names,optional Ignored; present for compatibility with the generic.
+#' @param ... Unused.
+#' @return A data frame with the columns of `x` (named `x`, or `x1`, `x2`, ... when `x` has
+#'   several columns) followed by those of `y` (`y` or `y1`, `y2`, ...); the true MI is kept in the
+#'   attribute `"mi"`.
+#' @examples
+#' set.seed(1)
+#' head(as.data.frame(toy_mvn(5, diag(3) + 0.5, dx = 2)))
+#' @export
+as.data.frame.gmmmi_toy <- function(x, row.names = NULL, optional = FALSE, ...) {
+  cols <- function(v, nm) {
+    if (is.factor(v) || is.null(dim(v))) return(stats::setNames(list(v), nm))
+    if (ncol(v) == 1L) return(stats::setNames(list(v[, 1L]), nm))
+    stats::setNames(lapply(seq_len(ncol(v)), function(j) v[, j]), paste0(nm, seq_len(ncol(v))))
+  }
+  out <- as.data.frame(c(cols(x$x, "x"), cols(x$y, "y")), stringsAsFactors = FALSE)
+  attr(out, "mi") <- x$mi
+  out
+}
+
 #' @export
 print.gmmmi_toy <- function(x, ...) {
   dims <- function(v) if (is.factor(v)) sprintf("factor (%d levels)", nlevels(v)) else
