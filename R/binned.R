@@ -65,8 +65,8 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
                       correction = c("miller_madow", "none"), unit = c("nat", "bit"),
                       n_threads = NULL) {
   call <- match.call()
-  x <- as_vector_1d(x, "x")
-  y <- as_vector_1d(y, "y")
+  x <- binned_as_vector(x, "x")
+  y <- binned_as_vector(y, "y")
   if (length(x) != length(y)) {
     gmmmi_abort(sprintf("`x` and `y` must have the same number of samples (%d and %d).",
                         length(x), length(y)))
@@ -88,11 +88,11 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
     bins <- vapply(bins, function(b) check_count(b, "bins", min = 2), integer(1))
     bins <- rep_len(bins, 2L)
   }
-  bx <- bin_index(x, bins[1], method)
-  by <- bin_index(y, bins[2], method)
+  bx <- binned_index(x, bins[1], method)
+  by <- binned_index(y, bins[2], method)
   tab <- table(factor(bx, levels = seq_len(bins[1])), factor(by, levels = seq_len(bins[2])),
                dnn = c("x", "y"))
-  res <- mi_from_table(unclass(tab))
+  res <- binned_mi_table(unclass(tab))
   est <- res$plugin
   if (correction == "miller_madow") {
     est <- est + (res$m_x + res$m_y - res$m_xy - 1) / (2 * n)
@@ -159,8 +159,8 @@ mi_gaussian <- function(x, y, unit = c("nat", "bit"), n_threads = NULL) {
   # work with the correlation matrix (MI is invariant to column scaling; better conditioned)
   s <- stats::cor(cbind(x, y))
   ix <- seq_len(dx)
-  lx <- chol_logdet(s[ix, ix, drop = FALSE])
-  ly <- chol_logdet(s[-ix, -ix, drop = FALSE])
+  lx <- gaussian_chol_logdet(s[ix, ix, drop = FALSE])
+  ly <- gaussian_chol_logdet(s[-ix, -ix, drop = FALSE])
   if (is.na(lx)) gmmmi_abort("`x` has linearly dependent columns: its covariance is singular.")
   if (is.na(ly)) gmmmi_abort("`y` has linearly dependent columns: its covariance is singular.")
   # canonical correlations: singular values of Lx^-T Sxy Ly^-1
@@ -183,7 +183,7 @@ mi_gaussian <- function(x, y, unit = c("nat", "bit"), n_threads = NULL) {
 
 # ---- internal helpers --------------------------------------------------------------------
 
-as_vector_1d <- function(v, arg, call = sys.call(-1)) {
+binned_as_vector <- function(v, arg, call = sys.call(-1)) {
   if (is.factor(v)) {
     gmmmi_abort(sprintf("`%s` must be numeric, not a factor.", arg), call = call)
   }
@@ -196,7 +196,7 @@ as_vector_1d <- function(v, arg, call = sys.call(-1)) {
 }
 
 # Bin indices 1..B (B = requested bins; with ties, equal-frequency bins may stay empty).
-bin_index <- function(v, b, method) {
+binned_index <- function(v, b, method) {
   lo <- min(v)
   hi <- max(v)
   if (hi == lo) return(rep(1L, length(v)))
@@ -210,7 +210,7 @@ bin_index <- function(v, b, method) {
 }
 
 # Plug-in MI from a contingency table, with the non-empty cell counts and the delta-method se.
-mi_from_table <- function(tab) {
+binned_mi_table <- function(tab) {
   n <- sum(tab)
   p <- tab / n
   px <- rowSums(p)
@@ -223,7 +223,7 @@ mi_from_table <- function(tab) {
        m_x = sum(px > 0), m_y = sum(py > 0), m_xy = sum(nz), std_error = sqrt(v / n))
 }
 
-chol_logdet <- function(s) {
+gaussian_chol_logdet <- function(s) {
   r <- tryCatch(chol(s), error = function(e) NULL)
   if (is.null(r) || min(diag(r)) < 1e-7 * max(diag(r))) return(NA_real_)
   2 * sum(log(diag(r)))

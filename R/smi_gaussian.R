@@ -65,7 +65,7 @@ NULL
 #' @export
 smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto", "monte_carlo"),
                          unit = "nat") {
-  sigma <- check_covariance_psd(sigma, "sigma")
+  sigma <- smi_check_psd(sigma, "sigma")
   d <- ncol(sigma)
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   n_slices <- check_count(n_slices, "n_slices", min = 2)
@@ -84,14 +84,14 @@ smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto"
   dy <- d - dx
   if (method == "auto") {
     if (all(sxy == 0)) return(structure(0, std_error = 0, method = "exact"))
-    iso <- isotropic_r(sx, sy, sxy)
+    iso <- smi_isotropic_r(sx, sy, sxy)
     if (!is.na(iso)) {
       val <- smi_gaussian_isotropic(min(iso, 1 - 1e-15), max(dx, dy))
       return(structure(val * sc, std_error = 0, method = "exact"))
     }
   }
   if (!is.null(seed)) {
-    restore <- save_rng_state()
+    restore <- truth_save_rng()
     on.exit(restore(), add = TRUE)
     set.seed(seed)
   }
@@ -162,7 +162,7 @@ smi_integral <- function(q, D) {
 }
 
 # r if sx = a I, sy = b I and all singular values of sxy / sqrt(a b) equal r (else NA)
-isotropic_r <- function(sx, sy, sxy) {
+smi_isotropic_r <- function(sx, sy, sxy) {
   tol <- 1e-12
   a <- sx[1, 1]
   b <- sy[1, 1]
@@ -175,7 +175,7 @@ isotropic_r <- function(sx, sy, sxy) {
   mean(sv)
 }
 
-check_covariance_psd <- function(s, arg, call = sys.call(-1)) {
+smi_check_psd <- function(s, arg, call = sys.call(-1)) {
   if (!is.matrix(s) || !is.numeric(s) || nrow(s) != ncol(s) || any(!is.finite(s))) {
     gmmmi_abort(sprintf("`%s` must be a finite square numeric matrix, not %s.", arg, describe(s)), call = call)
   }

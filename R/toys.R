@@ -101,7 +101,7 @@ NULL
 #' @export
 toy_gaussian <- function(n, rho, unit = "nat") {
   n <- check_count(n, "n", min = 1)
-  rho <- check_rho(rho)
+  rho <- truth_check_rho(rho)
   unit <- check_unit(unit)
   x <- stats::rnorm(n)
   y <- rho * x + sqrt(1 - rho^2) * stats::rnorm(n)
@@ -113,7 +113,7 @@ toy_gaussian <- function(n, rho, unit = "nat") {
 #' @export
 toy_mvn <- function(n, sigma, dx, mean = NULL, unit = "nat") {
   n <- check_count(n, "n", min = 1)
-  sigma <- check_covariance(sigma, "sigma", min_dim = 2L)
+  sigma <- truth_check_cov(sigma, "sigma", min_dim = 2L)
   d <- ncol(sigma)
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   if (is.null(mean)) mean <- rep(0, d)
@@ -160,13 +160,13 @@ toy_weinman <- function(n, alpha, unit = "nat") {
 #' @export
 toy_gmm <- function(n, weights, means, covariances, dx, n_mc = 1e6, seed = 1L, unit = "nat") {
   n <- check_count(n, "n", min = 1)
-  p <- check_gmm_params(weights, means, covariances)
+  p <- truth_check_gmm(weights, means, covariances)
   d <- ncol(p$means)
   if (d < 2L) gmmmi_abort("`means` must describe a mixture in at least 2 dimensions (x and y).")
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   unit <- check_unit(unit)
   truth <- mi_true_gmm(p$weights, p$means, p$covariances, dx, n_mc = n_mc, seed = seed)
-  z <- sample_gmm(n, p)
+  z <- truth_sample_gmm(n, p)
   new_toy(z[, seq_len(dx), drop = FALSE], z[, -seq_len(dx), drop = FALSE], as.numeric(truth),
           "gmm", sprintf("%d-component Gaussian mixture in %d dimensions, x = coordinates 1..%d",
                          length(p$weights), d, dx),
@@ -178,7 +178,7 @@ toy_gmm <- function(n, weights, means, covariances, dx, n_mc = 1e6, seed = 1L, u
 #' @export
 toy_categorical <- function(n, probs, means, sds = 1, unit = "nat") {
   n <- check_count(n, "n", min = 1)
-  p <- check_categorical_params(probs, means, sds)
+  p <- truth_check_categorical(probs, means, sds)
   unit <- check_unit(unit)
   k <- sample.int(length(p$probs), n, replace = TRUE, prob = p$probs)
   x <- factor(p$levels[k], levels = p$levels)
@@ -255,7 +255,7 @@ NULL
 #' @rdname mi_true
 #' @export
 mi_true_gaussian <- function(rho, unit = "nat") {
-  rho <- check_rho(rho, scalar = FALSE)
+  rho <- truth_check_rho(rho, scalar = FALSE)
   unit <- check_unit(unit)
   -0.5 * log1p(-rho^2) * unit_scale(unit)
 }
@@ -263,20 +263,20 @@ mi_true_gaussian <- function(rho, unit = "nat") {
 #' @rdname mi_true
 #' @export
 mi_true_mvn <- function(sigma, dx, unit = "nat") {
-  sigma <- check_covariance(sigma, "sigma", min_dim = 2L)
+  sigma <- truth_check_cov(sigma, "sigma", min_dim = 2L)
   d <- ncol(sigma)
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   unit <- check_unit(unit)
   ix <- seq_len(dx)
-  mi <- 0.5 * (logdet(sigma[ix, ix, drop = FALSE]) + logdet(sigma[-ix, -ix, drop = FALSE]) -
-                 logdet(sigma))
+  mi <- 0.5 * (truth_logdet(sigma[ix, ix, drop = FALSE]) + truth_logdet(sigma[-ix, -ix, drop = FALSE]) -
+                 truth_logdet(sigma))
   max(mi, 0) * unit_scale(unit)
 }
 
 #' @rdname mi_true
 #' @export
 mi_true_gamma_exp <- function(alpha, unit = "nat") {
-  alpha <- check_positive_vector(alpha, "alpha")
+  alpha <- truth_check_positive(alpha, "alpha")
   unit <- check_unit(unit)
   (digamma(alpha + 1) - log(alpha)) * unit_scale(unit)
 }
@@ -284,7 +284,7 @@ mi_true_gamma_exp <- function(alpha, unit = "nat") {
 #' @rdname mi_true
 #' @export
 mi_true_weinman <- function(alpha, unit = "nat") {
-  alpha <- check_positive_vector(alpha, "alpha")
+  alpha <- truth_check_positive(alpha, "alpha")
   unit <- check_unit(unit)
   out <- vapply(alpha, function(a) {
     if (a < 0.5) {
@@ -301,7 +301,7 @@ mi_true_weinman <- function(alpha, unit = "nat") {
 #' @rdname mi_true
 #' @export
 mi_true_gmm <- function(weights, means, covariances, dx, n_mc = 1e6, seed = 1L, unit = "nat") {
-  p <- check_gmm_params(weights, means, covariances)
+  p <- truth_check_gmm(weights, means, covariances)
   d <- ncol(p$means)
   if (d < 2L) gmmmi_abort("`means` must describe a mixture in at least 2 dimensions (x and y).")
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
@@ -309,22 +309,22 @@ mi_true_gmm <- function(weights, means, covariances, dx, n_mc = 1e6, seed = 1L, 
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
   unit <- check_unit(unit)
   if (!is.null(seed)) {
-    restore <- save_rng_state()
+    restore <- truth_save_rng()
     on.exit(restore(), add = TRUE)
     set.seed(seed)
   }
   ix <- seq_len(dx)
-  px <- gmm_block(p, ix)
-  py <- gmm_block(p, -ix)
+  px <- truth_gmm_block(p, ix)
+  py <- truth_gmm_block(p, -ix)
   chunk <- 100000L
   n_chunks <- ceiling(n_mc / chunk)
   s1 <- 0
   s2 <- 0
   for (b in seq_len(n_chunks)) {
     m <- min(chunk, n_mc - (b - 1L) * chunk)
-    z <- sample_gmm(m, p)
-    v <- gmm_logdens(z, p) - gmm_logdens(z[, ix, drop = FALSE], px) -
-      gmm_logdens(z[, -ix, drop = FALSE], py)
+    z <- truth_sample_gmm(m, p)
+    v <- truth_gmm_logdens(z, p) - truth_gmm_logdens(z[, ix, drop = FALSE], px) -
+      truth_gmm_logdens(z[, -ix, drop = FALSE], py)
     s1 <- s1 + sum(v)
     s2 <- s2 + sum(v^2)
   }
@@ -336,7 +336,7 @@ mi_true_gmm <- function(weights, means, covariances, dx, n_mc = 1e6, seed = 1L, 
 #' @rdname mi_true
 #' @export
 mi_true_categorical <- function(probs, means, sds = 1, unit = "nat") {
-  p <- check_categorical_params(probs, means, sds)
+  p <- truth_check_categorical(probs, means, sds)
   unit <- check_unit(unit)
   pr <- p$probs
   keep <- pr > 0
@@ -347,7 +347,7 @@ mi_true_categorical <- function(probs, means, sds = 1, unit = "nat") {
     l <- vapply(seq_along(pr), function(c) log(pr[c]) + stats::dnorm(y, mu[c], s[c], log = TRUE),
                 numeric(length(y)))
     if (!is.matrix(l)) l <- matrix(l, nrow = length(y))
-    row_logsumexp(l)
+    truth_logsumexp_rows(l)
   }
   integrand <- function(y) {
     lp <- logp(y)
@@ -454,7 +454,7 @@ apply_monotone <- function(v, f, name, arg, call = sys.call(-1)) {
   out
 }
 
-check_rho <- function(rho, scalar = TRUE, call = sys.call(-1)) {
+truth_check_rho <- function(rho, scalar = TRUE, call = sys.call(-1)) {
   if (!is.numeric(rho) || length(rho) < 1L || (scalar && length(rho) != 1L) || anyNA(rho) ||
       any(rho <= -1 | rho >= 1)) {
     gmmmi_abort(sprintf("`rho` must be %s strictly between -1 and 1, not %s.",
@@ -463,7 +463,7 @@ check_rho <- function(rho, scalar = TRUE, call = sys.call(-1)) {
   as.double(rho)
 }
 
-check_positive_vector <- function(x, arg, call = sys.call(-1)) {
+truth_check_positive <- function(x, arg, call = sys.call(-1)) {
   if (!is.numeric(x) || length(x) < 1L || anyNA(x) || any(!is.finite(x)) || any(x <= 0)) {
     gmmmi_abort(sprintf("`%s` must be positive finite number(s), not %s.", arg, describe(x)), call = call)
   }
@@ -471,7 +471,7 @@ check_positive_vector <- function(x, arg, call = sys.call(-1)) {
 }
 
 # A symmetric positive-definite matrix (up to rounding); returns it exactly symmetrised.
-check_covariance <- function(s, arg, min_dim = 1L, call = sys.call(-1)) {
+truth_check_cov <- function(s, arg, min_dim = 1L, call = sys.call(-1)) {
   if (is.numeric(s) && length(s) == 1L && is.null(dim(s))) s <- matrix(s, 1, 1)
   if (!is.matrix(s) || !is.numeric(s) || nrow(s) != ncol(s) || any(!is.finite(s))) {
     gmmmi_abort(sprintf("`%s` must be a finite square numeric matrix, not %s.", arg, describe(s)), call = call)
@@ -493,9 +493,9 @@ check_covariance <- function(s, arg, min_dim = 1L, call = sys.call(-1)) {
   s
 }
 
-logdet <- function(s) 2 * sum(log(diag(chol(s))))
+truth_logdet <- function(s) 2 * sum(log(diag(chol(s))))
 
-check_gmm_params <- function(weights, means, covariances, call = sys.call(-1)) {
+truth_check_gmm <- function(weights, means, covariances, call = sys.call(-1)) {
   if (!is.numeric(weights) || length(weights) < 1L || any(!is.finite(weights)) || any(weights < 0) ||
       sum(weights) <= 0) {
     gmmmi_abort(sprintf("`weights` must be non-negative finite numbers with a positive sum, not %s.",
@@ -530,7 +530,7 @@ check_gmm_params <- function(weights, means, covariances, call = sys.call(-1)) {
   covariances <- lapply(seq_len(k), function(i) {
     s <- covariances[[i]]
     if (is.numeric(s) && length(s) == 1L) s <- matrix(s, 1, 1)
-    s <- check_covariance(s, sprintf("covariances[[%d]]", i), call = call)
+    s <- truth_check_cov(s, sprintf("covariances[[%d]]", i), call = call)
     if (ncol(s) != d) {
       gmmmi_abort(sprintf("`covariances[[%d]]` must be %d x %d to match `means`.", i, d, d), call = call)
     }
@@ -540,13 +540,13 @@ check_gmm_params <- function(weights, means, covariances, call = sys.call(-1)) {
   list(weights = weights, means = unname(means * 1.0), covariances = covariances)
 }
 
-gmm_block <- function(p, idx) {
+truth_gmm_block <- function(p, idx) {
   list(weights = p$weights, means = p$means[, idx, drop = FALSE],
        covariances = lapply(p$covariances, function(s) s[idx, idx, drop = FALSE]))
 }
 
 # log density of a Gaussian mixture at the rows of z (vectorised over rows, log-sum-exp over components)
-gmm_logdens <- function(z, p) {
+truth_gmm_logdens <- function(z, p) {
   k <- length(p$weights)
   d <- ncol(z)
   l <- matrix(0, nrow(z), k)
@@ -559,18 +559,18 @@ gmm_logdens <- function(z, p) {
     u <- backsolve(r, t(z) - p$means[c, ], transpose = TRUE)
     l[, c] <- log(p$weights[c]) - 0.5 * (d * log(2 * pi) + 2 * sum(log(diag(r))) + colSums(u^2))
   }
-  row_logsumexp(l)
+  truth_logsumexp_rows(l)
 }
 
 # log(rowSums(exp(l))) without overflow, fast for many rows
-row_logsumexp <- function(l) {
+truth_logsumexp_rows <- function(l) {
   if (ncol(l) == 1L) return(l[, 1L])
   mx <- do.call(pmax, lapply(seq_len(ncol(l)), function(j) l[, j]))
   mx[!is.finite(mx)] <- 0
   mx + log(rowSums(exp(l - mx)))
 }
 
-sample_gmm <- function(n, p) {
+truth_sample_gmm <- function(n, p) {
   k <- length(p$weights)
   d <- ncol(p$means)
   comp <- sample.int(k, n, replace = TRUE, prob = p$weights)
@@ -583,7 +583,7 @@ sample_gmm <- function(n, p) {
   z
 }
 
-check_categorical_params <- function(probs, means, sds, call = sys.call(-1)) {
+truth_check_categorical <- function(probs, means, sds, call = sys.call(-1)) {
   if (!is.numeric(probs) || length(probs) < 2L || any(!is.finite(probs)) || any(probs < 0) ||
       sum(probs) <= 0) {
     gmmmi_abort(sprintf("`probs` must be at least 2 non-negative finite numbers with a positive sum, not %s.",
@@ -607,7 +607,7 @@ check_categorical_params <- function(probs, means, sds, call = sys.call(-1)) {
 }
 
 # Saves the global RNG state; the returned function restores it (or removes the seed if there was none).
-save_rng_state <- function() {
+truth_save_rng <- function() {
   env <- globalenv()
   had <- exists(".Random.seed", envir = env, inherits = FALSE)
   old <- if (had) get(".Random.seed", envir = env, inherits = FALSE) else NULL
