@@ -53,7 +53,7 @@
 #' \href{https://arxiv.org/abs/2110.05279}{arXiv:2110.05279}.
 #' @seealso [mi_true_mvn()] for the (unsliced) MI.
 #' @examples
-#' smi_gaussian_isotropic(0.8, D = c(1, 2, 5, 10)[2])
+#' smi_gaussian_isotropic(0.8, D = 2)                  # log(2 / 1.6) = 0.2231436
 #' smi_gaussian_isotropic(c(0.5, 0.8), D = 10)
 #' s <- matrix(c(2, .6, .3, .6, 1, .5, .3, .5, 1.5), 3)
 #' smi_gaussian(s, dx = 1, n_slices = 1e4)   # 0.0483140594
