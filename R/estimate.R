@@ -76,7 +76,7 @@ confint.gmmmi_estimate <- function(object, parm, level = 0.95, ...) {
   z <- stats::qnorm(1 - (1 - level) / 2)
   ci <- object$estimate + c(-1, 1) * z * object$std_error
   pct <- paste(format(100 * c((1 - level) / 2, 1 - (1 - level) / 2), trim = TRUE, digits = 3), "%")
-  matrix(ci, nrow = 1L, dimnames = list(names(coef(object)), pct))
+  matrix(ci, nrow = 1L, dimnames = list(names(stats::coef(object)), pct))
 }
 
 #' @rdname gmmmi_estimate
