@@ -271,7 +271,13 @@ validate_gmm_params <- function(weights, means, covariances, arg = NULL, call = 
   if (!is.numeric(means) || anyNA(means) || any(!is.finite(means))) {
     gmmmi_abort(sprintf("`%s` must be a finite numeric K x d matrix.", nm("means")), call = call)
   }
-  if (is.null(dim(means))) means <- matrix(means, nrow = K)
+  if (is.null(dim(means))) {
+    if (length(means) %% K != 0L) {
+      gmmmi_abort(sprintf("`%s` must be a K x d matrix with one row per weight (K = %d).",
+                          nm("means"), K), call = call)
+    }
+    means <- matrix(means, nrow = K)
+  }
   if (length(dim(means)) != 2L || nrow(means) != K) {
     gmmmi_abort(sprintf("`%s` must be a K x d matrix with one row per weight (K = %d).",
                         nm("means"), K), call = call)
