@@ -276,7 +276,7 @@ inline double block_pass(const Packed& P, const double* X, const double* w, std:
 }
 
 template <bool STATS>
-inline double block_dispatch(const Packed& P, const double* X, const double* w, std::size_t begin,
+inline double block_dispatch_scalar(const Packed& P, const double* X, const double* w, std::size_t begin,
                              std::size_t end, double* st, double* lse_out) {
   const std::size_t need = static_cast<std::size_t>(P.K) * (P.d + 1);
   double stackbuf[512];
@@ -294,6 +294,154 @@ inline double block_dispatch(const Packed& P, const double* X, const double* w, 
     case 3: return block_pass<3, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
     default: return block_pass<0, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
   }
+}
+
+#if defined(__GNUC__) && !defined(GMMMI_NO_VECTOR_EXT)
+#define GMMMI_EM_VECTOR 1
+// Two-lane kernel with GCC/Clang vector extensions (SSE2 on x86-64, NEON on arm64; portable
+// C++ otherwise lowered by the compiler). Lane l of every vector is point i + l of a pair, so the
+// arithmetic per point is the same as the scalar kernel's except for exp (below), and the lane
+// partial sums are added in a fixed order: results do not depend on threads.
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2l __attribute__((vector_size(16)));
+
+inline v2d vsel(v2l mask, v2d a, v2d b) {  // mask ? a : b
+  return (v2d)(((v2l)a & mask) | ((v2l)b & ~mask));
+}
+inline v2d vsplat(double a) {
+  v2d r = {a, a};
+  return r;
+}
+
+// exp(x) for x <= 0 (x < -708 is treated as -708, i.e. about 3e-308 instead of an underflow
+// to 0; only used for exp(l_k - max) where the largest term is 1). Cody-Waite reduction and a
+// degree-12 Taylor polynomial on |r| <= ln(2)/2: relative error below 5e-16.
+inline v2d vexp_le0(v2d x) {
+  const v2d lo = vsplat(-708.0);
+  x = vsel((v2l)(x < lo), lo, x);
+  const v2d shift = vsplat(6755399441055744.0);  // 1.5 * 2^52: round to nearest integer
+  const v2d t = x * 1.4426950408889634 + shift;
+  const v2d n = t - shift;
+  v2d r = x - n * 0.693147180369123816490;
+  r = r - n * 1.90821492927058770002e-10;
+  v2d p = vsplat(1.0 / 479001600.0);
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const v2l e = ((v2l)t - (v2l)shift + 1023) << 52;
+  return p * (v2d)e;
+}
+
+template <int D, bool STATS>
+inline double block_pass_v2(const Packed& P, const double* X, const double* w, std::size_t begin,
+                            std::size_t end, double* st, double* lse_out) {
+  const int d = D > 0 ? D : P.d;
+  const int K = P.K;
+  const int tri = D > 0 ? D * (D + 1) / 2 : P.tri;
+  const int S = 1 + d + tri;
+  const double* U = P.U.data();
+  const double* b = P.b.data();
+  const double* c = P.c.data();
+  std::vector<v2d> buf(static_cast<std::size_t>(K) * (d + 1 + (STATS ? S : 0)) + d);
+  v2d* zbuf = buf.data();
+  v2d* lbuf = zbuf + static_cast<std::size_t>(K) * d;
+  v2d* acc = lbuf + K;
+  v2d* xv = acc + (STATS ? static_cast<std::size_t>(K) * S : 0);
+  if (STATS)
+    for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j) acc[j] = vsplat(0.0);
+  v2d llv = vsplat(0.0);
+  for (std::size_t i = begin; i < end; i += 2) {
+    const bool two = i + 1 < end;
+    const std::size_t i1 = two ? i + 1 : i;
+    v2d wv = {w ? w[i] : 1.0, two ? (w ? w[i1] : 1.0) : 0.0};
+    if (wv[0] == 0.0 && wv[1] == 0.0) {
+      if (lse_out) {
+        lse_out[i - begin] = std::numeric_limits<double>::infinity();
+        if (two) lse_out[i1 - begin] = std::numeric_limits<double>::infinity();
+      }
+      continue;
+    }
+    const double* x0 = X + i * static_cast<std::size_t>(d);
+    const double* x1 = X + i1 * static_cast<std::size_t>(d);
+    for (int j = 0; j < d; ++j) {
+      v2d t = {x0[j], x1[j]};
+      xv[j] = t;
+    }
+    v2d mx = vsplat(-std::numeric_limits<double>::infinity());
+    for (int k = 0; k < K; ++k) {
+      const double* u = U + static_cast<std::size_t>(k) * tri;
+      const double* bk = b + static_cast<std::size_t>(k) * d;
+      v2d* z = zbuf + static_cast<std::size_t>(k) * d;
+      v2d q = vsplat(0.0);
+      for (int j = 0; j < d; ++j) {
+        v2d s = vsplat(-bk[j]);
+        for (int l = 0; l <= j; ++l) s += u[l] * xv[l];
+        u += j + 1;
+        z[j] = s;
+        q += s * s;
+      }
+      const v2d lk = c[k] - 0.5 * q;
+      lbuf[k] = lk;
+      mx = vsel((v2l)(lk > mx), lk, mx);
+    }
+    v2d sum = vsplat(0.0);
+    for (int k = 0; k < K; ++k) {
+      const v2d e = vexp_le0(lbuf[k] - mx);
+      lbuf[k] = e;
+      sum += e;
+    }
+    v2d lse = {mx[0] + std::log(sum[0]), mx[1] + std::log(sum[1])};
+    if (lse_out) {
+      lse_out[i - begin] = wv[0] == 0.0 ? std::numeric_limits<double>::infinity() : lse[0];
+      if (two) lse_out[i1 - begin] = wv[1] == 0.0 ? std::numeric_limits<double>::infinity() : lse[1];
+    }
+    // zero-weight lanes contribute exactly 0 (their lse is finite)
+    llv += wv * lse;
+    if (STATS) {
+      const v2d inv = wv / sum;
+      for (int k = 0; k < K; ++k) {
+        const v2d r = lbuf[k] * inv;
+        v2d* ak = acc + static_cast<std::size_t>(k) * S;
+        const v2d* z = zbuf + static_cast<std::size_t>(k) * d;
+        ak[0] += r;
+        v2d* a1 = ak + 1;
+        v2d* a2 = ak + 1 + d;
+        for (int j = 0; j < d; ++j) {
+          const v2d rz = r * z[j];
+          a1[j] += rz;
+          for (int l = 0; l <= j; ++l) *a2++ += rz * z[l];
+        }
+      }
+    }
+  }
+  if (STATS)
+    for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j) st[j] += acc[j][0] + acc[j][1];
+  return llv[0] + llv[1];
+}
+#endif  // vector extensions
+
+template <bool STATS>
+inline double block_dispatch(const Packed& P, const double* X, const double* w, std::size_t begin,
+                             std::size_t end, double* st, double* lse_out) {
+#ifdef GMMMI_EM_VECTOR
+  switch (P.d) {
+    case 1: return block_pass_v2<1, STATS>(P, X, w, begin, end, st, lse_out);
+    case 2: return block_pass_v2<2, STATS>(P, X, w, begin, end, st, lse_out);
+    case 3: return block_pass_v2<3, STATS>(P, X, w, begin, end, st, lse_out);
+    default: return block_pass_v2<0, STATS>(P, X, w, begin, end, st, lse_out);
+  }
+#else
+  return block_dispatch_scalar<STATS>(P, X, w, begin, end, st, lse_out);
+#endif
 }
 
 // Fused pass over all blocks; totals (K x S) and the log-likelihood, reduced in block order.
@@ -379,7 +527,8 @@ inline Gmm mstep_resp(const double* X, std::size_t n, int d, const double* w, co
 
 // k-means with k-means++ seeding (weighted); returns labels and centres (d x K).
 inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K, Stream& rng,
-                   std::vector<int>& labels, Mat& centres, int max_iter = 300) {
+                   std::vector<int>& labels, Mat& centres, int max_iter = 300,
+                   double tol = 1e-4) {
   centres.resize(d, K);
   std::vector<double> p(n), d2(n, std::numeric_limits<double>::infinity());
   double tot = 0.0;
@@ -408,6 +557,15 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
   labels.assign(n, -1);
   Mat sums(d, K);
   Vec mass(K);
+  // stop when no label changes, or when the centres move by less than tol x the average
+  // variance of the data (squared distance, summed over centres), as scikit-learn does
+  double var_scale = 0.0;
+  {
+    Vec m;
+    Mat cv;
+    data_moments(X, n, d, w, m, cv);
+    var_scale = cv.trace() / d;
+  }
   for (int it = 0; it < max_iter; ++it) {
     bool changed = false;
     for (std::size_t i = 0; i < n; ++i) {
@@ -438,8 +596,14 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
       mass[labels[i]] += wi;
       for (int j = 0; j < d; ++j) sums(j, labels[i]) += wi * X[i * d + j];
     }
+    double shift = 0.0;
     for (int k = 0; k < K; ++k)
-      if (mass[k] > 0.0) centres.col(k) = sums.col(k) / mass[k];
+      if (mass[k] > 0.0) {
+        const Vec nc = sums.col(k) / mass[k];
+        shift += (nc - centres.col(k)).squaredNorm();
+        centres.col(k) = nc;
+      }
+    if (shift <= tol * var_scale) break;
   }
 }
 
