@@ -133,7 +133,14 @@ test_that("fits are reproducible and bitwise identical for 1 and 2 threads", {
   b <- gmm_fit(s$x, 4, n_inits = 1, n_threads = 2)
   a$call <- b$call <- NULL
   expect_identical(a, b)
-  # several inits in parallel
+  # several inits, each with parallel row blocks
+  set.seed(19)
+  a <- gmm_fit(s$x, 3, n_inits = 2, init = "randomized_kmeans", n_threads = 1)
+  set.seed(19)
+  b <- gmm_fit(s$x, 3, n_inits = 2, init = "randomized_kmeans", n_threads = 2)
+  a$call <- b$call <- NULL
+  expect_identical(a, b)
+  # several inits in parallel (small data)
   set.seed(10)
   a <- gmm_fit(s$x[1:3000, ], 3, n_inits = 4, init = "random", n_threads = 1)
   set.seed(10)

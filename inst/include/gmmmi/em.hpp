@@ -883,17 +883,17 @@ inline EmResult em_fit(const double* X, std::size_t n, int d, const double* w, i
 
 // n_inits independent fits (init i uses Stream(seed, i)); returns the best by log-likelihood
 // (ties: lowest index) and fills all_loglik (size n_inits) when given. Runs the inits in
-// parallel (each with a serial inner executor) when there are at least as many inits as threads
-// or the data are small, otherwise runs them one after another with parallel row blocks; the
-// result is the same either way.
+// parallel (each with a serial inner executor) when the data have too few row blocks to keep
+// the threads busy (fewer than 4 per thread), otherwise runs them one after another with
+// parallel row blocks; the result is bitwise the same either way.
 inline EmResult em_fit_best(const double* X, std::size_t n, int d, const double* w, int K,
                             const EmOptions& opt, std::uint64_t seed, int n_inits,
                             const Executor& ex, std::vector<double>* all_loglik = nullptr,
                             int* best_index = nullptr) {
   if (n_inits < 1) n_inits = 1;
   std::vector<EmResult> fits(n_inits);
-  const bool outer = n_inits > 1 && (static_cast<std::size_t>(n_inits) >= ex.n_threads() ||
-                                     n <= 4 * opt.block_size);
+  const Blocks blocks(n, opt.block_size);
+  const bool outer = n_inits > 1 && ex.n_threads() > 1 && blocks.count < 4 * ex.n_threads();
   if (outer) {
     SerialExecutor serial;
     parallel_for(ex, static_cast<std::size_t>(n_inits), 1, [&](std::size_t i) {
