@@ -114,8 +114,8 @@ inline double data_scale(const double* X, std::size_t n, int d, const double* w)
   return s;
 }
 
-// True when cov is numerically positive definite with finite, positive Cholesky diagonal and a
-// usable inverse factor.
+// True when cov is numerically positive definite (and well enough conditioned to stay so after
+// rounding) with finite, positive Cholesky diagonal and a usable inverse factor.
 inline bool cov_ok(const Mat& cov) {
   if (!cov.allFinite()) return false;
   Eigen::LLT<Mat> llt(cov);
@@ -128,8 +128,10 @@ inline bool cov_ok(const Mat& cov) {
     mx = std::max(mx, v);
     mn = std::min(mn, v);
   }
-  // reject factors whose inverse would lose all precision or overflow
-  return mn > 1e-150 && mn / mx > 1e-15;
+  // reject factors whose inverse would overflow, and numerically singular matrices: a ratio
+  // of Cholesky diagonals below 1e-7 means a condition number of about 1e14 or more, where the
+  // smallest eigenvalue is lost in rounding
+  return mn > 1e-150 && mn / mx > 1e-7;
 }
 
 // Sample a row index with probability proportional to p[i] (p >= 0, total > 0).
