@@ -20,8 +20,9 @@
 // 1e-10 * sum(w) (or whose statistics are not finite) is re-seeded at the worst-explained point
 // not yet used (mean = that point, covariance = the weighted average covariance of the healthy
 // components, weight = 1/K before renormalising): RecoveryEvent kind 1. A covariance that is not
-// numerically positive definite gets a larger, persistent per-component regularisation
-// (10x steps starting from 1e-10 x the data's average variance): kind 2.
+// numerically positive definite (see cov_ok: scale-invariant, condition number up to ~1e14)
+// gets a larger, persistent per-component regularisation: eps times each column's variance is
+// added to the diagonal, eps = 1e-10, 1e-9, ... until it is: kind 2. Both are scale-invariant.
 #ifndef GMMMI_EM_HPP
 #define GMMMI_EM_HPP
 
@@ -104,34 +105,47 @@ inline void data_moments(const double* X, std::size_t n, int d, const double* w,
   cov /= W;
 }
 
-// Average variance of the data (scale for regularisation fallbacks); > 0.
-inline double data_scale(const double* X, std::size_t n, int d, const double* w) {
+// Weighted variance of every column (the scale of regularisation fallbacks); entries that are
+// not positive and finite become 1.
+inline Vec data_var(const double* X, std::size_t n, int d, const double* w) {
   Vec m;
   Mat c;
   data_moments(X, n, d, w, m, c);
-  double s = c.trace() / d;
-  if (!(s > 0.0) || !std::isfinite(s)) s = 1.0;
-  return s;
+  Vec v = c.diagonal();
+  for (int j = 0; j < d; ++j)
+    if (!(v[j] > 0.0) || !std::isfinite(v[j])) v[j] = 1.0;
+  return v;
 }
 
-// True when cov is numerically positive definite (and well enough conditioned to stay so after
-// rounding) with finite, positive Cholesky diagonal and a usable inverse factor.
+// True when cov is numerically positive definite: finite, a Cholesky factor with diagonal in
+// (1e-150, 1e150), and a correlation matrix whose Cholesky diagonal stays above 1e-7 (condition
+// number below about 1e14, so the smallest eigenvalue is not lost in rounding). The test is
+// invariant to rescaling the coordinates.
 inline bool cov_ok(const Mat& cov) {
   if (!cov.allFinite()) return false;
+  const int d = static_cast<int>(cov.rows());
+  Vec s(d);
+  for (int j = 0; j < d; ++j) {
+    const double v = cov(j, j);
+    if (!(v > 1e-300) || !(v < 1e300)) return false;
+    s[j] = 1.0 / std::sqrt(v);
+  }
+  if (d > 1) {
+    const Mat R = s.asDiagonal() * cov * s.asDiagonal();
+    Eigen::LLT<Mat> lr(R);
+    if (lr.info() != Eigen::Success) return false;
+    for (int j = 0; j < d; ++j) {
+      const double v = lr.matrixLLT()(j, j);
+      if (!(v > 1e-7) || !std::isfinite(v)) return false;
+    }
+  }
   Eigen::LLT<Mat> llt(cov);
   if (llt.info() != Eigen::Success) return false;
-  const Mat L = llt.matrixL();
-  double mx = 0.0, mn = std::numeric_limits<double>::infinity();
-  for (int j = 0; j < cov.rows(); ++j) {
-    const double v = L(j, j);
-    if (!(v > 0.0) || !std::isfinite(v)) return false;
-    mx = std::max(mx, v);
-    mn = std::min(mn, v);
+  for (int j = 0; j < d; ++j) {
+    const double v = llt.matrixLLT()(j, j);
+    if (!(v > 1e-150) || !(v < 1e150)) return false;
   }
-  // reject factors whose inverse would overflow, and numerically singular matrices: a ratio
-  // of Cholesky diagonals below 1e-7 means a condition number of about 1e14 or more, where the
-  // smallest eigenvalue is lost in rounding
-  return mn > 1e-150 && mn / mx > 1e-7;
+  return true;
 }
 
 // Sample a row index with probability proportional to p[i] (p >= 0, total > 0).
@@ -152,7 +166,11 @@ inline std::size_t sample_index(const std::vector<double>& p, double total, Stre
 // models. Events (iteration 0) are appended when events != nullptr.
 inline void fix_model(Gmm& g, const double* X, std::size_t n, int d, const double* w, double reg,
                       Stream* rng, std::vector<RecoveryEvent>* events) {
-  double dscale = -1.0;
+  Vec var;  // column variances, computed when first needed
+  auto get_var = [&]() -> const Vec& {
+    if (var.size() == 0) var = data_var(X, n, d, w);
+    return var;
+  };
   for (int k = 0; k < g.K; ++k) {
     bool bad_weight = !(g.weights[k] > 0.0) || !std::isfinite(g.weights[k]) ||
                       !g.means.col(k).allFinite();
@@ -170,21 +188,21 @@ inline void fix_model(Gmm& g, const double* X, std::size_t n, int d, const doubl
       }
       for (int j = 0; j < d; ++j) g.means(j, k) = X[idx * d + j];
       g.weights[k] = 1.0 / g.K;
-      if (dscale < 0) dscale = data_scale(X, n, d, w);
-      g.covs[k] = Mat::Identity(d, d) * (dscale * std::pow(1.0 / g.K, 2.0 / d) + reg);
+      g.covs[k] = Mat(get_var().asDiagonal()) * std::pow(1.0 / g.K, 2.0 / d);
+      g.covs[k].diagonal().array() += reg;
       if (events) events->push_back(RecoveryEvent{0, k, 1});
     }
     if (!cov_ok(g.covs[k])) {
-      if (dscale < 0) dscale = data_scale(X, n, d, w);
-      if (!g.covs[k].allFinite()) g.covs[k] = Mat::Identity(d, d) * dscale;
-      Mat base = g.covs[k];
-      double eps = std::max(reg, 1e-10 * dscale);
+      if (!g.covs[k].allFinite()) g.covs[k] = Mat(get_var().asDiagonal());
+      const Mat base = g.covs[k];
+      double eps = 1e-10;
       bool ok = false;
-      for (int t = 0; t < 40 && !ok; ++t, eps *= 10.0) {
-        g.covs[k] = base + eps * Mat::Identity(d, d);
+      for (int t = 0; t < 12 && !ok; ++t, eps *= 10.0) {
+        g.covs[k] = base;
+        g.covs[k].diagonal() += eps * get_var();
         ok = cov_ok(g.covs[k]);
       }
-      if (!ok) g.covs[k] = Mat::Identity(d, d) * dscale;
+      if (!ok) g.covs[k] = Mat(get_var().asDiagonal());
       if (events) events->push_back(RecoveryEvent{0, k, 2});
     }
   }
@@ -749,17 +767,18 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
   if (!(W > 0.0)) throw InputError("em_run: the weights sum to zero");
   const int tri = d * (d + 1) / 2;
   const int S = 1 + d + tri;
-  std::vector<double> reg_k(K, opt.reg_covar);
-  double dscale = -1.0;  // computed lazily
-  auto get_scale = [&]() {
-    if (dscale < 0) dscale = data_scale(X, n, d, w);
-    return dscale;
+  // raised regularisation per component: ridge_k times the column variances of the data
+  std::vector<double> ridge(K, 0.0);
+  Vec var;  // column variances, computed when first needed
+  auto get_var = [&]() -> const Vec& {
+    if (var.size() == 0) var = data_var(X, n, d, w);
+    return var;
   };
 
   Gmm cur = start;
   fix_model(cur, X, n, d, w, opt.reg_covar, nullptr, &res.events);
   if (!cur.prepare()) {  // safety net: isotropic data-scale covariances
-    for (int k = 0; k < K; ++k) cur.covs[k] = Mat::Identity(d, d) * get_scale();
+    for (int k = 0; k < K; ++k) cur.covs[k] = Mat(get_var().asDiagonal());
     cur.prepare();
   }
   std::vector<double> totals, scratch, lse;
@@ -797,17 +816,21 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
         ok = next.means.col(k).allFinite() && C.allFinite();
         if (ok) {
           Mat Creg = C;
-          Creg.diagonal().array() += reg_k[k];
+          Creg.diagonal().array() += opt.reg_covar;
+          if (ridge[k] > 0.0) Creg.diagonal() += ridge[k] * get_var();
           if (!cov_ok(Creg)) {
-            double eps = std::max(reg_k[k] * 10.0, 1e-10 * get_scale());
+            double eps = std::max(ridge[k] * 10.0, 1e-10);
             bool good = false;
-            for (int t = 0; t < 30 && !good; ++t, eps *= 10.0) {
+            for (int t = 0; t < 12; ++t) {
               Creg = C;
-              Creg.diagonal().array() += eps;
+              Creg.diagonal().array() += opt.reg_covar;
+              Creg.diagonal() += eps * get_var();
               good = cov_ok(Creg);
+              if (good) break;
+              eps *= 10.0;
             }
             if (good) {
-              reg_k[k] = eps;
+              ridge[k] = eps;
               res.events.push_back(RecoveryEvent{it, k, 2});
               any_event = true;
             } else {
@@ -842,7 +865,7 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
           pw += next.weights[k];
         }
       if (pw > 0.0) pooled /= pw;
-      if (!(pw > 0.0) || !cov_ok(pooled)) pooled = Mat::Identity(d, d) * get_scale();
+      if (!(pw > 0.0) || !cov_ok(pooled)) pooled = Mat(get_var().asDiagonal());
       std::size_t used = 0;
       for (int k = 0; k < K; ++k) {
         if (healthy[k]) continue;
