@@ -72,7 +72,8 @@
 #'   data's columns), `covariances` (d x d x K array);
 #' * `loglik` (the weighted log-likelihood \eqn{\sum_i w_i \log p(x_i)}, nats), `mean_loglik`,
 #'   `n` (rows), `nobs` (sum of the weights), `d`, `n_components`, `df` (free parameters);
-#' * `iterations`, `converged`, `events` (data frame: `iteration`, `component`, `what` =
+#' * `iterations`, `converged` (a warning is given when the kept fit did not converge), `events`
+#'   (data frame: `iteration`, `component`, `what` =
 #'   `"reseeded"` or `"regularised"`; iteration 0 means while preparing the start);
 #' * `init` (the method or `"model"` / `"responsibilities"`), `init_loglik` (final
 #'   log-likelihood of every start), `best_init`, `settings`, `data` (the data matrix) and `call`.
@@ -170,6 +171,10 @@ gmm_fit <- function(x, n_components, n_inits = 3, init = c("kmeans", "random", "
                        weighted = !is.null(weights))
   fit$data <- x
   fit$call <- call
+  if (!fit$converged) {
+    gmmmi_warn(sprintf(paste0("EM did not converge in `max_iter` = %d iterations (last change of the ",
+                              "mean log-likelihood above `tol`); see `$converged`."), max_iter))
+  }
   fit
 }
 

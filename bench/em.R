@@ -31,8 +31,8 @@ time_min <- function(f) {
 
 ours <- function(iters, threads) {
   function() {
-    gmm_fit(x, init = list(responsibilities = z), tol = 0, max_iter = iters, reg_covar = 0,
-            n_threads = threads)
+    suppressWarnings(gmm_fit(x, init = list(responsibilities = z), tol = 0, max_iter = iters,
+                             reg_covar = 0, n_threads = threads))
   }
 }
 theirs <- function(iters) {

@@ -29,8 +29,11 @@ test_that("gmm_fit reaches mclust::me (VVV) from the same responsibilities", {
   z <- matrix(stats::runif(600 * 3), 600)
   z <- z / rowSums(z)
   # run both to the fixed point: no tolerance, a fixed large number of iterations
-  fit <- gmm_fit(x, init = list(responsibilities = z), tol = 0, max_iter = 3000, reg_covar = 0,
-                 n_threads = 1)
+  expect_warning(
+    fit <- gmm_fit(x, init = list(responsibilities = z), tol = 0, max_iter = 3000, reg_covar = 0,
+                   n_threads = 1),
+    "did not converge", class = "gmmmi_warning")
+  expect_false(fit$converged)
   me <- mclust::meVVV(x, z = z,
                    control = mclust::emControl(tol = c(0, 0), itmax = c(3000, 3000)))
   expect_equal(fit$loglik, me$loglik, tolerance = 1e-6)
