@@ -755,8 +755,11 @@ inline double mean_log_likelihood(const Gmm& g, const double* X, std::size_t n, 
   return ll / em_detail::total_weight(w, n);
 }
 
+// monitor (optional): called on the calling thread between iterations, about every 1e6
+// point x component evaluations, so a caller on R's main thread can check for interrupts (it
+// may throw). Leave it null when em_run itself runs inside a worker thread.
 inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, Gmm start,
-                       const EmOptions& opt, const Executor& ex) {
+                       const EmOptions& opt, const Executor& ex, Monitor* monitor = nullptr) {
   using namespace em_detail;
   const int K = start.K;
   if (K < 1 || d < 1 || n < 1 || start.d != d) throw InputError("em_run: bad dimensions");
@@ -786,6 +789,7 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
   double mean_ll = ll / W;
   int n_reseed = 0;
   const int max_reseed = 20 * K + 20;
+  double work = 0.0;
 
   for (int it = 1; it <= opt.max_iter; ++it) {
     // ---- M-step from the whitened statistics of cur ----
@@ -886,6 +890,13 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
     }
     cur = std::move(next);
     res.iterations = it;
+    if (monitor) {
+      work += static_cast<double>(n) * K;
+      if (work >= 1e6) {
+        work = 0.0;
+        monitor->step(static_cast<std::size_t>(it), static_cast<std::size_t>(opt.max_iter));
+      }
+    }
     const double prev = mean_ll;
     ll = fused_pass(cur, X, n, w, opt.block_size, ex, totals, scratch);
     mean_ll = ll / W;
@@ -901,20 +912,22 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
 }
 
 inline EmResult em_fit(const double* X, std::size_t n, int d, const double* w, int K,
-                       const EmOptions& opt, Stream& rng, const Executor& ex) {
+                       const EmOptions& opt, Stream& rng, const Executor& ex,
+                       Monitor* monitor = nullptr) {
   Gmm start = em_initialise(X, n, d, w, K, opt, rng);
-  return em_run(X, n, d, w, std::move(start), opt, ex);
+  return em_run(X, n, d, w, std::move(start), opt, ex, monitor);
 }
 
 // n_inits independent fits (init i uses Stream(seed, i)); returns the best by log-likelihood
 // (ties: lowest index) and fills all_loglik (size n_inits) when given. Runs the inits in
 // parallel (each with a serial inner executor) when the data have too few row blocks to keep
 // the threads busy (fewer than 4 per thread), otherwise runs them one after another with
-// parallel row blocks; the result is bitwise the same either way.
+// parallel row blocks; the result is bitwise the same either way. monitor: see em_run (used
+// only when the inits run one after another on the calling thread).
 inline EmResult em_fit_best(const double* X, std::size_t n, int d, const double* w, int K,
                             const EmOptions& opt, std::uint64_t seed, int n_inits,
                             const Executor& ex, std::vector<double>* all_loglik = nullptr,
-                            int* best_index = nullptr) {
+                            int* best_index = nullptr, Monitor* monitor = nullptr) {
   if (n_inits < 1) n_inits = 1;
   std::vector<EmResult> fits(n_inits);
   const Blocks blocks(n, opt.block_size);
@@ -928,7 +941,7 @@ inline EmResult em_fit_best(const double* X, std::size_t n, int d, const double*
   } else {
     for (int i = 0; i < n_inits; ++i) {
       Stream rng(seed, static_cast<std::uint64_t>(i));
-      fits[i] = em_fit(X, n, d, w, K, opt, rng, ex);
+      fits[i] = em_fit(X, n, d, w, K, opt, rng, ex, monitor);
     }
   }
   int best = 0;
