@@ -471,6 +471,7 @@ inline double block_dispatch(const Packed& P, const double* X, const double* w, 
     case 1: return block_pass_v2<1, STATS>(P, X, w, begin, end, st, lse_out);
     case 2: return block_pass_v2<2, STATS>(P, X, w, begin, end, st, lse_out);
     case 3: return block_pass_v2<3, STATS>(P, X, w, begin, end, st, lse_out);
+    case 4: return block_pass_v2<4, STATS>(P, X, w, begin, end, st, lse_out);
     default: return block_pass_v2<0, STATS>(P, X, w, begin, end, st, lse_out);
   }
 #else
