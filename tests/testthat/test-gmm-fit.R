@@ -151,6 +151,14 @@ test_that("fits are reproducible and bitwise identical for 1 and 2 threads", {
   a$call <- b$call <- NULL
   expect_identical(a, b)
   expect_length(a$init_loglik, 4)
+  # weighted fits too
+  w <- stats::rpois(12000, 1)
+  set.seed(22)
+  a2 <- gmm_fit(s$x, 3, n_inits = 2, weights = w, n_threads = 1)
+  set.seed(22)
+  b2 <- gmm_fit(s$x, 3, n_inits = 2, weights = w, n_threads = 2)
+  a2$call <- b2$call <- NULL
+  expect_identical(a2, b2)
   expect_identical(a$loglik, max(a$init_loglik))
   # a different seed gives a different (random) start
   set.seed(11)
@@ -249,6 +257,8 @@ test_that("bad input gives gmmmi_error_input naming the argument", {
   err(gmm_density(list(), x), "model")
   err(predict(m, x, type = "bogus"), "type")
   err(simulate(m, -1), "nsim")
+  err(predict(gmm_model(1, c(0, 0), diag(2))), "newdata")
+  err(plot(m, level = 2), "level")
 })
 
 test_that("logLik, AIC and BIC are consistent with closed forms and mclust", {
