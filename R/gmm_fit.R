@@ -40,10 +40,13 @@
 #' the worst-explained data point (the one with the lowest density under the current model),
 #' with the weighted average covariance of the other components. A covariance that is not
 #' numerically positive definite (including one whose correlation matrix has a condition number
-#' above about 1e14, e.g. a component on fewer than d + 1 distinct points) gets a larger
+#' above about 1e14, where its smallest variance is lost in rounding) gets a larger
 #' regularisation: `eps` times each column's variance is added to its diagonal, with `eps` =
 #' 1e-10, 1e-9, ... as needed, and it then stays for that component. Each such action is
-#' recorded in `events`; the fit never stops with an error or returns `NaN`.
+#' recorded in `events`; the fit never stops with an error or returns `NaN`. Note that with
+#' `reg_covar > 0` a component sitting on a single point (or on copies of one point, as in data
+#' with many ties) has covariance `reg_covar` times the identity: a valid but degenerate fit
+#' with a very high likelihood. For such data use a larger `reg_covar`.
 #'
 #' @section Scale of `reg_covar`:
 #' `gmm_fit()` works on the data as given: it does not standardise the columns. `reg_covar` is
