@@ -562,8 +562,8 @@ inline Gmm mstep_resp(const double* X, std::size_t n, int d, const double* w, co
 
 // k-means with k-means++ seeding (weighted); returns labels and centres (d x K).
 inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K, Stream& rng,
-                   std::vector<int>& labels, Mat& centres, int max_iter = 300,
-                   double tol = 1e-4) {
+                   std::vector<int>& labels, Mat& centres, const Executor& ex,
+                   int max_iter = 300, double tol = 1e-4) {
   centres.resize(d, K);
   std::vector<double> p(n), d2(n, std::numeric_limits<double>::infinity());
   double tot = 0.0;
@@ -601,36 +601,54 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
     data_moments(X, n, d, w, m, cv);
     var_scale = cv.trace() / d;
   }
+  // Lloyd iterations: assignment and per-block centroid sums in one parallel pass over fixed
+  // row blocks, reduced in block order (the same result for any executor)
+  const Blocks blocks(n, 2048);
+  const std::size_t stride = static_cast<std::size_t>(K) * (d + 1) + 1;
+  std::vector<double> part(blocks.count * stride);
   for (int it = 0; it < max_iter; ++it) {
+    std::fill(part.begin(), part.end(), 0.0);
+    parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
+      double* pb = part.data() + b * stride;  // K sums (d each), K masses, changed flag
+      double* pm = pb + static_cast<std::size_t>(K) * d;
+      for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
+        const double* x = X + i * d;
+        int best = 0;
+        double bd = std::numeric_limits<double>::infinity();
+        for (int k = 0; k < K; ++k) {
+          double dist = 0.0;
+          for (int j = 0; j < d; ++j) {
+            const double t = x[j] - centres(j, k);
+            dist += t * t;
+          }
+          if (dist < bd) {
+            bd = dist;
+            best = k;
+          }
+        }
+        if (labels[i] != best) {
+          labels[i] = best;
+          pm[K] = 1.0;
+        }
+        const double wi = row_weight(w, i);
+        if (wi == 0.0) continue;
+        pm[best] += wi;
+        for (int j = 0; j < d; ++j) pb[best * d + j] += wi * x[j];
+      }
+    });
     bool changed = false;
-    for (std::size_t i = 0; i < n; ++i) {
-      int best = 0;
-      double bd = std::numeric_limits<double>::infinity();
-      for (int k = 0; k < K; ++k) {
-        double dist = 0.0;
-        for (int j = 0; j < d; ++j) {
-          const double t = X[i * d + j] - centres(j, k);
-          dist += t * t;
-        }
-        if (dist < bd) {
-          bd = dist;
-          best = k;
-        }
-      }
-      if (labels[i] != best) {
-        labels[i] = best;
-        changed = true;
-      }
-    }
-    if (!changed && it > 0) break;
     sums.setZero();
     mass.setZero();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double wi = row_weight(w, i);
-      if (wi == 0.0) continue;
-      mass[labels[i]] += wi;
-      for (int j = 0; j < d; ++j) sums(j, labels[i]) += wi * X[i * d + j];
+    for (std::size_t b = 0; b < blocks.count; ++b) {
+      const double* pb = part.data() + b * stride;
+      const double* pm = pb + static_cast<std::size_t>(K) * d;
+      for (int k = 0; k < K; ++k) {
+        for (int j = 0; j < d; ++j) sums(j, k) += pb[k * d + j];
+        mass[k] += pm[k];
+      }
+      if (pm[K] != 0.0) changed = true;
     }
+    if (!changed) break;
     double shift = 0.0;
     for (int k = 0; k < K; ++k)
       if (mass[k] > 0.0) {
@@ -643,10 +661,10 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
 }
 
 inline Gmm init_kmeans(const double* X, std::size_t n, int d, const double* w, int K, double reg,
-                       Stream& rng) {
+                       Stream& rng, const Executor& ex) {
   std::vector<int> labels;
   Mat centres;
-  kmeans(X, n, d, w, K, rng, labels, centres);
+  kmeans(X, n, d, w, K, rng, labels, centres, ex);
   Gmm g(K, d);
   Vec mass = Vec::Zero(K);
   for (int k = 0; k < K; ++k) g.covs[k].setZero();
@@ -685,8 +703,10 @@ inline Gmm em_init_responsibilities(const double* X, std::size_t n, int d, const
   return g;
 }
 
+// Starting model by opt.init, from the stream rng; ex parallelises the k-means step over row
+// blocks (the result does not depend on it).
 inline Gmm em_initialise(const double* X, std::size_t n, int d, const double* w, int K,
-                         const EmOptions& opt, Stream& rng) {
+                         const EmOptions& opt, Stream& rng, const Executor& ex) {
   if (K < 1 || d < 1 || n < 1) throw InputError("em_initialise: need K >= 1, d >= 1, n >= 1");
   Gmm g;
   switch (opt.init) {
@@ -701,10 +721,10 @@ inline Gmm em_initialise(const double* X, std::size_t n, int d, const double* w,
       break;
     }
     case InitMethod::Kmeans:
-      g = em_detail::init_kmeans(X, n, d, w, K, opt.reg_covar, rng);
+      g = em_detail::init_kmeans(X, n, d, w, K, opt.reg_covar, rng, ex);
       break;
     case InitMethod::RandomizedKmeans: {
-      g = em_detail::init_kmeans(X, n, d, w, K, opt.reg_covar, rng);
+      g = em_detail::init_kmeans(X, n, d, w, K, opt.reg_covar, rng, ex);
       Vec z(d);
       for (int k = 0; k < K; ++k) {
         for (int j = 0; j < d; ++j) z[j] = rng.normal();
@@ -745,6 +765,12 @@ inline Gmm em_initialise(const double* X, std::size_t n, int d, const double* w,
   }
   em_detail::fix_model(g, X, n, d, w, opt.reg_covar, &rng, nullptr);
   return g;
+}
+
+inline Gmm em_initialise(const double* X, std::size_t n, int d, const double* w, int K,
+                         const EmOptions& opt, Stream& rng) {
+  SerialExecutor serial;
+  return em_initialise(X, n, d, w, K, opt, rng, serial);
 }
 
 // Weighted mean log p(x) of the data under g (g need not be prepared; a copy is prepared).
@@ -915,7 +941,7 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
 inline EmResult em_fit(const double* X, std::size_t n, int d, const double* w, int K,
                        const EmOptions& opt, Stream& rng, const Executor& ex,
                        Monitor* monitor = nullptr) {
-  Gmm start = em_initialise(X, n, d, w, K, opt, rng);
+  Gmm start = em_initialise(X, n, d, w, K, opt, rng, ex);
   return em_run(X, n, d, w, std::move(start), opt, ex, monitor);
 }
 
