@@ -782,21 +782,21 @@ inline std::size_t count_duplicate_rows(const double* rows, std::size_t n, std::
 }
 
 // Seeded jitter: column j (column-major n x d) gets amplitude[j] * U(-1, 1) noise from its own
-// stream (seed, j). Deterministic given the seed.
+// stream (derive_seed(seed, 1), j). Deterministic given the seed.
 inline void add_jitter(double* colmajor, std::size_t n, std::size_t d, const double* amplitude,
                        std::uint64_t seed) {
   for (std::size_t j = 0; j < d; ++j) {
-    Stream st(seed, j);
+    Stream st(derive_seed(seed, 1), j);
     for (std::size_t i = 0; i < n; ++i)
       colmajor[j * n + i] += amplitude[j] * (2.0 * st.uniform() - 1.0);
   }
 }
 
-// Seeded random permutation of 0..n-1 (Fisher-Yates on one stream).
+// Seeded random permutation of 0..n-1 (Fisher-Yates on the stream (derive_seed(seed, 2), 0)).
 inline std::vector<std::size_t> permutation(std::size_t n, std::uint64_t seed) {
   std::vector<std::size_t> p(n);
   std::iota(p.begin(), p.end(), std::size_t(0));
-  Stream st(seed, 0);
+  Stream st(derive_seed(seed, 2), 0);
   for (std::size_t i = n; i > 1; --i) {
     const std::size_t j = static_cast<std::size_t>(st.below(i));
     std::swap(p[i - 1], p[j]);
