@@ -25,10 +25,6 @@
     .Call(`_gmmmi_mixed_core`, y, cls, n_classes, k, norm, n_threads)
 }
 
-.duplicate_rows <- function(x) {
-    .Call(`_gmmmi_duplicate_rows`, x)
-}
-
 .jitter_columns <- function(x, amplitude, seed) {
     .Call(`_gmmmi_jitter_columns`, x, amplitude, seed)
 }

@@ -29,11 +29,14 @@
 #' well defined under ties, neighbours at equal distance are ordered by row index (this only
 #' matters for the KSG-2 extents), and counts use exactly the strict / non-strict comparisons of
 #' the definitions. Duplicate rows (points at distance zero) make the k-th neighbour distance zero
-#' for some points, which biases the estimate. With `jitter = NULL` (default) the rows are checked:
-#' if any joint row is repeated, seeded uniform noise of amplitude `1e-10` times each column's
-#' standard deviation is added to every column (reproducible under [set.seed()]) and a warning
-#' of class `"gmmmi_warning_duplicates"` reports the number of repeated rows. A number sets the
-#' relative amplitude explicitly (always applied when > 0); `jitter = 0` never adds noise.
+#' for some points, which biases the estimate. The neighbour search reports the points that have
+#' an exact duplicate (nearest joint neighbour at distance zero). With `jitter = NULL` (default),
+#' if there are any, seeded uniform noise of amplitude `1e-10` times each column's standard
+#' deviation is added to every column (reproducible under [set.seed()]), the estimate is
+#' recomputed, and a warning of class `"gmmmi_warning_duplicates"` reports their number. A number
+#' sets the relative amplitude explicitly (always applied when > 0); `jitter = 0` never adds
+#' noise (the counts then stay exactly defined, and `zero_radius` reports the points whose k-th
+#' neighbour is at distance zero).
 #'
 #' **Standard error by subsampling.** Bootstrap resamples contain duplicated points, which bias
 #' kNN estimators upward, so the standard error is obtained by subsampling instead: the rows are
@@ -49,7 +52,7 @@
 #' @param k Number of neighbours, `1 <= k < n`.
 #' @param variant `1` (KSG-1) or `2` (KSG-2).
 #' @param standardize If `TRUE`, centre and scale every column to unit standard deviation.
-#' @param jitter `NULL` (add tiny seeded noise only when duplicate rows are found), or a
+#' @param jitter `NULL` (add tiny seeded noise only when duplicate points are found), or a
 #'   non-negative number: the noise amplitude relative to each column's standard deviation.
 #' @param std_error `"subsample"` (default) or `"none"`.
 #' @param n_subsamples Number of disjoint subsamples for the standard error.
@@ -57,7 +60,9 @@
 #' @param n_threads Number of threads; see [gmmmi_threads()]. Results do not depend on it.
 #' @return A [`"gmmmi_estimate"`][gmmmi_estimate] with the fields `estimate`, `std_error`,
 #'   `unit`, `method` (`"ksg1"` or `"ksg2"`), `quantity`, `n`, `settings`, `call`, and
-#'   `duplicates` (number of repeated rows found), `subsamples` (estimates on the subsamples).
+#'   `duplicates` (number of points with an exact duplicate, before any jitter), `zero_radius`
+#'   (points whose k-th neighbour distance is 0, after jitter) and `subsamples` (estimates on the
+#'   subsamples, in `unit`).
 #' @references Kraskov, A., Stoegbauer, H. and Grassberger, P. (2004). Estimating mutual
 #'   information. Physical Review E 69, 066138.
 #' @seealso [entropy_knn()], [mi_knn_entropy()], [mi_mixed()].
@@ -106,13 +111,13 @@ mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
     y <- unclass(standardise(y))
   }
   seed <- draw_seed()
-  z <- knn_jitter(cbind(x, y), jitter, seed, cbind(x, y))
-  x <- z$data[, seq_len(ncol(x)), drop = FALSE]
-  y <- z$data[, ncol(x) + seq_len(ncol(y)), drop = FALSE]
-  attributes(x) <- list(dim = dim(x))
-  attributes(y) <- list(dim = dim(y))
-
-  core <- .ksg_core(x, y, k, variant, n_threads)
+  dx <- ncol(x)
+  z <- knn_with_jitter(cbind(x, y), jitter, seed, function(xy) {
+    .ksg_core(xy[, seq_len(dx), drop = FALSE], xy[, -seq_len(dx), drop = FALSE], k, variant, n_threads)
+  })
+  core <- z$result
+  x <- z$data[, seq_len(dx), drop = FALSE]
+  y <- z$data[, -seq_len(dx), drop = FALSE]
   est_fun <- function(idx) {
     .ksg_core(x[idx, , drop = FALSE], y[idx, , drop = FALSE], k, variant, n_threads)$estimate
   }
@@ -179,12 +184,11 @@ mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TR
   }
   if (standardize) y <- unclass(standardise(y))
   seed <- draw_seed()
-  z <- knn_jitter(y, jitter, seed, cbind(cls, y))
-  y <- z$data
-  attributes(y) <- list(dim = dim(y))
   n_levels <- attr(cls, "n_levels")
   cls_i <- as.integer(cls)
-  core <- .mixed_core(y, cls_i, n_levels, k, norm, n_threads)
+  z <- knn_with_jitter(y, jitter, seed, function(yy) .mixed_core(yy, cls_i, n_levels, k, norm, n_threads))
+  core <- z$result
+  y <- z$data
   if (core$n_dropped > 0) {
     gmmmi_warn(sprintf("%d point(s) in classes of `x` with a single member were dropped.",
                        as.integer(core$n_dropped)))
@@ -277,10 +281,9 @@ entropy_knn <- function(x, k = 3, weighted = FALSE, whiten = FALSE,
     log_det <- w$log_det
   }
   seed <- draw_seed()
-  z <- knn_jitter(x, jitter, seed, x)
+  z <- knn_with_jitter(x, jitter, seed, function(xx) kl_estimate(xx, k, weights, norm, form, n_threads))
+  fit <- z$result
   x <- z$data
-  attributes(x) <- list(dim = dim(x))
-  fit <- kl_estimate(x, k, weights, norm, form, n_threads)
   if (!is.finite(fit$estimate)) {
     gmmmi_warn("zero nearest-neighbour distances (duplicate rows) give an entropy of -Inf; use `jitter`.")
   }
@@ -346,16 +349,9 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
   dy <- ncol(y)
   wts <- lapply(c(dx, dy, dx + dy), function(d) if (weighted && d >= 4L) kl_weights(d, k) else NULL)
   seed <- draw_seed()
-  # Duplicates in either margin give zero distances there: check both margins and the joint.
-  xy <- cbind(x, y)
-  dup_marg <- .duplicate_rows(x) + .duplicate_rows(y)
-  z <- knn_jitter(xy, jitter, seed, xy, extra_duplicates = dup_marg)
-  xy <- z$data
-  attributes(xy) <- list(dim = dim(xy))
-  three <- function(idx) {
-    b <- xy[idx, , drop = FALSE]
+  three <- function(b) {
     blocks <- list(b[, seq_len(dx), drop = FALSE], b[, dx + seq_len(dy), drop = FALSE], b)
-    h <- vapply(1:3, function(j) {
+    fits <- lapply(1:3, function(j) {
       m <- blocks[[j]]
       ld <- 0
       if (whiten) {
@@ -363,16 +359,22 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
         m <- w$data
         ld <- w$log_det
       }
-      kl_estimate(m, k, wts[[j]], norm, form, n_threads)$estimate + 0.5 * ld
-    }, numeric(1))
-    h
+      f <- kl_estimate(m, k, wts[[j]], norm, form, n_threads)
+      f$estimate <- f$estimate + 0.5 * ld
+      f
+    })
+    # duplicates in either margin give zero distances there
+    list(h = vapply(fits, function(f) f$estimate, numeric(1)),
+         duplicates = sum(vapply(fits, function(f) f$duplicates, numeric(1))))
   }
-  h <- three(seq_len(n))
+  z <- knn_with_jitter(cbind(x, y), jitter, seed, three)
+  xy <- z$data
+  h <- z$result$h
   if (!all(is.finite(h))) {
     gmmmi_warn("zero nearest-neighbour distances (duplicate rows) give infinite entropies; use `jitter`.")
   }
   est_fun <- function(idx) {
-    hh <- three(idx)
+    hh <- three(xy[idx, , drop = FALSE])$h
     hh[1] + hh[2] - hh[3]
   }
   se <- knn_subsample_se(n, k, std_error, n_subsamples, seed, est_fun)
@@ -429,26 +431,35 @@ discrete_codes <- function(x, arg, call = sys.call(-1)) {
   codes
 }
 
-# Duplicate detection and seeded jitter. `check` is the matrix whose repeated rows matter;
-# `data` is jittered (amplitude relative to each column's sd).
-knn_jitter <- function(data, jitter, seed, check, extra_duplicates = 0, call = sys.call(-1)) {
-  dups <- .duplicate_rows(check) + extra_duplicates
-  if (is.null(jitter)) {
-    rel <- if (dups > 0) 1e-10 else 0
-    if (dups > 0) {
-      gmmmi_warn(sprintf(paste0("%d repeated row(s) (zero distances) found; added seeded noise of ",
-                                "1e-10 x each column's sd (set `jitter` to control this)."), dups),
-                 class = c("gmmmi_warning_duplicates", "gmmmi_warning"), call = call)
-    }
-  } else {
-    rel <- check_number(jitter, "jitter", lower = 0, call = call)
-  }
-  if (rel > 0) {
-    sds <- apply(data, 2L, stats::sd)
+# Run `run(data)` with the duplicate policy of ?mi_ksg. `run` returns a list with a field
+# `duplicates` (points with an exact copy, found by the neighbour search itself: nearest
+# neighbour at distance 0). jitter = NULL: run once; if duplicates were found, add seeded noise
+# of 1e-10 x each column's sd, warn, and run again. jitter > 0: add that noise first.
+knn_with_jitter <- function(data, jitter, seed, run, call = sys.call(-1)) {
+  attributes(data) <- list(dim = dim(data))
+  add_noise <- function(d, rel) {
+    sds <- apply(d, 2L, stats::sd)
     sds[!is.finite(sds) | sds == 0] <- 1
-    data <- .jitter_columns(data, rel * sds, seed)
+    .jitter_columns(d, rel * sds, seed)
   }
-  list(data = data, duplicates = as.integer(dups), amplitude = rel)
+  if (!is.null(jitter)) {
+    rel <- check_number(jitter, "jitter", lower = 0, call = call)
+    if (rel > 0) data <- add_noise(data, rel)
+    res <- run(data)
+    return(list(data = data, result = res, amplitude = rel, duplicates = as.integer(res$duplicates)))
+  }
+  res <- run(data)
+  dups <- as.integer(res$duplicates)
+  rel <- 0
+  if (dups > 0L) {
+    gmmmi_warn(sprintf(paste0("%d point(s) have an exact duplicate (zero distance); added seeded ",
+                              "noise of 1e-10 x each column's sd (set `jitter` to control this)."), dups),
+               class = c("gmmmi_warning_duplicates", "gmmmi_warning"), call = call)
+    rel <- 1e-10
+    data <- add_noise(data, rel)
+    res <- run(data)
+  }
+  list(data = data, result = res, amplitude = rel, duplicates = dups)
 }
 
 # Standard error by disjoint subsamples (see ?mi_ksg).
@@ -478,7 +489,7 @@ kl_estimate <- function(x, k, weights, norm, form, n_threads) {
   lead <- if (form == "log") log(n - 1) else digamma(n)
   h <- lead - digamma(seq_len(k)) + log_unit_ball(d, norm) + (d / n) * s$sum_log
   est <- if (is.null(weights)) h[k] else sum(weights[weights != 0] * h[weights != 0])
-  list(estimate = est, entropies = h)
+  list(estimate = est, entropies = h, duplicates = s$zeros[1])
 }
 
 # Minimum-norm weights of Berrett, Samworth & Yuan (2019) for dimension d and k neighbours.

@@ -100,17 +100,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// duplicate_rows
-double duplicate_rows(Rcpp::NumericMatrix x);
-RcppExport SEXP _gmmmi_duplicate_rows(SEXP xSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    rcpp_result_gen = Rcpp::wrap(duplicate_rows(x));
-    return rcpp_result_gen;
-END_RCPP
-}
 // jitter_columns
 Rcpp::NumericMatrix jitter_columns(Rcpp::NumericMatrix x, Rcpp::NumericVector amplitude, Rcpp::NumericVector seed);
 RcppExport SEXP _gmmmi_jitter_columns(SEXP xSEXP, SEXP amplitudeSEXP, SEXP seedSEXP) {
@@ -172,7 +161,6 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_ksg_1d_serial", (DL_FUNC) &_gmmmi_ksg_1d_serial, 4},
     {"_gmmmi_kl_sums", (DL_FUNC) &_gmmmi_kl_sums, 4},
     {"_gmmmi_mixed_core", (DL_FUNC) &_gmmmi_mixed_core, 6},
-    {"_gmmmi_duplicate_rows", (DL_FUNC) &_gmmmi_duplicate_rows, 1},
     {"_gmmmi_jitter_columns", (DL_FUNC) &_gmmmi_jitter_columns, 3},
     {"_gmmmi_seeded_permutation", (DL_FUNC) &_gmmmi_seeded_permutation, 2},
     {"_gmmmi_rng_draws", (DL_FUNC) &_gmmmi_rng_draws, 5},

@@ -62,7 +62,8 @@ Rcpp::List ksg_core(Rcpp::NumericMatrix x, Rcpp::NumericMatrix y, int k, int var
     r = gmmmi::knn::ksg(rx.data(), x.ncol(), ry.data(), y.ncol(), n, k, variant, ex);
   }
   return Rcpp::List::create(Rcpp::Named("estimate") = r.estimate,
-                            Rcpp::Named("zero_radius") = static_cast<double>(r.zero_radius));
+                            Rcpp::Named("zero_radius") = static_cast<double>(r.zero_radius),
+                            Rcpp::Named("duplicates") = static_cast<double>(r.duplicates));
 }
 
 // Serial 1-D entry point (the one sliced MI uses per slice), exposed for tests.
@@ -94,13 +95,8 @@ Rcpp::List mixed_core(Rcpp::NumericMatrix y, Rcpp::IntegerVector cls, int n_clas
   return Rcpp::List::create(Rcpp::Named("estimate") = r.estimate,
                             Rcpp::Named("n_used") = static_cast<double>(r.n_used),
                             Rcpp::Named("n_dropped") = static_cast<double>(r.n_dropped),
-                            Rcpp::Named("zero_radius") = static_cast<double>(r.zero_radius));
-}
-
-// [[Rcpp::export(.duplicate_rows)]]
-double duplicate_rows(Rcpp::NumericMatrix x) {
-  std::vector<double> rows = rows_of(x);
-  return static_cast<double>(gmmmi::knn::count_duplicate_rows(rows.data(), x.nrow(), x.ncol()));
+                            Rcpp::Named("zero_radius") = static_cast<double>(r.zero_radius),
+                            Rcpp::Named("duplicates") = static_cast<double>(r.duplicates));
 }
 
 // [[Rcpp::export(.jitter_columns)]]

@@ -483,7 +483,8 @@ inline void all_counts(const double* rows, std::size_t n, std::size_t d, const d
 // KSG mutual information.
 struct KsgResult {
   double estimate;          // nats
-  std::size_t zero_radius;  // points whose k-th joint neighbour is at distance 0 (duplicates)
+  std::size_t zero_radius;  // points whose k-th joint neighbour is at distance 0
+  std::size_t duplicates;   // points with an exact copy (nearest joint neighbour at distance 0)
 };
 
 // Per-point KSG terms for rows [b, e) are accumulated into a block sum; returns the MI.
@@ -508,23 +509,28 @@ inline KsgResult ksg_1d(const double* x, const double* y, std::size_t n, int k, 
     rows[2 * i] = x[i];
     rows[2 * i + 1] = y[i];
   }
-  KDTree<2, MaxPolicy> tree(rows.data(), n, 2, 8);
-  std::vector<double> sx, sy;
+  KDTree<2, MaxPolicy> tree;
+  std::vector<double> sx, sy, psi;
   std::vector<std::size_t> rx, ry;
-  sort_with_ranks(x, n, sx, rx);
-  sort_with_ranks(y, n, sy, ry);
-  const std::vector<double> psi = digamma_table(n + 1);
+  // Four independent preparation tasks (results do not depend on which thread runs them).
+  parallel_for(ex, 4, 1, [&](std::size_t t) {
+    if (t == 0) tree.build(rows.data(), n, 2, 8);
+    else if (t == 1) sort_with_ranks(x, n, sx, rx);
+    else if (t == 2) sort_with_ranks(y, n, sy, ry);
+    else psi = digamma_table(n + 1);
+  });
   const Blocks blocks(n, 1024);
   std::vector<double> sums(blocks.count, 0.0);
-  std::vector<std::size_t> zeros(blocks.count, 0);
+  std::vector<std::size_t> zeros(blocks.count, 0), dups(blocks.count, 0);
   parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
     std::vector<double> meas(k);
     std::vector<std::size_t> index(k);
     double s = 0.0;
-    std::size_t z = 0;
+    std::size_t z = 0, du = 0;
     for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
       const std::size_t i = tree.original(p);  // queries in tree order (locality)
       tree.knn(&rows[2 * i], i, k, meas.data(), index.data());
+      du += meas[0] == 0.0;
       if (variant == 1) {
         const double eps = meas[k - 1];
         z += eps == 0.0;
@@ -546,11 +552,16 @@ inline KsgResult ksg_1d(const double* x, const double* y, std::size_t n, int k, 
     }
     sums[b] = s;
     zeros[b] = z;
+    dups[b] = du;
   });
   KsgResult res;
   res.estimate = ksg_finish(sums, n, k, variant);
   res.zero_radius = 0;
-  for (std::size_t b = 0; b < zeros.size(); ++b) res.zero_radius += zeros[b];
+  res.duplicates = 0;
+  for (std::size_t b = 0; b < zeros.size(); ++b) {
+    res.zero_radius += zeros[b];
+    res.duplicates += dups[b];
+  }
   return res;
 }
 
@@ -573,7 +584,7 @@ inline KsgResult ksg(const double* x, std::size_t dx, const double* y, std::size
     std::copy(x + i * dx, x + i * dx + dx, &rows[i * d]);
     std::copy(y + i * dy, y + i * dy + dy, &rows[i * d + dx]);
   }
-  KDTree<0, MaxPolicy> joint(rows.data(), n, d);
+  KDTree<0, MaxPolicy> joint(rows.data(), n, d, d <= 3 ? 8 : 32);
   // Marginals: sorted arrays for 1-D, k-d trees otherwise.
   std::vector<double> sx, sy;
   std::vector<std::size_t> rkx, rky;
@@ -581,12 +592,12 @@ inline KsgResult ksg(const double* x, std::size_t dx, const double* y, std::size
   if (dx == 1) {
     sort_with_ranks(x, n, sx, rkx);
   } else {
-    tx.build(x, n, dx);
+    tx.build(x, n, dx, dx <= 3 ? 8 : 32);
   }
   if (dy == 1) {
     sort_with_ranks(y, n, sy, rky);
   } else {
-    ty.build(y, n, dy);
+    ty.build(y, n, dy, dy <= 3 ? 8 : 32);
   }
   auto maxdist = [](const double* a, const double* b, std::size_t dd) {
     double m = 0.0;
@@ -599,18 +610,19 @@ inline KsgResult ksg(const double* x, std::size_t dx, const double* y, std::size
   const std::vector<double> psi = digamma_table(n + 1);
   const Blocks blocks(n, 256);
   std::vector<double> sums(blocks.count, 0.0);
-  std::vector<std::size_t> zeros(blocks.count, 0);
+  std::vector<std::size_t> zeros(blocks.count, 0), dups(blocks.count, 0);
   parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
     std::vector<double> meas(k);
     std::vector<std::size_t> index(k);
     double s = 0.0;
-    std::size_t z = 0;
+    std::size_t z = 0, du = 0;
     for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
       const std::size_t i = joint.original(p);  // queries in tree order (locality)
       const double* xi = x + i * dx;
       const double* yi = y + i * dy;
       joint.knn(&rows[i * d], i, k, meas.data(), index.data());
       z += meas[k - 1] == 0.0;
+      du += meas[0] == 0.0;
       double rx, ry;
       bool strict;
       if (variant == 1) {
@@ -635,11 +647,16 @@ inline KsgResult ksg(const double* x, std::size_t dx, const double* y, std::size
     }
     sums[b] = s;
     zeros[b] = z;
+    dups[b] = du;
   });
   KsgResult res;
   res.estimate = ksg_finish(sums, n, k, variant);
   res.zero_radius = 0;
-  for (std::size_t b = 0; b < zeros.size(); ++b) res.zero_radius += zeros[b];
+  res.duplicates = 0;
+  for (std::size_t b = 0; b < zeros.size(); ++b) {
+    res.zero_radius += zeros[b];
+    res.duplicates += dups[b];
+  }
   return res;
 }
 
@@ -691,6 +708,7 @@ inline KlSums kl_log_distance_sums(const double* rows, std::size_t n, std::size_
 struct MixedResult {
   double estimate;
   std::size_t n_used, n_dropped, zero_radius;
+  std::size_t duplicates;  // points with an exact copy in their own class
 };
 
 template <class P>
@@ -716,12 +734,12 @@ MixedResult mixed_ross_t(const double* rows, std::size_t n, std::size_t d, const
   const std::vector<double> psi = digamma_table(n + 1);
   const Blocks blocks(n, 512);
   std::vector<double> sums(blocks.count * 3, 0.0);
-  std::vector<std::size_t> used(blocks.count, 0), zeros(blocks.count, 0);
+  std::vector<std::size_t> used(blocks.count, 0), zeros(blocks.count, 0), dups(blocks.count, 0);
   parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
     std::vector<double> meas(k);
     std::vector<std::size_t> index(k);
     double s_nc = 0.0, s_k = 0.0, s_m = 0.0;
-    std::size_t u = 0, z = 0;
+    std::size_t u = 0, z = 0, du = 0;
     for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
       const std::size_t nc = members[cls[i]].size();
       if (nc < 2) continue;
@@ -729,6 +747,7 @@ MixedResult mixed_ross_t(const double* rows, std::size_t n, std::size_t d, const
       trees[cls[i]].knn(rows + i * d, pos[i], ki, meas.data(), index.data());
       const double r = meas[ki - 1];
       z += r == 0.0;
+      du += meas[0] == 0.0;
       const std::size_t m = all.count_within(rows + i * d, r, false) - 1;
       s_nc += psi[nc];
       s_k += psi[ki];
@@ -740,12 +759,15 @@ MixedResult mixed_ross_t(const double* rows, std::size_t n, std::size_t d, const
     sums[3 * b + 2] = s_m;
     used[b] = u;
     zeros[b] = z;
+    dups[b] = du;
   });
   double s_nc = 0.0, s_k = 0.0, s_m = 0.0;
   MixedResult res;
   res.n_used = 0;
   res.zero_radius = 0;
+  res.duplicates = 0;
   for (std::size_t b = 0; b < blocks.count; ++b) {
+    res.duplicates += dups[b];
     s_nc += sums[3 * b];
     s_k += sums[3 * b + 1];
     s_m += sums[3 * b + 2];
