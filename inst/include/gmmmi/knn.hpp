@@ -122,6 +122,18 @@ class KDTree {
         if (v > hi[j]) hi[j] = v;
       }
     build_node(0, n, lo.data(), hi.data());
+    // Leaves stored column by column as well (used for d >= 4, where most leaves are scanned).
+    soa_.clear();
+    if (d >= 4) {
+      soa_.resize(n * d);
+      for (std::size_t id = 0; id < nodes_.size(); ++id) {
+        const Node& nd = nodes_[id];
+        if (nd.left != 0) continue;
+        const std::size_t m = nd.end - nd.begin;
+        for (std::size_t p = nd.begin; p < nd.end; ++p)
+          for (std::size_t j = 0; j < d; ++j) soa_[nd.begin * d + j * m + (p - nd.begin)] = pts_[p * d + j];
+      }
+    }
   }
 
   // k nearest neighbours of query q, skipping the point whose ORIGINAL index is `self`
@@ -149,9 +161,10 @@ class KDTree {
     std::size_t left, right;  // 0 for leaves (the root is never a child)
   };
 
+  static const std::size_t kMaxScan = 64;
   std::size_t n_, d_, leaf_;
   std::vector<std::size_t> idx_;
-  std::vector<double> pts_, lo_, hi_;
+  std::vector<double> pts_, soa_, lo_, hi_;
   std::vector<Node> nodes_;
 
   void swap_rows(std::size_t a, std::size_t b) {
@@ -286,6 +299,26 @@ class KDTree {
     const Node& nd = nodes_[id];
     if (nd.left == 0) {
       const std::size_t d = dim();
+      const std::size_t m = nd.end - nd.begin;
+      if (!soa_.empty() && m <= kMaxScan) {
+        // Column-wise, branch-free distances for the whole leaf (high d): the same
+        // floating-point operations in the same order as the row-wise loop below.
+        double acc[kMaxScan];
+        const double* c = &soa_[nd.begin * d];
+        const double q0 = q[0];
+        for (std::size_t p = 0; p < m; ++p) acc[p] = P::term(c[p] - q0);
+        for (std::size_t j = 1; j < d; ++j) {
+          c += m;
+          const double qj = q[j];
+          for (std::size_t p = 0; p < m; ++p) acc[p] = P::combine(acc[p], P::term(c[p] - qj));
+        }
+        for (std::size_t p = 0; p < m; ++p) {
+          if (acc[p] > meas[k - 1]) continue;
+          const std::size_t orig = idx_[nd.begin + p];
+          if (orig != self) insert(acc[p], orig, k, meas, index);
+        }
+        return;
+      }
       for (std::size_t p = nd.begin; p < nd.end; ++p) {
         const std::size_t orig = idx_[p];
         if (orig == self) continue;
@@ -322,7 +355,25 @@ class KDTree {
     if (strict ? ub < r : ub <= r) return nd.end - nd.begin;
     if (nd.left == 0) {
       const std::size_t d = dim();
+      const std::size_t m = nd.end - nd.begin;
       std::size_t c = 0;
+      if (!soa_.empty() && m <= kMaxScan) {
+        double acc[kMaxScan];
+        const double* col = &soa_[nd.begin * d];
+        const double q0 = q[0];
+        for (std::size_t p = 0; p < m; ++p) acc[p] = P::term(col[p] - q0);
+        for (std::size_t j = 1; j < d; ++j) {
+          col += m;
+          const double qj = q[j];
+          for (std::size_t p = 0; p < m; ++p) acc[p] = P::combine(acc[p], P::term(col[p] - qj));
+        }
+        if (strict) {
+          for (std::size_t p = 0; p < m; ++p) c += acc[p] < r;
+        } else {
+          for (std::size_t p = 0; p < m; ++p) c += acc[p] <= r;
+        }
+        return c;
+      }
       for (std::size_t p = nd.begin; p < nd.end; ++p) {
         const double* x = &pts_[p * d];
         double acc = 0.0;
