@@ -34,6 +34,10 @@
 #include <numeric>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "parallel.hpp"
 #include "rng.hpp"
 
@@ -75,6 +79,48 @@ struct EuclidPolicy {
   static double term(double diff) { return diff * diff; }
   static double combine(double acc, double t) { return acc + t; }
 };
+
+// ---------------------------------------------------------------------------------------------
+// Measures from q to the m points of a leaf stored column by column (col[j * m + p]).
+// Generic scalar form; the max-norm has an SSE2 form (two points per instruction). Both compute
+// exactly the same floating-point values as the row-wise loop (max is exact; the Euclidean sum
+// keeps the order j = 0, 1, ...).
+template <class P>
+inline void leaf_measures(const double* col, std::size_t m, std::size_t d, const double* q, double* acc) {
+  const double q0 = q[0];
+  for (std::size_t p = 0; p < m; ++p) acc[p] = P::term(col[p] - q0);
+  for (std::size_t j = 1; j < d; ++j) {
+    col += m;
+    const double qj = q[j];
+    for (std::size_t p = 0; p < m; ++p) acc[p] = P::combine(acc[p], P::term(col[p] - qj));
+  }
+}
+
+#if defined(__SSE2__)
+template <>
+inline void leaf_measures<MaxPolicy>(const double* col, std::size_t m, std::size_t d, const double* q,
+                                     double* acc) {
+  const __m128d sign = _mm_set1_pd(-0.0);
+  std::size_t p = 0;
+  for (; p + 4 <= m; p += 4) {
+    __m128d a0 = _mm_setzero_pd(), a1 = _mm_setzero_pd();
+    const double* c = col + p;
+    for (std::size_t j = 0; j < d; ++j, c += m) {
+      const __m128d qj = _mm_set1_pd(q[j]);
+      a0 = _mm_max_pd(a0, _mm_andnot_pd(sign, _mm_sub_pd(_mm_loadu_pd(c), qj)));
+      a1 = _mm_max_pd(a1, _mm_andnot_pd(sign, _mm_sub_pd(_mm_loadu_pd(c + 2), qj)));
+    }
+    _mm_storeu_pd(acc + p, a0);
+    _mm_storeu_pd(acc + p + 2, a1);
+  }
+  for (; p < m; ++p) {
+    double a = 0.0;
+    const double* c = col + p;
+    for (std::size_t j = 0; j < d; ++j, c += m) a = MaxPolicy::combine(a, MaxPolicy::term(*c - q[j]));
+    acc[p] = a;
+  }
+}
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // k-d tree over n points in d dimensions (input row-major: point i is data[i*d .. i*d+d-1]).
@@ -304,14 +350,7 @@ class KDTree {
         // Column-wise, branch-free distances for the whole leaf (high d): the same
         // floating-point operations in the same order as the row-wise loop below.
         double acc[kMaxScan];
-        const double* c = &soa_[nd.begin * d];
-        const double q0 = q[0];
-        for (std::size_t p = 0; p < m; ++p) acc[p] = P::term(c[p] - q0);
-        for (std::size_t j = 1; j < d; ++j) {
-          c += m;
-          const double qj = q[j];
-          for (std::size_t p = 0; p < m; ++p) acc[p] = P::combine(acc[p], P::term(c[p] - qj));
-        }
+        leaf_measures<P>(&soa_[nd.begin * d], m, d, q, acc);
         for (std::size_t p = 0; p < m; ++p) {
           if (acc[p] > meas[k - 1]) continue;
           const std::size_t orig = idx_[nd.begin + p];
@@ -359,14 +398,7 @@ class KDTree {
       std::size_t c = 0;
       if (!soa_.empty() && m <= kMaxScan) {
         double acc[kMaxScan];
-        const double* col = &soa_[nd.begin * d];
-        const double q0 = q[0];
-        for (std::size_t p = 0; p < m; ++p) acc[p] = P::term(col[p] - q0);
-        for (std::size_t j = 1; j < d; ++j) {
-          col += m;
-          const double qj = q[j];
-          for (std::size_t p = 0; p < m; ++p) acc[p] = P::combine(acc[p], P::term(col[p] - qj));
-        }
+        leaf_measures<P>(&soa_[nd.begin * d], m, d, q, acc);
         if (strict) {
           for (std::size_t p = 0; p < m; ++p) c += acc[p] < r;
         } else {
