@@ -107,8 +107,8 @@ mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
   standardize <- check_flag(standardize, "standardize")
   n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
   if (standardize) {
-    x <- unclass(standardise(x))
-    y <- unclass(standardise(y))
+    x <- knn_standardise(x)
+    y <- knn_standardise(y)
   }
   seed <- draw_seed()
   dx <- ncol(x)
@@ -182,7 +182,7 @@ mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TR
   if (sum(sizes >= 2L) < 1L) {
     gmmmi_abort("`x` has no class with at least 2 members.")
   }
-  if (standardize) y <- unclass(standardise(y))
+  if (standardize) y <- knn_standardise(y)
   seed <- draw_seed()
   n_levels <- attr(cls, "n_levels")
   cls_i <- as.integer(cls)
@@ -342,8 +342,8 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
   standardize <- check_flag(standardize, "standardize")
   n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
   if (standardize) {
-    x <- unclass(standardise(x))
-    y <- unclass(standardise(y))
+    x <- knn_standardise(x)
+    y <- knn_standardise(y)
   }
   dx <- ncol(x)
   dy <- ncol(y)
@@ -400,8 +400,36 @@ knn_data <- function(x, arg, call = sys.call(-1)) {
     gmmmi_abort(sprintf("`%s` must be numeric, not %s.", arg, describe(x)), call = call)
   }
   x <- as_data_matrix(x, arg, allow_na = FALSE, call = call)
-  check_not_constant(x, arg, call = call)
+  # constant columns (same rule as check_not_constant(), vectorised for large n)
+  n <- nrow(x)
+  if (n > 1L) {
+    center <- colMeans(x)
+    xc <- x - rep(center, each = n)
+    sds <- sqrt(colSums(xc * xc) / (n - 1))
+    scale <- pmax(apply(abs(range_cols(x)), 2L, max), 1e-300)
+    bad <- which(!is.finite(sds) | sds <= 1e-12 * scale)
+    if (length(bad) > 0L) {
+      gmmmi_abort(sprintf("`%s` has constant column(s) %s: a constant carries no information.",
+                          arg, paste(bad, collapse = ", ")), call = call)
+    }
+  }
+  attributes(x) <- list(dim = dim(x))
   x
+}
+
+# 2 x d matrix of column minima and maxima.
+range_cols <- function(x) {
+  if (ncol(x) == 1L) return(matrix(range(x), ncol = 1L))
+  rbind(apply(x, 2L, min), apply(x, 2L, max))
+}
+
+# Centre and scale columns to unit sd (vectorised; same result as scale()).
+knn_standardise <- function(x) {
+  n <- nrow(x)
+  center <- colMeans(x)
+  xc <- x - rep(center, each = n)
+  sds <- sqrt(colSums(xc * xc) / (n - 1))
+  xc / rep(sds, each = n)
 }
 
 check_same_rows <- function(y, n, arg, call = sys.call(-1)) {
