@@ -29,6 +29,8 @@ make_data <- function(n, d) {
 n_threads <- gmmmi_threads(2)
 say("kNN MI benchmark  %s  (R %s, %d thread(s) for gmmmi, FNN %s)", format(Sys.time(), "%Y-%m-%d %H:%M"),
     getRversion(), n_threads, if (has_fnn) as.character(utils::packageVersion("FNN")) else "absent")
+load <- tryCatch(readLines("/proc/loadavg", n = 1L), error = function(e) "unknown")
+say("Load average at start (shared 2-core machine): %s", load)
 say("KSG-1, k = 3; gmmmi: mi_ksg(std_error = 'none') incl. validation and standardisation;")
 say("gmmmi+se: default subsampling standard error; FNN: FNN::mutinfo on the standardised data.")
 say("")
@@ -67,6 +69,7 @@ for (cfg in list(c(1, 1e5), c(1, 1e6), c(5, 1e4), c(5, 1e5))) {
   say("%-10s %8d %10.3f %10.3f %10.3f", sprintf("%dD x %dD", d, d), as.integer(n), t1, t2, t3)
 }
 say("")
+say("Load average at end: %s", tryCatch(readLines("/proc/loadavg", n = 1L), error = function(e) "unknown"))
 say("Targets: faster than FNN at every n; 1-D x 1-D n = 1e5 < 0.15 s; 5-D x 5-D n = 1e4 < 0.3 s (2 threads).")
 dir.create(dirname(out_file), showWarnings = FALSE, recursive = TRUE)
 writeLines(lines, out_file)

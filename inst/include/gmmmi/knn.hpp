@@ -581,8 +581,13 @@ inline double ksg_finish(const std::vector<double>& block_sums, std::size_t n, i
 
 // 1-D x 1-D KSG (the fast path, also used per slice by sliced MI).
 // x, y: n values each, ALREADY STANDARDISED by the caller (KSG is not scale invariant).
-// Joint neighbours from a 2-D max-norm k-d tree; marginal counts by binary search on sorted
-// copies. Ties: see the header comment (deterministic; exact strict/non-strict counts).
+// Joint neighbours from a 2-D max-norm k-d tree (queries in tree order); marginal counts by
+// galloping binary searches on sorted copies, starting at the point's own rank. O(n log n).
+// Ties: see the header comment (deterministic; exact strict/non-strict counts). No noise is
+// added here: with exact duplicates the k-th distance can be 0 (reported in zero_radius and
+// duplicates); callers wanting the jitter policy of the R wrapper apply it before calling.
+// Reentrant (no shared state): sliced MI may call the serial form below concurrently from a
+// parallel loop over slices.
 inline KsgResult ksg_1d(const double* x, const double* y, std::size_t n, int k, int variant,
                         const Executor& ex) {
   if (variant != 1 && variant != 2) throw InputError("ksg: variant must be 1 or 2");
