@@ -137,6 +137,8 @@ class KDTree {
   // Original row index of the point at tree position p (tree order groups nearby points, so
   // processing queries in this order is cache friendly).
   std::size_t original(std::size_t p) const { return idx_[p]; }
+  // The points in tree order, row-major (point at position p: points() + p * dim()).
+  const double* points() const { return pts_.data(); }
   std::size_t dim() const { return D > 0 ? static_cast<std::size_t>(D) : d_; }
 
   void build(const double* data, std::size_t n, std::size_t d, std::size_t leaf_size = 12) {
@@ -598,14 +600,20 @@ inline KsgResult ksg_1d(const double* x, const double* y, std::size_t n, int k, 
     rows[2 * i + 1] = y[i];
   }
   KDTree<2, MaxPolicy> tree;
-  std::vector<double> sx, sy, psi;
-  std::vector<std::size_t> rx, ry;
-  // Four independent preparation tasks (results do not depend on which thread runs them).
-  parallel_for(ex, 4, 1, [&](std::size_t t) {
+  std::vector<double> psi;
+  parallel_for(ex, 2, 1, [&](std::size_t t) {
     if (t == 0) tree.build(rows.data(), n, 2, 8);
-    else if (t == 1) sort_with_ranks(x, n, sx, rx);
-    else if (t == 2) sort_with_ranks(y, n, sy, ry);
     else psi = digamma_table(n + 1);
+  });
+  // Everything below is indexed by TREE POSITION p, so the query loop reads memory in order.
+  const double* pts = tree.points();
+  std::vector<double> sx, sy;
+  std::vector<std::size_t> rx, ry;  // rank of the point at tree position p in sorted x / y
+  parallel_for(ex, 2, 1, [&](std::size_t t) {
+    std::vector<double> v(n);
+    for (std::size_t p = 0; p < n; ++p) v[p] = pts[2 * p + t];
+    if (t == 0) sort_with_ranks(v.data(), n, sx, rx);
+    else sort_with_ranks(v.data(), n, sy, ry);
   });
   const Blocks blocks(n, 1024);
   std::vector<double> sums(blocks.count, 0.0);
@@ -616,25 +624,25 @@ inline KsgResult ksg_1d(const double* x, const double* y, std::size_t n, int k, 
     double s = 0.0;
     std::size_t z = 0, du = 0;
     for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
-      const std::size_t i = tree.original(p);  // queries in tree order (locality)
-      tree.knn(&rows[2 * i], i, k, meas.data(), index.data());
+      const double xp = pts[2 * p], yp = pts[2 * p + 1];
+      tree.knn(pts + 2 * p, tree.original(p), k, meas.data(), index.data());
       du += meas[0] == 0.0;
       if (variant == 1) {
         const double eps = meas[k - 1];
         z += eps == 0.0;
-        const std::size_t nx = count_sorted_from(sx, rx[i], x[i], eps, true) - (eps > 0.0);
-        const std::size_t ny = count_sorted_from(sy, ry[i], y[i], eps, true) - (eps > 0.0);
+        const std::size_t nx = count_sorted_from(sx, rx[p], xp, eps, true) - (eps > 0.0);
+        const std::size_t ny = count_sorted_from(sy, ry[p], yp, eps, true) - (eps > 0.0);
         s += psi[nx + 1] + psi[ny + 1];
       } else {
         double ex_ = 0.0, ey_ = 0.0;
         for (int j = 0; j < k; ++j) {
-          const double dx = std::fabs(x[index[j]] - x[i]), dy = std::fabs(y[index[j]] - y[i]);
+          const double dx = std::fabs(x[index[j]] - xp), dy = std::fabs(y[index[j]] - yp);
           if (dx > ex_) ex_ = dx;
           if (dy > ey_) ey_ = dy;
         }
         z += meas[k - 1] == 0.0;
-        const std::size_t nx = count_sorted_from(sx, rx[i], x[i], ex_, false) - 1;
-        const std::size_t ny = count_sorted_from(sy, ry[i], y[i], ey_, false) - 1;
+        const std::size_t nx = count_sorted_from(sx, rx[p], xp, ex_, false) - 1;
+        const std::size_t ny = count_sorted_from(sy, ry[p], yp, ey_, false) - 1;
         s += psi[nx] + psi[ny];
       }
     }
