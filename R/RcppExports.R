@@ -13,6 +13,38 @@
     .Call(`_gmmmi_gmm_sample_cpp`, weights, means, covs, n, seed)
 }
 
+.knn_search <- function(x, k, norm, n_threads, brute) {
+    .Call(`_gmmmi_knn_search`, x, k, norm, n_threads, brute)
+}
+
+.knn_count <- function(x, r, strict, norm, n_threads) {
+    .Call(`_gmmmi_knn_count`, x, r, strict, norm, n_threads)
+}
+
+.ksg_core <- function(x, y, k, variant, n_threads) {
+    .Call(`_gmmmi_ksg_core`, x, y, k, variant, n_threads)
+}
+
+.ksg_1d_serial <- function(x, y, k, variant) {
+    .Call(`_gmmmi_ksg_1d_serial`, x, y, k, variant)
+}
+
+.kl_sums <- function(x, k, norm, n_threads) {
+    .Call(`_gmmmi_kl_sums`, x, k, norm, n_threads)
+}
+
+.mixed_core <- function(y, cls, n_classes, k, norm, n_threads) {
+    .Call(`_gmmmi_mixed_core`, y, cls, n_classes, k, norm, n_threads)
+}
+
+.jitter_columns <- function(x, amplitude, seed) {
+    .Call(`_gmmmi_jitter_columns`, x, amplitude, seed)
+}
+
+.seeded_permutation <- function(n, seed) {
+    .Call(`_gmmmi_seeded_permutation`, n, seed)
+}
+
 .rng_draws <- function(seed, n_streams, n_per, n_threads, type) {
     .Call(`_gmmmi_rng_draws`, seed, n_streams, n_per, n_threads, type)
 }

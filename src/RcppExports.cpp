@@ -66,6 +66,120 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// knn_search
+Rcpp::List knn_search(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads, bool brute);
+RcppExport SEXP _gmmmi_knn_search(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP, SEXP bruteSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    Rcpp::traits::input_parameter< bool >::type brute(bruteSEXP);
+    rcpp_result_gen = Rcpp::wrap(knn_search(x, k, norm, n_threads, brute));
+    return rcpp_result_gen;
+END_RCPP
+}
+// knn_count
+Rcpp::IntegerVector knn_count(Rcpp::NumericMatrix x, Rcpp::NumericVector r, bool strict, std::string norm, int n_threads);
+RcppExport SEXP _gmmmi_knn_count(SEXP xSEXP, SEXP rSEXP, SEXP strictSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type r(rSEXP);
+    Rcpp::traits::input_parameter< bool >::type strict(strictSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(knn_count(x, r, strict, norm, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// ksg_core
+Rcpp::List ksg_core(Rcpp::NumericMatrix x, Rcpp::NumericMatrix y, int k, int variant, int n_threads);
+RcppExport SEXP _gmmmi_ksg_core(SEXP xSEXP, SEXP ySEXP, SEXP kSEXP, SEXP variantSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type y(ySEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< int >::type variant(variantSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(ksg_core(x, y, k, variant, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// ksg_1d_serial
+double ksg_1d_serial(Rcpp::NumericVector x, Rcpp::NumericVector y, int k, int variant);
+RcppExport SEXP _gmmmi_ksg_1d_serial(SEXP xSEXP, SEXP ySEXP, SEXP kSEXP, SEXP variantSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< int >::type variant(variantSEXP);
+    rcpp_result_gen = Rcpp::wrap(ksg_1d_serial(x, y, k, variant));
+    return rcpp_result_gen;
+END_RCPP
+}
+// kl_sums
+Rcpp::List kl_sums(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads);
+RcppExport SEXP _gmmmi_kl_sums(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(kl_sums(x, k, norm, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// mixed_core
+Rcpp::List mixed_core(Rcpp::NumericMatrix y, Rcpp::IntegerVector cls, int n_classes, int k, std::string norm, int n_threads);
+RcppExport SEXP _gmmmi_mixed_core(SEXP ySEXP, SEXP clsSEXP, SEXP n_classesSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cls(clsSEXP);
+    Rcpp::traits::input_parameter< int >::type n_classes(n_classesSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(mixed_core(y, cls, n_classes, k, norm, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// jitter_columns
+Rcpp::NumericMatrix jitter_columns(Rcpp::NumericMatrix x, Rcpp::NumericVector amplitude, Rcpp::NumericVector seed);
+RcppExport SEXP _gmmmi_jitter_columns(SEXP xSEXP, SEXP amplitudeSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type amplitude(amplitudeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(jitter_columns(x, amplitude, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// seeded_permutation
+Rcpp::IntegerVector seeded_permutation(int n, Rcpp::NumericVector seed);
+RcppExport SEXP _gmmmi_seeded_permutation(SEXP nSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(seeded_permutation(n, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
 // rng_draws
 Rcpp::NumericMatrix rng_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads, std::string type);
 RcppExport SEXP _gmmmi_rng_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP, SEXP typeSEXP) {
@@ -99,6 +213,14 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_fit_cpp", (DL_FUNC) &_gmmmi_gmm_fit_cpp, 14},
     {"_gmmmi_gmm_eval_cpp", (DL_FUNC) &_gmmmi_gmm_eval_cpp, 6},
     {"_gmmmi_gmm_sample_cpp", (DL_FUNC) &_gmmmi_gmm_sample_cpp, 5},
+    {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
+    {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
+    {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},
+    {"_gmmmi_ksg_1d_serial", (DL_FUNC) &_gmmmi_ksg_1d_serial, 4},
+    {"_gmmmi_kl_sums", (DL_FUNC) &_gmmmi_kl_sums, 4},
+    {"_gmmmi_mixed_core", (DL_FUNC) &_gmmmi_mixed_core, 6},
+    {"_gmmmi_jitter_columns", (DL_FUNC) &_gmmmi_jitter_columns, 3},
+    {"_gmmmi_seeded_permutation", (DL_FUNC) &_gmmmi_seeded_permutation, 2},
     {"_gmmmi_rng_draws", (DL_FUNC) &_gmmmi_rng_draws, 5},
     {"_gmmmi_parallel_throw", (DL_FUNC) &_gmmmi_parallel_throw, 3},
     {NULL, NULL, 0}
