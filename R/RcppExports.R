@@ -53,3 +53,7 @@
     .Call(`_gmmmi_parallel_throw`, n, bad, n_threads)
 }
 
+.sliced_ksg <- function(X, Y, theta, phi, k, variant, n_threads) {
+    .Call(`_gmmmi_sliced_ksg`, X, Y, theta, phi, k, variant, n_threads)
+}
+

@@ -126,6 +126,11 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
     n_projections <- if (k == 1L) ncol(directions$y) else dim(directions$y)[3]
   }
 
+  if (estimator %in% c("ksg", "knn_entropy") &&
+      anyDuplicated(if (discrete) cbind(as.integer(x), y) else cbind(x, y)) > 0L) {
+    gmmmi_warn(paste("`x` and `y` contain duplicated rows: projections of duplicates are duplicates,",
+                     "and kNN estimators are biased upward by them."))
+  }
   values <- slice_values(x, y, directions, k, estimator, estimator_args, discrete, n_threads)
   if (any(!is.finite(values))) {
     gmmmi_abort(sprintf("The base estimator returned %d non-finite slice value(s).", sum(!is.finite(values))),
@@ -227,8 +232,14 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
   }
   if (estimator == "gaussian") return(sliced_gaussian_values(x, y, directions, k))
   fun <- switch(estimator,
-    ksg = function(px, py) do.call(mi_ksg, c(list(px, py, n_threads = n_threads), args))$estimate,
-    knn_entropy = function(px, py) do.call(mi_knn_entropy, c(list(px, py, n_threads = n_threads), args))$estimate,
+    ksg = function(px, py) {
+      a <- utils::modifyList(list(std_error = "none", n_threads = n_threads), args)
+      do.call(mi_ksg, c(list(px, py), a))$estimate
+    },
+    knn_entropy = function(px, py) {
+      a <- utils::modifyList(list(std_error = "none", n_threads = n_threads), args)
+      do.call(mi_knn_entropy, c(list(px, py), a))$estimate
+    },
     binned = function(px, py) do.call(mi_binned, c(list(as.vector(px), as.vector(py)), args))$estimate,
     gmm = function(px, py) {
       a <- utils::modifyList(list(n_bootstrap = 0L, n_threads = n_threads, progress = FALSE), args)

@@ -208,6 +208,23 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// sliced_ksg
+Rcpp::NumericVector sliced_ksg(Rcpp::NumericMatrix X, Rcpp::NumericMatrix Y, Rcpp::NumericMatrix theta, Rcpp::NumericMatrix phi, int k, int variant, int n_threads);
+RcppExport SEXP _gmmmi_sliced_ksg(SEXP XSEXP, SEXP YSEXP, SEXP thetaSEXP, SEXP phiSEXP, SEXP kSEXP, SEXP variantSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Y(YSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type theta(thetaSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type phi(phiSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< int >::type variant(variantSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(sliced_ksg(X, Y, theta, phi, k, variant, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_fit_cpp", (DL_FUNC) &_gmmmi_gmm_fit_cpp, 14},
@@ -223,6 +240,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_seeded_permutation", (DL_FUNC) &_gmmmi_seeded_permutation, 2},
     {"_gmmmi_rng_draws", (DL_FUNC) &_gmmmi_rng_draws, 5},
     {"_gmmmi_parallel_throw", (DL_FUNC) &_gmmmi_parallel_throw, 3},
+    {"_gmmmi_sliced_ksg", (DL_FUNC) &_gmmmi_sliced_ksg, 7},
     {NULL, NULL, 0}
 };
 

@@ -32,7 +32,7 @@ Rcpp::NumericVector sliced_ksg(Rcpp::NumericMatrix X, Rcpp::NumericMatrix Y, Rcp
                        [&](double* px, double* py, std::size_t nn) {
                          standardise_1d(px, nn);
                          standardise_1d(py, nn);
-                         return gmmmi::ksg_1d(px, py, nn, k, variant);
+                         return gmmmi::knn::ksg_1d(px, py, nn, k, variant);
                        },
                        ex, out.data());
   return Rcpp::NumericVector(out.begin(), out.end());
