@@ -11,6 +11,66 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// gmm_mi_mc
+Rcpp::NumericVector gmm_mi_mc(Rcpp::List model, int dx, int dy, double n_mc, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_mc(SEXP modelSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
+    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_mc(model, dx, dy, n_mc, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_categorical_mc
+Rcpp::NumericVector gmm_mi_categorical_mc(Rcpp::List models, Rcpp::NumericVector p, double n_mc, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_categorical_mc(SEXP modelsSEXP, SEXP pSEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type models(modelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_categorical_mc(models, p, n_mc, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_pmi
+Rcpp::NumericVector gmm_pmi(Rcpp::List model, Rcpp::NumericMatrix X, int dx, int n_threads);
+RcppExport SEXP _gmmmi_gmm_pmi(SEXP modelSEXP, SEXP XSEXP, SEXP dxSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_pmi(model, X, dx, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_pmi_categorical
+Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p, Rcpp::IntegerVector labels, Rcpp::NumericMatrix Y, int n_threads);
+RcppExport SEXP _gmmmi_gmm_pmi_categorical(SEXP modelsSEXP, SEXP pSEXP, SEXP labelsSEXP, SEXP YSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type models(modelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type labels(labelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Y(YSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_pmi_categorical(models, p, labels, Y, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // rng_draws
 Rcpp::NumericMatrix rng_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads, std::string type);
 RcppExport SEXP _gmmmi_rng_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP, SEXP typeSEXP) {
@@ -41,6 +101,10 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_gmmmi_gmm_mi_mc", (DL_FUNC) &_gmmmi_gmm_mi_mc, 6},
+    {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
+    {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
+    {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
     {"_gmmmi_rng_draws", (DL_FUNC) &_gmmmi_rng_draws, 5},
     {"_gmmmi_parallel_throw", (DL_FUNC) &_gmmmi_parallel_throw, 3},
     {NULL, NULL, 0}
