@@ -17,6 +17,10 @@
     .Call(`_gmmmi_gmm_pmi_categorical`, models, p, labels, Y, n_threads)
 }
 
+.gmm_mi_run <- function(groups, kind, dx, dy, p, opt, seed, n_threads, callback) {
+    .Call(`_gmmmi_gmm_mi_run`, groups, kind, dx, dy, p, opt, seed, n_threads, callback)
+}
+
 .rng_draws <- function(seed, n_streams, n_per, n_threads, type) {
     .Call(`_gmmmi_rng_draws`, seed, n_streams, n_per, n_threads, type)
 }

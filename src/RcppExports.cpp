@@ -71,6 +71,25 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// gmm_mi_run
+Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads, Rcpp::Nullable<Rcpp::Function> callback);
+RcppExport SEXP _gmmmi_gmm_mi_run(SEXP groupsSEXP, SEXP kindSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP pSEXP, SEXP optSEXP, SEXP seedSEXP, SEXP n_threadsSEXP, SEXP callbackSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type groups(groupsSEXP);
+    Rcpp::traits::input_parameter< int >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type opt(optSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::Function> >::type callback(callbackSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_run(groups, kind, dx, dy, p, opt, seed, n_threads, callback));
+    return rcpp_result_gen;
+END_RCPP
+}
 // rng_draws
 Rcpp::NumericMatrix rng_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads, std::string type);
 RcppExport SEXP _gmmmi_rng_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP, SEXP typeSEXP) {
@@ -105,6 +124,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
     {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
     {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
+    {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
     {"_gmmmi_rng_draws", (DL_FUNC) &_gmmmi_rng_draws, 5},
     {"_gmmmi_parallel_throw", (DL_FUNC) &_gmmmi_parallel_throw, 3},
     {NULL, NULL, 0}

@@ -202,16 +202,46 @@ inline std::vector<int> iota_vec(int from, int to) {
 
 inline McResult failed() { return McResult(); }
 
+// log det of the sub-block of cov over dims (NaN if not positive definite).
+inline double block_logdet(const Mat& cov, const std::vector<int>& dims) {
+  const int m = static_cast<int>(dims.size());
+  Mat S(m, m);
+  for (int a = 0; a < m; ++a)
+    for (int b = 0; b < m; ++b) S(a, b) = cov(dims[a], dims[b]);
+  Eigen::LLT<Mat> llt(S);
+  if (llt.info() != Eigen::Success) return std::numeric_limits<double>::quiet_NaN();
+  double ld = 0.0;
+  for (int a = 0; a < m; ++a) ld += 2.0 * std::log(llt.matrixL()(a, a));
+  return ld;
+}
+
+// A single Gaussian has closed-form (conditional) MI; the Monte Carlo integral converges to it.
+inline McResult exact(double v) {
+  McResult r;
+  if (std::isfinite(v)) {
+    r.value = v;
+    r.std_error = 0.0;
+  }
+  return r;
+}
+
 }  // namespace detail
 
 // Default chunk of Monte Carlo draws (one random stream each).
 constexpr std::size_t kMcChunk = 4096;
 
 // MI between the first dx coordinates (x) and the remaining d - dx (y) of the mixture g.
+// A single component (a Gaussian) gets its closed form (std_error 0, n 0) instead of Monte Carlo.
 // Returns NaN (value and std_error) if a covariance is not positive definite.
 inline McResult mi_mc(const Gmm& g, int dx, std::size_t n_mc, std::uint64_t seed,
                       const Executor& ex, std::size_t chunk = kMcChunk) {
   if (dx < 1 || dx >= g.d) throw InputError("mi_mc: dx must be in 1..d-1");
+  if (g.K == 1) {  // Gaussian: 0.5 (log|S_xx| + log|S_yy| - log|S|), exact
+    const std::vector<int> xs = detail::iota_vec(0, dx), ys = detail::iota_vec(dx, g.d),
+                           all = detail::iota_vec(0, g.d);
+    return detail::exact(0.5 * (detail::block_logdet(g.covs[0], xs) + detail::block_logdet(g.covs[0], ys) -
+                                detail::block_logdet(g.covs[0], all)));
+  }
   std::vector<detail::LogTerm> terms(2);
   terms[0].g = g;
   terms[0].prefixes = {dx, g.d};
@@ -231,6 +261,17 @@ inline McResult cmi_mc(const Gmm& g, int dx, int dy, std::size_t n_mc, std::uint
                        const Executor& ex, std::size_t chunk = kMcChunk) {
   const int d = g.d, dz = d - dx - dy;
   if (dx < 1 || dy < 1 || dz < 1) throw InputError("cmi_mc: dx, dy and dz must be >= 1");
+  if (g.K == 1) {  // Gaussian: 0.5 (log|S_xz| + log|S_yz| - log|S| - log|S_zz|), exact
+    std::vector<int> xz = detail::iota_vec(0, dx), yz = detail::iota_vec(dx, dx + dy);
+    const std::vector<int> zs = detail::iota_vec(dx + dy, d), all = detail::iota_vec(0, d);
+    for (int a : zs) {
+      xz.push_back(a);
+      yz.push_back(a);
+    }
+    const Mat& S = g.covs[0];
+    return detail::exact(0.5 * (detail::block_logdet(S, xz) + detail::block_logdet(S, yz) -
+                                detail::block_logdet(S, all) - detail::block_logdet(S, zs)));
+  }
   // reorder to (z, x, y)
   std::vector<int> perm = detail::iota_vec(dx + dy, d);
   for (int a = 0; a < dx + dy; ++a) perm.push_back(a);
