@@ -163,7 +163,7 @@ Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::Numeric
   o.threshold = Rcpp::as<double>(opt["threshold"]);
   o.patience = Rcpp::as<int>(opt["patience"]);
   o.max_components = Rcpp::as<int>(opt["max_components"]);
-  o.fixed_k = Rcpp::as<int>(opt["fixed_k"]);
+  o.fixed_k = Rcpp::as<std::vector<int>>(opt["fixed_k"]);
   o.n_bootstrap = Rcpp::as<int>(opt["n_bootstrap"]);
   o.n_mc = static_cast<std::size_t>(Rcpp::as<double>(opt["n_mc"]));
   o.max_attempts = Rcpp::as<int>(opt["max_attempts"]);

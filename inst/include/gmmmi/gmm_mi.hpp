@@ -40,7 +40,7 @@ struct GmmMiOptions {
   double threshold = 1e-5;
   int patience = 1;
   int max_components = 50;
-  int fixed_k = 0;  // > 0: use this K (per group) and skip the search
+  std::vector<int> fixed_k;  // per group: > 0 uses this K and skips the search (empty: search all)
   int n_bootstrap = 50;
   std::size_t n_mc = 100000;
   int max_attempts = 5;  // per bootstrap replicate (1 + retries)
@@ -230,6 +230,7 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
                                std::uint64_t seed, int g, const Executor& ex, PhaseMonitor& mon) {
   using namespace mi_detail;
   GroupSelection sel;
+  const int fixed_k = static_cast<std::size_t>(g) < opt.fixed_k.size() ? opt.fixed_k[g] : 0;
   const bool cv = opt.select == Select::CV;
   FoldData f;
   std::size_t min_train = n;
@@ -249,14 +250,10 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
     if (!std::isfinite(best)) return true;
     return cv ? s > best + opt.threshold : s < best - opt.threshold;
   };
-  if (opt.fixed_k > 0) {
-    if (cv) {
-      // still score the fixed K so the full-data fit starts from its best initialisation
-      sel.rows.push_back(score_one(opt.fixed_k));
-    } else {
-      sel.rows.push_back(score_one(opt.fixed_k));
-    }
-    sel.chosen_K = opt.fixed_k;
+  if (fixed_k > 0) {
+    // still score the fixed K, so the full-data fit starts from its best initialisation
+    sel.rows.push_back(score_one(fixed_k));
+    sel.chosen_K = fixed_k;
     sel.chosen_row = 0;
   } else {
     const int cap = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(opt.max_components),
@@ -289,7 +286,7 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
   if (cv) {
     bool all_short = true;
     for (const auto& r : sel.rows) all_short = all_short && r.max_iterations <= 2;
-    sel.all_cv_short = all_short && opt.fixed_k == 0 && sel.rows.size() > 1;
+    sel.all_cv_short = all_short && fixed_k == 0 && sel.rows.size() > 1;
   }
   return sel;
 }
