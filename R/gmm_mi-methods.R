@@ -236,6 +236,6 @@ plot_gmm_mi_pmi <- function(x, ...) {
 
 pmi_colours <- function(p) {
   pal <- grDevices::hcl.colors(101, "Blue-Red 3")
-  m <- max(abs(p), 1e-12)
+  m <- max(stats::quantile(abs(p), 0.95, names = FALSE), 1e-12)
   pal[pmax(1, pmin(101, round(50 * p / m) + 51))]
 }
