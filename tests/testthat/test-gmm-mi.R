@@ -275,3 +275,14 @@ test_that("bad input gives clear errors naming the argument", {
   cn <- rep(c("a", "b"), 50); cn[5] <- NA
   expect_warning(gmm_mi(cn, y, n_bootstrap = 2, n_mc = 1e3), "Dropped 1")
 })
+
+test_that("the progress display runs through every phase without changing the result", {
+  set.seed(115)
+  x <- rnorm(300); y <- x + rnorm(300)
+  set.seed(1); a <- gmm_mi(x, y, n_bootstrap = 6, n_mc = 1e3, progress = FALSE)
+  withr::local_options(gmmmi.progress = TRUE)
+  out <- capture.output(b <- withr::with_seed(1, gmm_mi(x, y, n_bootstrap = 6, n_mc = 1e3, progress = TRUE)))
+  expect_true(any(grepl("Choosing K", out)))
+  expect_true(any(grepl("Bootstrap", out)))
+  expect_identical(a$bootstrap, b$bootstrap)
+})

@@ -39,17 +39,18 @@ struct McResult {
 
 namespace detail {
 
-// log sum_k exp(a[k]); terms more than 40 below the maximum (relative weight < 4e-18) are skipped.
-inline double log_sum_exp(const double* a, int K) {
-  double mx = a[0];
+// sum_k exp(a[k] - mx) with mx = max_k a[k] (so the sum is in [1, K]); terms more than 40 below
+// the maximum (relative weight < 4e-18) are skipped. A non-finite maximum gives sum 1 and mx as is.
+inline double sum_exp(const double* a, int K, double& mx) {
+  mx = a[0];
   for (int k = 1; k < K; ++k) mx = a[k] > mx ? a[k] : mx;
-  if (!std::isfinite(mx)) return mx;
+  if (!std::isfinite(mx)) return 1.0;
   double s = 0.0;
   for (int k = 0; k < K; ++k) {
     const double u = a[k] - mx;
     if (u > -40.0) s += std::exp(u);
   }
-  return mx + std::log(s);
+  return s;
 }
 
 // Running mean / sum of squared deviations, merged in a fixed order.
@@ -113,10 +114,12 @@ struct LogTerm {
     return true;
   }
 
-  // Adds sum_j coefs[j] * log p_prefix_j(x_i) to acc[i] for the m points X (D x m, sampled order).
-  // Work buffers are passed in to avoid reallocation.
-  void accumulate(const double* X, int D, std::size_t m, double* acc, std::vector<double>& L,
-                  std::vector<double>& xbuf) const {
+  // For the m points X (D x m, sampled order), adds sum_j coefs[j] * log p_prefix_j(x_i) to
+  // lin[i] + log(prod[i]): each log-sum-exp contributes its maximum to lin and its scaled sum
+  // (in [1, K]) multiplied (coef +1) or divided (coef -1) into prod, so the caller takes a single
+  // logarithm per point. Other coefficients go to lin directly.
+  void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod,
+                  std::vector<double>& L, std::vector<double>& xbuf) const {
     const int d = g.d, K = g.K;
     const std::size_t P = prefixes.size();
     L.resize(P * static_cast<std::size_t>(K));
@@ -142,9 +145,20 @@ struct LogTerm {
           L[j * K + k] = prefix_norm[j][k] - 0.5 * ss;
         }
       }
-      double v = 0.0;
-      for (std::size_t j = 0; j < P; ++j) v += coefs[j] * log_sum_exp(L.data() + j * K, K);
-      acc[i] += v;
+      for (std::size_t j = 0; j < P; ++j) {
+        double mx;
+        const double sum = sum_exp(L.data() + j * K, K, mx);
+        const double c = coefs[j];
+        if (c == 1.0) {
+          lin[i] += mx;
+          prod[i] *= sum;
+        } else if (c == -1.0) {
+          lin[i] -= mx;
+          prod[i] /= sum;
+        } else {
+          lin[i] += c * (mx + std::log(sum));
+        }
+      }
     }
   }
   std::vector<double> packed;  // per component, U row by row (lower triangle)
@@ -162,13 +176,15 @@ struct LogTerm {
 };
 
 struct Workspace {
-  std::vector<double> L, xbuf;
+  std::vector<double> L, xbuf, prod;
 };
 
 inline void eval_terms(const std::vector<LogTerm>& terms, const double* X, int D, std::size_t m,
                        double* out, Workspace& ws) {
   std::fill(out, out + m, 0.0);
-  for (const auto& t : terms) t.accumulate(X, D, m, out, ws.L, ws.xbuf);
+  ws.prod.assign(m, 1.0);
+  for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.L, ws.xbuf);
+  for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i]);
 }
 
 // Monte Carlo expectation of the integrand under `sampler` (prepared).
