@@ -99,6 +99,8 @@ logLik.gmm <- function(object, ...) {
   structure(object$loglik, df = object$df, nobs = object$nobs, class = "logLik")
 }
 
+#' @importFrom stats nobs logLik predict simulate AIC BIC coef
+#' @importFrom grDevices adjustcolor hcl.colors
 #' @export
 nobs.gmm <- function(object, ...) object$nobs
 

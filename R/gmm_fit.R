@@ -39,9 +39,11 @@
 #' A component whose weight vanishes (its share of the data falls below 1e-10) is re-seeded at
 #' the worst-explained data point (the one with the lowest density under the current model),
 #' with the weighted average covariance of the other components. A covariance that is not
-#' numerically positive definite gets a larger regularisation on its diagonal (in steps of 10,
-#' from 1e-10 times the data's average variance), which then stays for that component. Each
-#' such action is recorded in `events`; the fit never stops with an error or returns `NaN`.
+#' numerically positive definite (including one whose correlation matrix has a condition number
+#' above about 1e14, e.g. a component on fewer than d + 1 distinct points) gets a larger
+#' regularisation: `eps` times each column's variance is added to its diagonal, with `eps` =
+#' 1e-10, 1e-9, ... as needed, and it then stays for that component. Each such action is
+#' recorded in `events`; the fit never stops with an error or returns `NaN`.
 #'
 #' @section Scale of `reg_covar`:
 #' `gmm_fit()` works on the data as given: it does not standardise the columns. `reg_covar` is

@@ -133,7 +133,14 @@ test_that("fits are reproducible and bitwise identical for 1 and 2 threads", {
   b <- gmm_fit(s$x, 4, n_inits = 1, n_threads = 2)
   a$call <- b$call <- NULL
   expect_identical(a, b)
-  # several inits in parallel
+  # several inits, each with parallel row blocks
+  set.seed(19)
+  a <- gmm_fit(s$x, 3, n_inits = 2, init = "randomized_kmeans", n_threads = 1)
+  set.seed(19)
+  b <- gmm_fit(s$x, 3, n_inits = 2, init = "randomized_kmeans", n_threads = 2)
+  a$call <- b$call <- NULL
+  expect_identical(a, b)
+  # several inits in parallel (small data)
   set.seed(10)
   a <- gmm_fit(s$x[1:3000, ], 3, n_inits = 4, init = "random", n_threads = 1)
   set.seed(10)
@@ -330,4 +337,21 @@ test_that("print, summary and plot work", {
   expect_message(plot(f3), "dimensions 1 and 2")
   expect_identical(colnames(gmm_fit(data.frame(a = s$x[, 1], b = s$x[, 2]), 2, n_threads = 1)$means),
                    c("a", "b"))
+})
+
+test_that("EM is equivariant under rescaling columns, even to very different scales", {
+  s <- sim_mix3(2000, seed = 20)
+  set.seed(21)
+  z <- matrix(stats::runif(2000 * 3), 2000)
+  z <- z / rowSums(z)
+  sc <- c(1e6, 1e-4)
+  a <- gmm_fit(s$x, init = list(responsibilities = z), reg_covar = 0, tol = 1e-10, n_threads = 1)
+  b <- gmm_fit(sweep(s$x, 2, sc, "*"), init = list(responsibilities = z), reg_covar = 0,
+               tol = 1e-10, n_threads = 1)
+  expect_equal(nrow(b$events), 0L)
+  expect_equal(b$iterations, a$iterations)
+  expect_equal(unname(b$means), unname(sweep(a$means, 2, sc, "*")), tolerance = 1e-8)
+  expect_equal(unname(b$covariances), unname(a$covariances * as.vector(outer(sc, sc))),
+               tolerance = 1e-8)
+  expect_equal(b$loglik, a$loglik - 2000 * sum(log(sc)), tolerance = 1e-10)
 })

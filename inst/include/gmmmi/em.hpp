@@ -20,8 +20,9 @@
 // 1e-10 * sum(w) (or whose statistics are not finite) is re-seeded at the worst-explained point
 // not yet used (mean = that point, covariance = the weighted average covariance of the healthy
 // components, weight = 1/K before renormalising): RecoveryEvent kind 1. A covariance that is not
-// numerically positive definite gets a larger, persistent per-component regularisation
-// (10x steps starting from 1e-10 x the data's average variance): kind 2.
+// numerically positive definite (see cov_ok: scale-invariant, condition number up to ~1e14)
+// gets a larger, persistent per-component regularisation: eps times each column's variance is
+// added to the diagonal, eps = 1e-10, 1e-9, ... until it is: kind 2. Both are scale-invariant.
 #ifndef GMMMI_EM_HPP
 #define GMMMI_EM_HPP
 
@@ -104,32 +105,47 @@ inline void data_moments(const double* X, std::size_t n, int d, const double* w,
   cov /= W;
 }
 
-// Average variance of the data (scale for regularisation fallbacks); > 0.
-inline double data_scale(const double* X, std::size_t n, int d, const double* w) {
+// Weighted variance of every column (the scale of regularisation fallbacks); entries that are
+// not positive and finite become 1.
+inline Vec data_var(const double* X, std::size_t n, int d, const double* w) {
   Vec m;
   Mat c;
   data_moments(X, n, d, w, m, c);
-  double s = c.trace() / d;
-  if (!(s > 0.0) || !std::isfinite(s)) s = 1.0;
-  return s;
+  Vec v = c.diagonal();
+  for (int j = 0; j < d; ++j)
+    if (!(v[j] > 0.0) || !std::isfinite(v[j])) v[j] = 1.0;
+  return v;
 }
 
-// True when cov is numerically positive definite with finite, positive Cholesky diagonal and a
-// usable inverse factor.
+// True when cov is numerically positive definite: finite, a Cholesky factor with diagonal in
+// (1e-150, 1e150), and a correlation matrix whose Cholesky diagonal stays above 1e-7 (condition
+// number below about 1e14, so the smallest eigenvalue is not lost in rounding). The test is
+// invariant to rescaling the coordinates.
 inline bool cov_ok(const Mat& cov) {
   if (!cov.allFinite()) return false;
+  const int d = static_cast<int>(cov.rows());
+  Vec s(d);
+  for (int j = 0; j < d; ++j) {
+    const double v = cov(j, j);
+    if (!(v > 1e-300) || !(v < 1e300)) return false;
+    s[j] = 1.0 / std::sqrt(v);
+  }
+  if (d > 1) {
+    const Mat R = s.asDiagonal() * cov * s.asDiagonal();
+    Eigen::LLT<Mat> lr(R);
+    if (lr.info() != Eigen::Success) return false;
+    for (int j = 0; j < d; ++j) {
+      const double v = lr.matrixLLT()(j, j);
+      if (!(v > 1e-7) || !std::isfinite(v)) return false;
+    }
+  }
   Eigen::LLT<Mat> llt(cov);
   if (llt.info() != Eigen::Success) return false;
-  const Mat L = llt.matrixL();
-  double mx = 0.0, mn = std::numeric_limits<double>::infinity();
-  for (int j = 0; j < cov.rows(); ++j) {
-    const double v = L(j, j);
-    if (!(v > 0.0) || !std::isfinite(v)) return false;
-    mx = std::max(mx, v);
-    mn = std::min(mn, v);
+  for (int j = 0; j < d; ++j) {
+    const double v = llt.matrixLLT()(j, j);
+    if (!(v > 1e-150) || !(v < 1e150)) return false;
   }
-  // reject factors whose inverse would lose all precision or overflow
-  return mn > 1e-150 && mn / mx > 1e-15;
+  return true;
 }
 
 // Sample a row index with probability proportional to p[i] (p >= 0, total > 0).
@@ -150,7 +166,11 @@ inline std::size_t sample_index(const std::vector<double>& p, double total, Stre
 // models. Events (iteration 0) are appended when events != nullptr.
 inline void fix_model(Gmm& g, const double* X, std::size_t n, int d, const double* w, double reg,
                       Stream* rng, std::vector<RecoveryEvent>* events) {
-  double dscale = -1.0;
+  Vec var;  // column variances, computed when first needed
+  auto get_var = [&]() -> const Vec& {
+    if (var.size() == 0) var = data_var(X, n, d, w);
+    return var;
+  };
   for (int k = 0; k < g.K; ++k) {
     bool bad_weight = !(g.weights[k] > 0.0) || !std::isfinite(g.weights[k]) ||
                       !g.means.col(k).allFinite();
@@ -168,21 +188,21 @@ inline void fix_model(Gmm& g, const double* X, std::size_t n, int d, const doubl
       }
       for (int j = 0; j < d; ++j) g.means(j, k) = X[idx * d + j];
       g.weights[k] = 1.0 / g.K;
-      if (dscale < 0) dscale = data_scale(X, n, d, w);
-      g.covs[k] = Mat::Identity(d, d) * (dscale * std::pow(1.0 / g.K, 2.0 / d) + reg);
+      g.covs[k] = Mat(get_var().asDiagonal()) * std::pow(1.0 / g.K, 2.0 / d);
+      g.covs[k].diagonal().array() += reg;
       if (events) events->push_back(RecoveryEvent{0, k, 1});
     }
     if (!cov_ok(g.covs[k])) {
-      if (dscale < 0) dscale = data_scale(X, n, d, w);
-      if (!g.covs[k].allFinite()) g.covs[k] = Mat::Identity(d, d) * dscale;
-      Mat base = g.covs[k];
-      double eps = std::max(reg, 1e-10 * dscale);
+      if (!g.covs[k].allFinite()) g.covs[k] = Mat(get_var().asDiagonal());
+      const Mat base = g.covs[k];
+      double eps = 1e-10;
       bool ok = false;
-      for (int t = 0; t < 40 && !ok; ++t, eps *= 10.0) {
-        g.covs[k] = base + eps * Mat::Identity(d, d);
+      for (int t = 0; t < 12 && !ok; ++t, eps *= 10.0) {
+        g.covs[k] = base;
+        g.covs[k].diagonal() += eps * get_var();
         ok = cov_ok(g.covs[k]);
       }
-      if (!ok) g.covs[k] = Mat::Identity(d, d) * dscale;
+      if (!ok) g.covs[k] = Mat(get_var().asDiagonal());
       if (events) events->push_back(RecoveryEvent{0, k, 2});
     }
   }
@@ -276,7 +296,7 @@ inline double block_pass(const Packed& P, const double* X, const double* w, std:
 }
 
 template <bool STATS>
-inline double block_dispatch(const Packed& P, const double* X, const double* w, std::size_t begin,
+inline double block_dispatch_scalar(const Packed& P, const double* X, const double* w, std::size_t begin,
                              std::size_t end, double* st, double* lse_out) {
   const std::size_t need = static_cast<std::size_t>(P.K) * (P.d + 1);
   double stackbuf[512];
@@ -294,6 +314,168 @@ inline double block_dispatch(const Packed& P, const double* X, const double* w, 
     case 3: return block_pass<3, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
     default: return block_pass<0, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
   }
+}
+
+#if defined(__GNUC__) && !defined(GMMMI_NO_VECTOR_EXT)
+#define GMMMI_EM_VECTOR 1
+// Two-lane kernel with GCC/Clang vector extensions (SSE2 on x86-64, NEON on arm64; portable
+// C++ otherwise lowered by the compiler). Lane l of every vector is point i + l of a pair, so the
+// arithmetic per point is the same as the scalar kernel's except for exp (below), and the lane
+// partial sums are added in a fixed order: results do not depend on threads.
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2l __attribute__((vector_size(16)));
+
+inline v2d vsel(v2l mask, v2d a, v2d b) {  // mask ? a : b
+  return (v2d)(((v2l)a & mask) | ((v2l)b & ~mask));
+}
+inline v2d vsplat(double a) {
+  v2d r = {a, a};
+  return r;
+}
+
+// 2^(j/32), j = 0..31, correctly rounded.
+inline const double* exp2_table32() {
+  static const double t[32] = {
+      1.0, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237, 1.0905077326652577,
+      1.1143867425958924, 1.1387886347566916, 1.1637248587775775, 1.189207115002721,
+      1.215247359980469, 1.241857812073484, 1.2690509571917332, 1.2968395546510096,
+      1.3252366431597413, 1.3542555469368927, 1.383909881963832, 1.4142135623730951,
+      1.4451808069770467, 1.4768261459394993, 1.5091644275934228, 1.5422108254079407,
+      1.5759808451078865, 1.6104903319492543, 1.645755478153965, 1.681792830507429,
+      1.718619298122478, 1.7562521603732995, 1.7947090750031072, 1.8340080864093424,
+      1.8741676341103, 1.9152065613971474, 1.9571441241754002};
+  return t;
+}
+
+// exp(x) for x <= 0 (x < -708 is treated as -708, i.e. about 3e-308 instead of an underflow
+// to 0; only used for exp(l_k - max) where the largest term is 1). x = (32 m + j) ln2/32 + r
+// with |r| <= ln2/64 (Cody-Waite), exp(x) = 2^m 2^(j/32) exp(r), exp(r) by a degree-6 Taylor
+// polynomial (truncation error < 4e-18): relative error about 2 ulp.
+inline v2d vexp_le0(v2d x) {
+  const v2d lo = vsplat(-708.0);
+  x = vsel((v2l)(x < lo), lo, x);
+  const v2d shift = vsplat(6755399441055744.0);  // 1.5 * 2^52: round to nearest integer
+  const v2d t = x * 46.166241308446828 + shift;   // 32 / ln 2
+  const v2d n = t - shift;
+  v2d r = x - n * (0.693147180369123816490 / 32.0);
+  r = r - n * (1.90821492927058770002e-10 / 32.0);
+  v2d p = vsplat(1.0 / 720.0);
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const v2l ni = (v2l)t - (v2l)shift;
+  const v2l j = ni & 31;
+  const v2l m = ni >> 5;  // arithmetic shift: floor(n / 32)
+  const double* tab = exp2_table32();
+  const v2d tj = {tab[j[0]], tab[j[1]]};
+  const v2l e = (m + 1023) << 52;
+  return (p * tj) * (v2d)e;
+}
+
+template <int D, bool STATS>
+inline double block_pass_v2(const Packed& P, const double* X, const double* w, std::size_t begin,
+                            std::size_t end, double* st, double* lse_out) {
+  const int d = D > 0 ? D : P.d;
+  const int K = P.K;
+  const int tri = D > 0 ? D * (D + 1) / 2 : P.tri;
+  const int S = 1 + d + tri;
+  const double* U = P.U.data();
+  const double* b = P.b.data();
+  const double* c = P.c.data();
+  std::vector<v2d> buf(static_cast<std::size_t>(K) * (d + 1 + (STATS ? S : 0)) + d);
+  v2d* zbuf = buf.data();
+  v2d* lbuf = zbuf + static_cast<std::size_t>(K) * d;
+  v2d* acc = lbuf + K;
+  v2d* xv = acc + (STATS ? static_cast<std::size_t>(K) * S : 0);
+  if (STATS)
+    for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j) acc[j] = vsplat(0.0);
+  v2d llv = vsplat(0.0);
+  for (std::size_t i = begin; i < end; i += 2) {
+    const bool two = i + 1 < end;
+    const std::size_t i1 = two ? i + 1 : i;
+    v2d wv = {w ? w[i] : 1.0, two ? (w ? w[i1] : 1.0) : 0.0};
+    if (wv[0] == 0.0 && wv[1] == 0.0) {
+      if (lse_out) {
+        lse_out[i - begin] = std::numeric_limits<double>::infinity();
+        if (two) lse_out[i1 - begin] = std::numeric_limits<double>::infinity();
+      }
+      continue;
+    }
+    const double* x0 = X + i * static_cast<std::size_t>(d);
+    const double* x1 = X + i1 * static_cast<std::size_t>(d);
+    for (int j = 0; j < d; ++j) {
+      v2d t = {x0[j], x1[j]};
+      xv[j] = t;
+    }
+    v2d mx = vsplat(-std::numeric_limits<double>::infinity());
+    for (int k = 0; k < K; ++k) {
+      const double* u = U + static_cast<std::size_t>(k) * tri;
+      const double* bk = b + static_cast<std::size_t>(k) * d;
+      v2d* z = zbuf + static_cast<std::size_t>(k) * d;
+      v2d q = vsplat(0.0);
+      for (int j = 0; j < d; ++j) {
+        v2d s = vsplat(-bk[j]);
+        for (int l = 0; l <= j; ++l) s += u[l] * xv[l];
+        u += j + 1;
+        z[j] = s;
+        q += s * s;
+      }
+      const v2d lk = c[k] - 0.5 * q;
+      lbuf[k] = lk;
+      mx = vsel((v2l)(lk > mx), lk, mx);
+    }
+    v2d sum = vsplat(0.0);
+    for (int k = 0; k < K; ++k) {
+      const v2d e = vexp_le0(lbuf[k] - mx);
+      lbuf[k] = e;
+      sum += e;
+    }
+    v2d lse = {mx[0] + std::log(sum[0]), mx[1] + std::log(sum[1])};
+    if (lse_out) {
+      lse_out[i - begin] = wv[0] == 0.0 ? std::numeric_limits<double>::infinity() : lse[0];
+      if (two) lse_out[i1 - begin] = wv[1] == 0.0 ? std::numeric_limits<double>::infinity() : lse[1];
+    }
+    // zero-weight lanes contribute exactly 0 (their lse is finite)
+    llv += wv * lse;
+    if (STATS) {
+      const v2d inv = wv / sum;
+      for (int k = 0; k < K; ++k) {
+        const v2d r = lbuf[k] * inv;
+        v2d* ak = acc + static_cast<std::size_t>(k) * S;
+        const v2d* z = zbuf + static_cast<std::size_t>(k) * d;
+        ak[0] += r;
+        v2d* a1 = ak + 1;
+        v2d* a2 = ak + 1 + d;
+        for (int j = 0; j < d; ++j) {
+          const v2d rz = r * z[j];
+          a1[j] += rz;
+          for (int l = 0; l <= j; ++l) *a2++ += rz * z[l];
+        }
+      }
+    }
+  }
+  if (STATS)
+    for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j) st[j] += acc[j][0] + acc[j][1];
+  return llv[0] + llv[1];
+}
+#endif  // vector extensions
+
+template <bool STATS>
+inline double block_dispatch(const Packed& P, const double* X, const double* w, std::size_t begin,
+                             std::size_t end, double* st, double* lse_out) {
+#ifdef GMMMI_EM_VECTOR
+  switch (P.d) {
+    case 1: return block_pass_v2<1, STATS>(P, X, w, begin, end, st, lse_out);
+    case 2: return block_pass_v2<2, STATS>(P, X, w, begin, end, st, lse_out);
+    case 3: return block_pass_v2<3, STATS>(P, X, w, begin, end, st, lse_out);
+    default: return block_pass_v2<0, STATS>(P, X, w, begin, end, st, lse_out);
+  }
+#else
+  return block_dispatch_scalar<STATS>(P, X, w, begin, end, st, lse_out);
+#endif
 }
 
 // Fused pass over all blocks; totals (K x S) and the log-likelihood, reduced in block order.
@@ -379,7 +561,8 @@ inline Gmm mstep_resp(const double* X, std::size_t n, int d, const double* w, co
 
 // k-means with k-means++ seeding (weighted); returns labels and centres (d x K).
 inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K, Stream& rng,
-                   std::vector<int>& labels, Mat& centres, int max_iter = 300) {
+                   std::vector<int>& labels, Mat& centres, int max_iter = 300,
+                   double tol = 1e-4) {
   centres.resize(d, K);
   std::vector<double> p(n), d2(n, std::numeric_limits<double>::infinity());
   double tot = 0.0;
@@ -408,6 +591,15 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
   labels.assign(n, -1);
   Mat sums(d, K);
   Vec mass(K);
+  // stop when no label changes, or when the centres move by less than tol x the average
+  // variance of the data (squared distance, summed over centres), as scikit-learn does
+  double var_scale = 0.0;
+  {
+    Vec m;
+    Mat cv;
+    data_moments(X, n, d, w, m, cv);
+    var_scale = cv.trace() / d;
+  }
   for (int it = 0; it < max_iter; ++it) {
     bool changed = false;
     for (std::size_t i = 0; i < n; ++i) {
@@ -438,8 +630,14 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
       mass[labels[i]] += wi;
       for (int j = 0; j < d; ++j) sums(j, labels[i]) += wi * X[i * d + j];
     }
+    double shift = 0.0;
     for (int k = 0; k < K; ++k)
-      if (mass[k] > 0.0) centres.col(k) = sums.col(k) / mass[k];
+      if (mass[k] > 0.0) {
+        const Vec nc = sums.col(k) / mass[k];
+        shift += (nc - centres.col(k)).squaredNorm();
+        centres.col(k) = nc;
+      }
+    if (shift <= tol * var_scale) break;
   }
 }
 
@@ -569,17 +767,18 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
   if (!(W > 0.0)) throw InputError("em_run: the weights sum to zero");
   const int tri = d * (d + 1) / 2;
   const int S = 1 + d + tri;
-  std::vector<double> reg_k(K, opt.reg_covar);
-  double dscale = -1.0;  // computed lazily
-  auto get_scale = [&]() {
-    if (dscale < 0) dscale = data_scale(X, n, d, w);
-    return dscale;
+  // raised regularisation per component: ridge_k times the column variances of the data
+  std::vector<double> ridge(K, 0.0);
+  Vec var;  // column variances, computed when first needed
+  auto get_var = [&]() -> const Vec& {
+    if (var.size() == 0) var = data_var(X, n, d, w);
+    return var;
   };
 
   Gmm cur = start;
   fix_model(cur, X, n, d, w, opt.reg_covar, nullptr, &res.events);
   if (!cur.prepare()) {  // safety net: isotropic data-scale covariances
-    for (int k = 0; k < K; ++k) cur.covs[k] = Mat::Identity(d, d) * get_scale();
+    for (int k = 0; k < K; ++k) cur.covs[k] = Mat(get_var().asDiagonal());
     cur.prepare();
   }
   std::vector<double> totals, scratch, lse;
@@ -617,17 +816,21 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
         ok = next.means.col(k).allFinite() && C.allFinite();
         if (ok) {
           Mat Creg = C;
-          Creg.diagonal().array() += reg_k[k];
+          Creg.diagonal().array() += opt.reg_covar;
+          if (ridge[k] > 0.0) Creg.diagonal() += ridge[k] * get_var();
           if (!cov_ok(Creg)) {
-            double eps = std::max(reg_k[k] * 10.0, 1e-10 * get_scale());
+            double eps = std::max(ridge[k] * 10.0, 1e-10);
             bool good = false;
-            for (int t = 0; t < 30 && !good; ++t, eps *= 10.0) {
+            for (int t = 0; t < 12; ++t) {
               Creg = C;
-              Creg.diagonal().array() += eps;
+              Creg.diagonal().array() += opt.reg_covar;
+              Creg.diagonal() += eps * get_var();
               good = cov_ok(Creg);
+              if (good) break;
+              eps *= 10.0;
             }
             if (good) {
-              reg_k[k] = eps;
+              ridge[k] = eps;
               res.events.push_back(RecoveryEvent{it, k, 2});
               any_event = true;
             } else {
@@ -662,7 +865,7 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
           pw += next.weights[k];
         }
       if (pw > 0.0) pooled /= pw;
-      if (!(pw > 0.0) || !cov_ok(pooled)) pooled = Mat::Identity(d, d) * get_scale();
+      if (!(pw > 0.0) || !cov_ok(pooled)) pooled = Mat(get_var().asDiagonal());
       std::size_t used = 0;
       for (int k = 0; k < K; ++k) {
         if (healthy[k]) continue;
@@ -705,17 +908,17 @@ inline EmResult em_fit(const double* X, std::size_t n, int d, const double* w, i
 
 // n_inits independent fits (init i uses Stream(seed, i)); returns the best by log-likelihood
 // (ties: lowest index) and fills all_loglik (size n_inits) when given. Runs the inits in
-// parallel (each with a serial inner executor) when there are at least as many inits as threads
-// or the data are small, otherwise runs them one after another with parallel row blocks; the
-// result is the same either way.
+// parallel (each with a serial inner executor) when the data have too few row blocks to keep
+// the threads busy (fewer than 4 per thread), otherwise runs them one after another with
+// parallel row blocks; the result is bitwise the same either way.
 inline EmResult em_fit_best(const double* X, std::size_t n, int d, const double* w, int K,
                             const EmOptions& opt, std::uint64_t seed, int n_inits,
                             const Executor& ex, std::vector<double>* all_loglik = nullptr,
                             int* best_index = nullptr) {
   if (n_inits < 1) n_inits = 1;
   std::vector<EmResult> fits(n_inits);
-  const bool outer = n_inits > 1 && (static_cast<std::size_t>(n_inits) >= ex.n_threads() ||
-                                     n <= 4 * opt.block_size);
+  const Blocks blocks(n, opt.block_size);
+  const bool outer = n_inits > 1 && ex.n_threads() > 1 && blocks.count < 4 * ex.n_threads();
   if (outer) {
     SerialExecutor serial;
     parallel_for(ex, static_cast<std::size_t>(n_inits), 1, [&](std::size_t i) {
