@@ -30,13 +30,14 @@ NULL
 #' @rdname gmm_mi-methods
 #' @export
 print.gmm_mi <- function(x, digits = 4, ...) {
-  what <- if (identical(x$quantity, "conditional mutual information")) "Conditional MI" else "MI"
-  cat(sprintf("GMM-MI %s, n = %d%s\n", what, x$n,
+  cat(sprintf("%s (GMM-MI), n = %d%s\n", capitalise(x$quantity), x$n,
               if (isTRUE(x$categorical)) sprintf(", %d classes", length(x$n_components)) else ""))
-  se <- if (is.na(x$std_error)) " (no bootstrap)" else sprintf(" +- %s (bootstrap sd, %d replicates)",
-                                                               format(signif(x$std_error, digits)),
-                                                               length(x$bootstrap))
-  cat(sprintf("  %s %s%s\n", format(signif(x$estimate, digits)), x$unit, se))
+  if (is.na(x$std_error)) {
+    cat(sprintf("  %s %s (no bootstrap)\n", format(signif(x$estimate, digits)), x$unit))
+  } else {
+    cat(sprintf("  %s +- %s %s (bootstrap mean +- sd, %d replicates)\n", format(signif(x$estimate, digits)),
+                format(signif(x$std_error, digits)), x$unit, length(x$bootstrap)))
+  }
   K <- x$n_components
   kk <- if (length(K) > 1L || !is.null(names(K))) paste0(names(K), ": ", K, collapse = ", ") else K
   cat(sprintf("  components: %s (chosen by %s); full-data fit: %s %s\n", kk,
@@ -51,7 +52,7 @@ print.gmm_mi <- function(x, digits = 4, ...) {
 #' @export
 summary.gmm_mi <- function(object, ...) {
   structure(list(object = object, selection = object$selection, timing = object$timing,
-                 settings = object$settings, confint = confint(object)),
+                 settings = object$settings, confint = stats::confint(object)),
             class = "summary.gmm_mi")
 }
 
@@ -97,7 +98,7 @@ confint.gmm_mi <- function(object, parm, level = 0.95, type = c("percentile", "n
 #' @rdname gmm_mi-methods
 #' @export
 as.data.frame.gmm_mi <- function(x, row.names = NULL, optional = FALSE, ...) {
-  ci <- confint(x)
+  ci <- stats::confint(x)
   K <- x$n_components
   data.frame(method = "gmm", quantity = x$quantity, estimate = x$estimate, std_error = x$std_error,
              conf_low = ci[1], conf_high = ci[2], point = x$point, unit = x$unit, n = x$n,
@@ -142,7 +143,7 @@ plot_gmm_mi_bootstrap <- function(x, level, ...) {
   if (length(x$bootstrap) < 2L) gmmmi_abort("`x` has no bootstrap replicates (n_bootstrap = 0).")
   graphics::hist(x$bootstrap, breaks = "FD", col = "grey85", border = "white",
                  main = "Bootstrap replicates", xlab = sprintf("MI (%s)", x$unit), ...)
-  ci <- confint(x, level = level)
+  ci <- stats::confint(x, level = level)
   graphics::abline(v = x$estimate, lwd = 2, col = "firebrick")
   graphics::abline(v = ci, lty = 2, col = "firebrick")
   graphics::legend("topright", c("estimate", sprintf("%g%% interval", 100 * level)),

@@ -33,10 +33,10 @@
 #'
 #' **Categorical `x`** (a factor or character vector): each class's `y` gets its own mixture
 #' (K chosen per class), the bootstrap resamples within each class, and
-#' MI = sum_c p_c E[log p(y|c) - log sum_c' p_c' p(y|c')] with p_c the observed class frequencies;
+#' `MI = sum_c p_c E[log p(y|c) - log sum_c' p_c' p(y|c')]` with `p_c` the observed class frequencies;
 #' it is at most the entropy of the classes (<= log C).
 #'
-#' **Conditional MI** (`z` given): I(X; Y | Z) = E[log p(x,y,z) + log p(z) - log p(x,z) - log p(y,z)]
+#' **Conditional MI** (`z` given): `I(X; Y | Z) = E[log p(x,y,z) + log p(z) - log p(x,z) - log p(y,z)]`
 #' from one mixture fitted to (x, y, z).
 #'
 #' Incomplete rows (any `NA` in x, y or z) are dropped with a warning (`na.rm = TRUE`) or
