@@ -18,6 +18,7 @@
 #define GMMMI_MI_GMM_HPP
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -120,10 +121,24 @@ struct LogTerm {
   // logarithm per point. Other coefficients go to lin directly.
   void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod,
                   std::vector<double>& L, std::vector<double>& xbuf) const {
-    const int d = g.d, K = g.K;
+    switch (g.d) {
+      case 1: return accumulate_impl<1>(X, D, m, lin, prod, L, xbuf);
+      case 2: return accumulate_impl<2>(X, D, m, lin, prod, L, xbuf);
+      case 3: return accumulate_impl<3>(X, D, m, lin, prod, L, xbuf);
+      case 4: return accumulate_impl<4>(X, D, m, lin, prod, L, xbuf);
+      default: return accumulate_impl<0>(X, D, m, lin, prod, L, xbuf);
+    }
+  }
+
+  // DD > 0: the dimension is a compile-time constant (small d, the common case); 0: runtime.
+  template <int DD>
+  void accumulate_impl(const double* X, int D, std::size_t m, double* lin, double* prod,
+                       std::vector<double>& L, std::vector<double>& xbuf) const {
+    const int d = DD > 0 ? DD : g.d, K = g.K;
     const std::size_t P = prefixes.size();
     L.resize(P * static_cast<std::size_t>(K));
-    xbuf.resize(d);
+    xbuf.resize(2 * static_cast<std::size_t>(d));
+    double* cs = xbuf.data() + d;  // cumulative squared norms of the whitened coordinates
     for (std::size_t i = 0; i < m; ++i) {
       const double* xi = X + i * D;
       if (!dims.empty()) {
@@ -134,16 +149,14 @@ struct LogTerm {
         const double* U = packed.data() + static_cast<std::size_t>(k) * packed_size;
         const double* pm = g.prec_mean.data() + static_cast<std::size_t>(k) * d;
         double ss = 0.0;
-        int a = 0;
-        for (std::size_t j = 0; j < P; ++j) {
-          for (; a < prefixes[j]; ++a) {
-            double z = -pm[a];
-            const double* Ua = U + a * (a + 1) / 2;
-            for (int b = 0; b <= a; ++b) z += Ua[b] * xi[b];
-            ss += z * z;
-          }
-          L[j * K + k] = prefix_norm[j][k] - 0.5 * ss;
+        for (int a = 0; a < d; ++a) {
+          double z = -pm[a];
+          const double* Ua = U + a * (a + 1) / 2;
+          for (int b = 0; b <= a; ++b) z += Ua[b] * xi[b];
+          ss += z * z;
+          cs[a] = ss;
         }
+        for (std::size_t j = 0; j < P; ++j) L[j * K + k] = prefix_norm[j][k] - 0.5 * cs[prefixes[j] - 1];
       }
       for (std::size_t j = 0; j < P; ++j) {
         double mx;
@@ -187,18 +200,55 @@ inline void eval_terms(const std::vector<LogTerm>& terms, const double* X, int D
   for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i]);
 }
 
+// Draw m points from the prepared mixture g (D x m into out): component by inverse CDF on the
+// weights, then mean + L z with L the packed lower Cholesky factor (plain loops: no per-point
+// Eigen overhead for small d).
+inline void sample_points(const Gmm& g, const std::vector<double>& cdf, const std::vector<double>& packedL,
+                          Stream& rng, std::size_t m, double* out, std::vector<double>& z) {
+  const int d = g.d, K = g.K;
+  const std::size_t ps = static_cast<std::size_t>(d) * (d + 1) / 2;
+  z.resize(d);
+  const double total = cdf[K - 1];
+  for (std::size_t i = 0; i < m; ++i) {
+    const double u = rng.uniform() * total;
+    int k = 0;
+    if (K <= 16) {
+      while (k < K - 1 && !(u < cdf[k])) ++k;
+    } else {
+      k = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+      if (k >= K) k = K - 1;
+    }
+    for (int a = 0; a < d; ++a) z[a] = rng.normal();
+    const double* Lk = packedL.data() + static_cast<std::size_t>(k) * ps;
+    const double* mu = g.means.data() + static_cast<std::size_t>(k) * d;
+    double* x = out + i * d;
+    for (int a = 0; a < d; ++a) {
+      const double* La = Lk + a * (a + 1) / 2;
+      double v = mu[a];
+      for (int b = 0; b <= a; ++b) v += La[b] * z[b];
+      x[a] = v;
+    }
+  }
+}
+
 // Monte Carlo expectation of the integrand under `sampler` (prepared).
 inline McResult mc_expect(const Gmm& sampler, const std::vector<LogTerm>& terms, std::size_t n_mc,
                           std::uint64_t seed, const Executor& ex, std::size_t chunk) {
   if (n_mc == 0) return McResult();
   Blocks blocks(n_mc, chunk);
   std::vector<Moments> parts(blocks.count);
-  const int D = sampler.d;
+  const int D = sampler.d, K = sampler.K;
+  std::vector<double> cdf(K), packedL(static_cast<std::size_t>(K) * D * (D + 1) / 2);
+  double acc = 0.0;
+  for (int k = 0; k < K; ++k) cdf[k] = (acc += sampler.weights[k]);
+  for (int k = 0, o = 0; k < K; ++k)
+    for (int a = 0; a < D; ++a)
+      for (int b = 0; b <= a; ++b) packedL[o++] = sampler.chol[k](a, b);
   parallel_for(ex, blocks.count, 1, [&](std::size_t c) {
     const std::size_t m = blocks.end(c) - blocks.begin(c);
     Stream rng(seed, c);
-    std::vector<double> X(static_cast<std::size_t>(D) * m), v(m);
-    sample(sampler, rng, m, X.data());
+    std::vector<double> X(static_cast<std::size_t>(D) * m), v(m), z;
+    sample_points(sampler, cdf, packedL, rng, m, X.data(), z);
     Workspace ws;
     eval_terms(terms, X.data(), D, m, v.data(), ws);
     parts[c].add_block(v.data(), m);
