@@ -15,6 +15,9 @@
 // Whitened moments are close to (0, I) near convergence, so there is no catastrophic
 // cancellation as with raw moments. Each block writes its own statistics; blocks are added in
 // block order on the calling thread, so results are bitwise identical for any executor.
+// em_run evaluates the start, then repeats M-step + fused pass; it stops when the weighted mean
+// log-likelihood changes by less than tol between consecutive models (never right after a
+// recovery) or after max_iter M-steps, and returns the last model with its exact log-likelihood.
 //
 // Recovery (never crash, never NaN): a component whose mass N_k falls below
 // 1e-10 * sum(w) (or whose statistics are not finite) is re-seeded at the worst-explained point
@@ -23,6 +26,17 @@
 // numerically positive definite (see cov_ok: scale-invariant, condition number up to ~1e14)
 // gets a larger, persistent per-component regularisation: eps times each column's variance is
 // added to the diagonal, eps = 1e-10, 1e-9, ... until it is: kind 2. Both are scale-invariant.
+//
+// API (namespace gmmmi; all functions are reentrant, with no global state):
+//   em_initialise(X, n, d, w, K, opt, rng [, ex])   starting model by opt.init
+//   em_init_responsibilities(X, n, d, w, R, K, opt)  starting model from given responsibilities
+//   em_run(X, n, d, w, start, opt, ex [, monitor])   EM from a starting model (warm start)
+//   em_fit(X, n, d, w, K, opt, rng, ex [, monitor])  em_initialise + em_run
+//   em_fit_best(X, n, d, w, K, opt, seed, n_inits, ex, ...)  best of n_inits starts, init i
+//                                                    using Stream(seed, i)
+//   mean_log_likelihood(g, X, n, w, ex)              weighted mean log p(x)
+// For many small fits at once, call em_fit / em_run with a SerialExecutor inside a parallel_for
+// over fits; for one large fit, pass the real executor (row blocks run in parallel).
 #ifndef GMMMI_EM_HPP
 #define GMMMI_EM_HPP
 
