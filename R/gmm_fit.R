@@ -40,10 +40,13 @@
 #' the worst-explained data point (the one with the lowest density under the current model),
 #' with the weighted average covariance of the other components. A covariance that is not
 #' numerically positive definite (including one whose correlation matrix has a condition number
-#' above about 1e14, e.g. a component on fewer than d + 1 distinct points) gets a larger
+#' above about 1e14, where its smallest variance is lost in rounding) gets a larger
 #' regularisation: `eps` times each column's variance is added to its diagonal, with `eps` =
 #' 1e-10, 1e-9, ... as needed, and it then stays for that component. Each such action is
-#' recorded in `events`; the fit never stops with an error or returns `NaN`.
+#' recorded in `events`; the fit never stops with an error or returns `NaN`. Note that with
+#' `reg_covar > 0` a component sitting on a single point (or on copies of one point, as in data
+#' with many ties) has covariance `reg_covar` times the identity: a valid but degenerate fit
+#' with a very high likelihood. For such data use a larger `reg_covar`.
 #'
 #' @section Scale of `reg_covar`:
 #' `gmm_fit()` works on the data as given: it does not standardise the columns. `reg_covar` is
@@ -72,7 +75,8 @@
 #'   data's columns), `covariances` (d x d x K array);
 #' * `loglik` (the weighted log-likelihood \eqn{\sum_i w_i \log p(x_i)}, nats), `mean_loglik`,
 #'   `n` (rows), `nobs` (sum of the weights), `d`, `n_components`, `df` (free parameters);
-#' * `iterations`, `converged`, `events` (data frame: `iteration`, `component`, `what` =
+#' * `iterations`, `converged` (a warning is given when the kept fit did not converge), `events`
+#'   (data frame: `iteration`, `component`, `what` =
 #'   `"reseeded"` or `"regularised"`; iteration 0 means while preparing the start);
 #' * `init` (the method or `"model"` / `"responsibilities"`), `init_loglik` (final
 #'   log-likelihood of every start), `best_init`, `settings`, `data` (the data matrix) and `call`.
@@ -170,6 +174,10 @@ gmm_fit <- function(x, n_components, n_inits = 3, init = c("kmeans", "random", "
                        weighted = !is.null(weights))
   fit$data <- x
   fit$call <- call
+  if (!fit$converged) {
+    gmmmi_warn(sprintf(paste0("EM did not converge in `max_iter` = %d iterations (last change of the ",
+                              "mean log-likelihood above `tol`); see `$converged`."), max_iter))
+  }
   fit
 }
 

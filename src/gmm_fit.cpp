@@ -106,12 +106,13 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
   opt.scale = scale;
   opt.block_size = static_cast<std::size_t>(block_size);
   gmmmi_r::ParallelExecutor ex(n_threads);
+  gmmmi_r::RMonitor monitor(R_NilValue);  // interrupts only, between EM iterations
   if (mode == "method") {
     opt.init = parse_init(init);
     std::vector<double> all;
     int best = 0;
     gmmmi::EmResult r = gmmmi::em_fit_best(X.data(), n, d, w, K, opt, gmmmi_r::seed_arg(seed),
-                                           n_inits, ex, &all, &best);
+                                           n_inits, ex, &all, &best, &monitor);
     return result_to_r(r, all, best);
   }
   gmmmi::Gmm g0;
@@ -127,7 +128,7 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
   } else {
     Rcpp::stop("internal: unknown mode");
   }
-  gmmmi::EmResult r = gmmmi::em_run(X.data(), n, d, w, g0, opt, ex);
+  gmmmi::EmResult r = gmmmi::em_run(X.data(), n, d, w, g0, opt, ex, &monitor);
   r.events.insert(r.events.begin(), ev0.begin(), ev0.end());
   std::vector<double> all(1, r.loglik);
   return result_to_r(r, all, 0);

@@ -29,8 +29,11 @@ test_that("gmm_fit reaches mclust::me (VVV) from the same responsibilities", {
   z <- matrix(stats::runif(600 * 3), 600)
   z <- z / rowSums(z)
   # run both to the fixed point: no tolerance, a fixed large number of iterations
-  fit <- gmm_fit(x, init = list(responsibilities = z), tol = 0, max_iter = 3000, reg_covar = 0,
-                 n_threads = 1)
+  expect_warning(
+    fit <- gmm_fit(x, init = list(responsibilities = z), tol = 0, max_iter = 3000, reg_covar = 0,
+                   n_threads = 1),
+    "did not converge", class = "gmmmi_warning")
+  expect_false(fit$converged)
   me <- mclust::meVVV(x, z = z,
                    control = mclust::emControl(tol = c(0, 0), itmax = c(3000, 3000)))
   expect_equal(fit$loglik, me$loglik, tolerance = 1e-6)
@@ -148,6 +151,14 @@ test_that("fits are reproducible and bitwise identical for 1 and 2 threads", {
   a$call <- b$call <- NULL
   expect_identical(a, b)
   expect_length(a$init_loglik, 4)
+  # weighted fits too
+  w <- stats::rpois(12000, 1)
+  set.seed(22)
+  a2 <- gmm_fit(s$x, 3, n_inits = 2, weights = w, n_threads = 1)
+  set.seed(22)
+  b2 <- gmm_fit(s$x, 3, n_inits = 2, weights = w, n_threads = 2)
+  a2$call <- b2$call <- NULL
+  expect_identical(a2, b2)
   expect_identical(a$loglik, max(a$init_loglik))
   # a different seed gives a different (random) start
   set.seed(11)
@@ -246,6 +257,8 @@ test_that("bad input gives gmmmi_error_input naming the argument", {
   err(gmm_density(list(), x), "model")
   err(predict(m, x, type = "bogus"), "type")
   err(simulate(m, -1), "nsim")
+  err(predict(gmm_model(1, c(0, 0), diag(2))), "newdata")
+  err(plot(m, level = 2), "level")
 })
 
 test_that("logLik, AIC and BIC are consistent with closed forms and mclust", {

@@ -15,6 +15,9 @@
 // Whitened moments are close to (0, I) near convergence, so there is no catastrophic
 // cancellation as with raw moments. Each block writes its own statistics; blocks are added in
 // block order on the calling thread, so results are bitwise identical for any executor.
+// em_run evaluates the start, then repeats M-step + fused pass; it stops when the weighted mean
+// log-likelihood changes by less than tol between consecutive models (never right after a
+// recovery) or after max_iter M-steps, and returns the last model with its exact log-likelihood.
 //
 // Recovery (never crash, never NaN): a component whose mass N_k falls below
 // 1e-10 * sum(w) (or whose statistics are not finite) is re-seeded at the worst-explained point
@@ -23,6 +26,17 @@
 // numerically positive definite (see cov_ok: scale-invariant, condition number up to ~1e14)
 // gets a larger, persistent per-component regularisation: eps times each column's variance is
 // added to the diagonal, eps = 1e-10, 1e-9, ... until it is: kind 2. Both are scale-invariant.
+//
+// API (namespace gmmmi; all functions are reentrant, with no global state):
+//   em_initialise(X, n, d, w, K, opt, rng [, ex])   starting model by opt.init
+//   em_init_responsibilities(X, n, d, w, R, K, opt)  starting model from given responsibilities
+//   em_run(X, n, d, w, start, opt, ex [, monitor])   EM from a starting model (warm start)
+//   em_fit(X, n, d, w, K, opt, rng, ex [, monitor])  em_initialise + em_run
+//   em_fit_best(X, n, d, w, K, opt, seed, n_inits, ex, ...)  best of n_inits starts, init i
+//                                                    using Stream(seed, i)
+//   mean_log_likelihood(g, X, n, w, ex)              weighted mean log p(x)
+// For many small fits at once, call em_fit / em_run with a SerialExecutor inside a parallel_for
+// over fits; for one large fit, pass the real executor (row blocks run in parallel).
 #ifndef GMMMI_EM_HPP
 #define GMMMI_EM_HPP
 
@@ -471,6 +485,7 @@ inline double block_dispatch(const Packed& P, const double* X, const double* w, 
     case 1: return block_pass_v2<1, STATS>(P, X, w, begin, end, st, lse_out);
     case 2: return block_pass_v2<2, STATS>(P, X, w, begin, end, st, lse_out);
     case 3: return block_pass_v2<3, STATS>(P, X, w, begin, end, st, lse_out);
+    case 4: return block_pass_v2<4, STATS>(P, X, w, begin, end, st, lse_out);
     default: return block_pass_v2<0, STATS>(P, X, w, begin, end, st, lse_out);
   }
 #else
@@ -561,8 +576,8 @@ inline Gmm mstep_resp(const double* X, std::size_t n, int d, const double* w, co
 
 // k-means with k-means++ seeding (weighted); returns labels and centres (d x K).
 inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K, Stream& rng,
-                   std::vector<int>& labels, Mat& centres, int max_iter = 300,
-                   double tol = 1e-4) {
+                   std::vector<int>& labels, Mat& centres, const Executor& ex,
+                   int max_iter = 300, double tol = 1e-4) {
   centres.resize(d, K);
   std::vector<double> p(n), d2(n, std::numeric_limits<double>::infinity());
   double tot = 0.0;
@@ -600,36 +615,54 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
     data_moments(X, n, d, w, m, cv);
     var_scale = cv.trace() / d;
   }
+  // Lloyd iterations: assignment and per-block centroid sums in one parallel pass over fixed
+  // row blocks, reduced in block order (the same result for any executor)
+  const Blocks blocks(n, 2048);
+  const std::size_t stride = static_cast<std::size_t>(K) * (d + 1) + 1;
+  std::vector<double> part(blocks.count * stride);
   for (int it = 0; it < max_iter; ++it) {
+    std::fill(part.begin(), part.end(), 0.0);
+    parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
+      double* pb = part.data() + b * stride;  // K sums (d each), K masses, changed flag
+      double* pm = pb + static_cast<std::size_t>(K) * d;
+      for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
+        const double* x = X + i * d;
+        int best = 0;
+        double bd = std::numeric_limits<double>::infinity();
+        for (int k = 0; k < K; ++k) {
+          double dist = 0.0;
+          for (int j = 0; j < d; ++j) {
+            const double t = x[j] - centres(j, k);
+            dist += t * t;
+          }
+          if (dist < bd) {
+            bd = dist;
+            best = k;
+          }
+        }
+        if (labels[i] != best) {
+          labels[i] = best;
+          pm[K] = 1.0;
+        }
+        const double wi = row_weight(w, i);
+        if (wi == 0.0) continue;
+        pm[best] += wi;
+        for (int j = 0; j < d; ++j) pb[best * d + j] += wi * x[j];
+      }
+    });
     bool changed = false;
-    for (std::size_t i = 0; i < n; ++i) {
-      int best = 0;
-      double bd = std::numeric_limits<double>::infinity();
-      for (int k = 0; k < K; ++k) {
-        double dist = 0.0;
-        for (int j = 0; j < d; ++j) {
-          const double t = X[i * d + j] - centres(j, k);
-          dist += t * t;
-        }
-        if (dist < bd) {
-          bd = dist;
-          best = k;
-        }
-      }
-      if (labels[i] != best) {
-        labels[i] = best;
-        changed = true;
-      }
-    }
-    if (!changed && it > 0) break;
     sums.setZero();
     mass.setZero();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double wi = row_weight(w, i);
-      if (wi == 0.0) continue;
-      mass[labels[i]] += wi;
-      for (int j = 0; j < d; ++j) sums(j, labels[i]) += wi * X[i * d + j];
+    for (std::size_t b = 0; b < blocks.count; ++b) {
+      const double* pb = part.data() + b * stride;
+      const double* pm = pb + static_cast<std::size_t>(K) * d;
+      for (int k = 0; k < K; ++k) {
+        for (int j = 0; j < d; ++j) sums(j, k) += pb[k * d + j];
+        mass[k] += pm[k];
+      }
+      if (pm[K] != 0.0) changed = true;
     }
+    if (!changed) break;
     double shift = 0.0;
     for (int k = 0; k < K; ++k)
       if (mass[k] > 0.0) {
@@ -642,10 +675,10 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
 }
 
 inline Gmm init_kmeans(const double* X, std::size_t n, int d, const double* w, int K, double reg,
-                       Stream& rng) {
+                       Stream& rng, const Executor& ex) {
   std::vector<int> labels;
   Mat centres;
-  kmeans(X, n, d, w, K, rng, labels, centres);
+  kmeans(X, n, d, w, K, rng, labels, centres, ex);
   Gmm g(K, d);
   Vec mass = Vec::Zero(K);
   for (int k = 0; k < K; ++k) g.covs[k].setZero();
@@ -684,8 +717,10 @@ inline Gmm em_init_responsibilities(const double* X, std::size_t n, int d, const
   return g;
 }
 
+// Starting model by opt.init, from the stream rng; ex parallelises the k-means step over row
+// blocks (the result does not depend on it).
 inline Gmm em_initialise(const double* X, std::size_t n, int d, const double* w, int K,
-                         const EmOptions& opt, Stream& rng) {
+                         const EmOptions& opt, Stream& rng, const Executor& ex) {
   if (K < 1 || d < 1 || n < 1) throw InputError("em_initialise: need K >= 1, d >= 1, n >= 1");
   Gmm g;
   switch (opt.init) {
@@ -700,10 +735,10 @@ inline Gmm em_initialise(const double* X, std::size_t n, int d, const double* w,
       break;
     }
     case InitMethod::Kmeans:
-      g = em_detail::init_kmeans(X, n, d, w, K, opt.reg_covar, rng);
+      g = em_detail::init_kmeans(X, n, d, w, K, opt.reg_covar, rng, ex);
       break;
     case InitMethod::RandomizedKmeans: {
-      g = em_detail::init_kmeans(X, n, d, w, K, opt.reg_covar, rng);
+      g = em_detail::init_kmeans(X, n, d, w, K, opt.reg_covar, rng, ex);
       Vec z(d);
       for (int k = 0; k < K; ++k) {
         for (int j = 0; j < d; ++j) z[j] = rng.normal();
@@ -746,6 +781,12 @@ inline Gmm em_initialise(const double* X, std::size_t n, int d, const double* w,
   return g;
 }
 
+inline Gmm em_initialise(const double* X, std::size_t n, int d, const double* w, int K,
+                         const EmOptions& opt, Stream& rng) {
+  SerialExecutor serial;
+  return em_initialise(X, n, d, w, K, opt, rng, serial);
+}
+
 // Weighted mean log p(x) of the data under g (g need not be prepared; a copy is prepared).
 inline double mean_log_likelihood(const Gmm& g, const double* X, std::size_t n, const double* w,
                                   const Executor& ex) {
@@ -755,8 +796,11 @@ inline double mean_log_likelihood(const Gmm& g, const double* X, std::size_t n, 
   return ll / em_detail::total_weight(w, n);
 }
 
+// monitor (optional): called on the calling thread between iterations, about every 1e6
+// point x component evaluations, so a caller on R's main thread can check for interrupts (it
+// may throw). Leave it null when em_run itself runs inside a worker thread.
 inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, Gmm start,
-                       const EmOptions& opt, const Executor& ex) {
+                       const EmOptions& opt, const Executor& ex, Monitor* monitor = nullptr) {
   using namespace em_detail;
   const int K = start.K;
   if (K < 1 || d < 1 || n < 1 || start.d != d) throw InputError("em_run: bad dimensions");
@@ -786,6 +830,7 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
   double mean_ll = ll / W;
   int n_reseed = 0;
   const int max_reseed = 20 * K + 20;
+  double work = 0.0;
 
   for (int it = 1; it <= opt.max_iter; ++it) {
     // ---- M-step from the whitened statistics of cur ----
@@ -886,6 +931,13 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
     }
     cur = std::move(next);
     res.iterations = it;
+    if (monitor) {
+      work += static_cast<double>(n) * K;
+      if (work >= 1e6) {
+        work = 0.0;
+        monitor->step(static_cast<std::size_t>(it), static_cast<std::size_t>(opt.max_iter));
+      }
+    }
     const double prev = mean_ll;
     ll = fused_pass(cur, X, n, w, opt.block_size, ex, totals, scratch);
     mean_ll = ll / W;
@@ -901,20 +953,22 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
 }
 
 inline EmResult em_fit(const double* X, std::size_t n, int d, const double* w, int K,
-                       const EmOptions& opt, Stream& rng, const Executor& ex) {
-  Gmm start = em_initialise(X, n, d, w, K, opt, rng);
-  return em_run(X, n, d, w, std::move(start), opt, ex);
+                       const EmOptions& opt, Stream& rng, const Executor& ex,
+                       Monitor* monitor = nullptr) {
+  Gmm start = em_initialise(X, n, d, w, K, opt, rng, ex);
+  return em_run(X, n, d, w, std::move(start), opt, ex, monitor);
 }
 
 // n_inits independent fits (init i uses Stream(seed, i)); returns the best by log-likelihood
 // (ties: lowest index) and fills all_loglik (size n_inits) when given. Runs the inits in
 // parallel (each with a serial inner executor) when the data have too few row blocks to keep
 // the threads busy (fewer than 4 per thread), otherwise runs them one after another with
-// parallel row blocks; the result is bitwise the same either way.
+// parallel row blocks; the result is bitwise the same either way. monitor: see em_run (used
+// only when the inits run one after another on the calling thread).
 inline EmResult em_fit_best(const double* X, std::size_t n, int d, const double* w, int K,
                             const EmOptions& opt, std::uint64_t seed, int n_inits,
                             const Executor& ex, std::vector<double>* all_loglik = nullptr,
-                            int* best_index = nullptr) {
+                            int* best_index = nullptr, Monitor* monitor = nullptr) {
   if (n_inits < 1) n_inits = 1;
   std::vector<EmResult> fits(n_inits);
   const Blocks blocks(n, opt.block_size);
@@ -928,7 +982,7 @@ inline EmResult em_fit_best(const double* X, std::size_t n, int d, const double*
   } else {
     for (int i = 0; i < n_inits; ++i) {
       Stream rng(seed, static_cast<std::uint64_t>(i));
-      fits[i] = em_fit(X, n, d, w, K, opt, rng, ex);
+      fits[i] = em_fit(X, n, d, w, K, opt, rng, ex, monitor);
     }
   }
   int best = 0;
