@@ -26,12 +26,14 @@ cases <- list(
 rows <- lapply(cases, function(cs) {
   set.seed(1)
   xy <- cs[[3]](cs[[2]])
-  wall <- system.time(fit <- gmm_mi(xy, n_threads = 2))[["elapsed"]]
+  st <- system.time(fit <- gmm_mi(xy, n_threads = 2))
+  wall <- st[["elapsed"]]
+  cpu <- st[["user.self"]] + st[["sys.self"]]
   data.frame(data = cs[[1]], N = cs[[2]], K = paste(fit$n_components, collapse = ","),
              estimate = round(fit$estimate, 4), sd = round(fit$std_error, 4), true = round(cs[[4]], 4),
              z = round((fit$estimate - cs[[4]]) / fit$std_error, 2),
              select_s = round(fit$timing[["selection"]], 3), fit_s = round(fit$timing[["full_fit"]], 3),
-             boot_s = round(fit$timing[["bootstrap"]], 3), total_s = round(wall, 3),
+             boot_s = round(fit$timing[["bootstrap"]], 3), total_s = round(wall, 3), cpu_s = round(cpu, 3),
              python_s = cs[[5]], speedup = round(cs[[5]] / wall, 1), stringsAsFactors = FALSE)
 })
 res <- do.call(rbind, rows)
@@ -39,7 +41,8 @@ hdr <- c(sprintf("# gmm_mi() benchmark, %s, R %s, gmmmi %s, 2 threads, default s
                  format(Sys.time(), "%Y-%m-%d %H:%M UTC", tz = "UTC"), getRversion(), utils::packageVersion("gmmmi")),
          sprintf("# machine: %s; load average at start: %s", Sys.info()[["machine"]],
                  tryCatch(paste(readLines("/proc/loadavg", warn = FALSE), collapse = " "), error = function(e) "?")),
-         "# python_s: published GMM-MI (Python) total seconds from anchors.md; speedup = python_s / total_s")
+         "# python_s: published GMM-MI (Python) total seconds from anchors.md; speedup = python_s / total_s",
+         "# cpu_s: CPU seconds of both threads (less sensitive to other load on the machine than wall time)")
 writeLines(hdr, out)
 suppressWarnings(utils::write.table(res, out, append = TRUE, sep = "\t", row.names = FALSE, quote = FALSE))
 print(res, row.names = FALSE)
