@@ -78,7 +78,10 @@
 #'     initialisation and fold, non-converged fits, chosen);
 #'   * `model`: the full-data fit as a `"gmm"` object on the original scale of the data (a named
 #'     list of them, one per class, for a categorical `x`);
-#'   * `unit`, `n`, `dims` (dx, dy, dz), `settings`, `call`, `timing` (seconds per phase);
+#'   * `unit`, `n`, `dims` (dx, dy, dz), `settings`, `call`, `timing` (seconds per phase:
+#'     selection, full fit, bootstrap), `data` (the complete rows used, for the plots),
+#'     `class_prob` (observed class frequencies, categorical `x`) and `bootstrap_mc_se` (the
+#'     Monte Carlo standard error of each replicate);
 #'   * `diagnostics`: a list with `k_at_cap`, `n_nonconverged`, `n_recovered` (EM recoveries from
 #'     collapsing components), `n_failed_replicates`, `n_retried`, `all_cv_fits_short` (every CV
 #'     fit stopped within 2 EM iterations, which suggests a too loose `tol`) and `messages`.
