@@ -387,7 +387,9 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
     }
     res.failed[b] = 1;
   };
-  const std::size_t batch = std::max<std::size_t>(2, 2 * ex.n_threads());
+  // Batches between progress updates / interrupt checks: large enough that the barrier at the
+  // end of a batch (waiting for its slowest replicate) costs little, small enough for ~10 updates.
+  const std::size_t batch = std::max<std::size_t>(4 * ex.n_threads(), (static_cast<std::size_t>(B) + 9) / 10);
   mon.phase(2, static_cast<std::size_t>(B));
   for (std::size_t s = 0; s < static_cast<std::size_t>(B); s += batch) {
     const std::size_t e = std::min<std::size_t>(B, s + batch);
