@@ -74,8 +74,10 @@
 #'   * `bootstrap`: the replicate values;
 #'   * `point`: MI of the full-data fit (and `point_mc_se`, its Monte Carlo standard error);
 #'   * `n_components`: the chosen K (a named vector per class for a categorical `x`);
-#'   * `selection`: a data frame with one row per K tried (score, best initialisation, score per
-#'     initialisation and fold, non-converged fits, chosen);
+#'   * `selection`: a data frame with one row per K tried: `score` (mean held-out log-likelihood
+#'     per sample) or `aic` / `bic` (with `loglik`), the best initialisation, the score of every
+#'     initialisation (and fold), non-converged fits, recovered collapses, the most EM iterations
+#'     of any fit, and `chosen`. Scores are on the standardised scale of the data;
 #'   * `model`: the full-data fit as a `"gmm"` object on the original scale of the data (a named
 #'     list of them, one per class, for a categorical `x`);
 #'   * `unit`, `n`, `dims` (dx, dy, dz), `settings`, `call`, `timing` (seconds per phase:
