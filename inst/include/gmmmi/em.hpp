@@ -622,23 +622,25 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
   std::vector<double> part(blocks.count * stride);
   for (int it = 0; it < max_iter; ++it) {
     std::fill(part.begin(), part.end(), 0.0);
+    const std::vector<double> cf(centres.data(), centres.data() + static_cast<std::size_t>(K) * d);
     parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
       double* pb = part.data() + b * stride;  // K sums (d each), K masses, changed flag
       double* pm = pb + static_cast<std::size_t>(K) * d;
+      const double* C = cf.data();
       for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
         const double* x = X + i * d;
         int best = 0;
         double bd = std::numeric_limits<double>::infinity();
         for (int k = 0; k < K; ++k) {
+          const double* c = C + static_cast<std::size_t>(k) * d;
           double dist = 0.0;
           for (int j = 0; j < d; ++j) {
-            const double t = x[j] - centres(j, k);
+            const double t = x[j] - c[j];
             dist += t * t;
           }
-          if (dist < bd) {
-            bd = dist;
-            best = k;
-          }
+          const bool lt = dist < bd;  // branch-free selection
+          bd = lt ? dist : bd;
+          best = lt ? k : best;
         }
         if (labels[i] != best) {
           labels[i] = best;
