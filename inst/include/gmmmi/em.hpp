@@ -330,7 +330,9 @@ inline double block_dispatch_scalar(const Packed& P, const double* X, const doub
   }
 }
 
-#if defined(__GNUC__) && !defined(GMMMI_NO_VECTOR_EXT)
+// (The exp below relies on IEEE round-to-nearest arithmetic, so -ffast-math builds use the
+// scalar kernel.)
+#if defined(__GNUC__) && !defined(__FAST_MATH__) && !defined(GMMMI_NO_VECTOR_EXT)
 #define GMMMI_EM_VECTOR 1
 // Two-lane kernel with GCC/Clang vector extensions (SSE2 on x86-64, NEON on arm64; portable
 // C++ otherwise lowered by the compiler). Lane l of every vector is point i + l of a pair, so the
