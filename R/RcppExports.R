@@ -13,6 +13,10 @@
     .Call(`_gmmmi_gmm_sample_cpp`, weights, means, covs, n, seed)
 }
 
+.gmm_init_cpp <- function(x, weights, K, init, reg_covar, scale, seed, index) {
+    .Call(`_gmmmi_gmm_init_cpp`, x, weights, K, init, reg_covar, scale, seed, index)
+}
+
 .rng_draws <- function(seed, n_streams, n_per, n_threads, type) {
     .Call(`_gmmmi_rng_draws`, seed, n_streams, n_per, n_threads, type)
 }
