@@ -13,6 +13,10 @@
     .Call(`_gmmmi_gmm_sample_cpp`, weights, means, covs, n, seed)
 }
 
+.gmm_init_cpp <- function(x, weights, K, init, reg_covar, scale, seed, index) {
+    .Call(`_gmmmi_gmm_init_cpp`, x, weights, K, init, reg_covar, scale, seed, index)
+}
+
 .gmm_mi_mc <- function(model, dx, dy, n_mc, seed, n_threads) {
     .Call(`_gmmmi_gmm_mi_mc`, model, dx, dy, n_mc, seed, n_threads)
 }

@@ -66,6 +66,24 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// gmm_init_cpp
+Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K, std::string init, double reg_covar, double scale, Rcpp::NumericVector seed, int index);
+RcppExport SEXP _gmmmi_gmm_init_cpp(SEXP xSEXP, SEXP weightsSEXP, SEXP KSEXP, SEXP initSEXP, SEXP reg_covarSEXP, SEXP scaleSEXP, SEXP seedSEXP, SEXP indexSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
+    Rcpp::traits::input_parameter< double >::type reg_covar(reg_covarSEXP);
+    Rcpp::traits::input_parameter< double >::type scale(scaleSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type index(indexSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_init_cpp(x, weights, K, init, reg_covar, scale, seed, index));
+    return rcpp_result_gen;
+END_RCPP
+}
 // gmm_mi_mc
 Rcpp::NumericVector gmm_mi_mc(Rcpp::List model, int dx, int dy, double n_mc, Rcpp::NumericVector seed, int n_threads);
 RcppExport SEXP _gmmmi_gmm_mi_mc(SEXP modelSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
@@ -178,6 +196,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_fit_cpp", (DL_FUNC) &_gmmmi_gmm_fit_cpp, 14},
     {"_gmmmi_gmm_eval_cpp", (DL_FUNC) &_gmmmi_gmm_eval_cpp, 6},
     {"_gmmmi_gmm_sample_cpp", (DL_FUNC) &_gmmmi_gmm_sample_cpp, 5},
+    {"_gmmmi_gmm_init_cpp", (DL_FUNC) &_gmmmi_gmm_init_cpp, 8},
     {"_gmmmi_gmm_mi_mc", (DL_FUNC) &_gmmmi_gmm_mi_mc, 6},
     {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
     {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},

@@ -330,7 +330,9 @@ inline double block_dispatch_scalar(const Packed& P, const double* X, const doub
   }
 }
 
-#if defined(__GNUC__) && !defined(GMMMI_NO_VECTOR_EXT)
+// (The exp below relies on IEEE round-to-nearest arithmetic, so -ffast-math builds use the
+// scalar kernel.)
+#if defined(__GNUC__) && !defined(__FAST_MATH__) && !defined(GMMMI_NO_VECTOR_EXT)
 #define GMMMI_EM_VECTOR 1
 // Two-lane kernel with GCC/Clang vector extensions (SSE2 on x86-64, NEON on arm64; portable
 // C++ otherwise lowered by the compiler). Lane l of every vector is point i + l of a pair, so the
@@ -622,23 +624,25 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
   std::vector<double> part(blocks.count * stride);
   for (int it = 0; it < max_iter; ++it) {
     std::fill(part.begin(), part.end(), 0.0);
+    const std::vector<double> cf(centres.data(), centres.data() + static_cast<std::size_t>(K) * d);
     parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
       double* pb = part.data() + b * stride;  // K sums (d each), K masses, changed flag
       double* pm = pb + static_cast<std::size_t>(K) * d;
+      const double* C = cf.data();
       for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
         const double* x = X + i * d;
         int best = 0;
         double bd = std::numeric_limits<double>::infinity();
         for (int k = 0; k < K; ++k) {
+          const double* c = C + static_cast<std::size_t>(k) * d;
           double dist = 0.0;
           for (int j = 0; j < d; ++j) {
-            const double t = x[j] - centres(j, k);
+            const double t = x[j] - c[j];
             dist += t * t;
           }
-          if (dist < bd) {
-            bd = dist;
-            best = k;
-          }
+          const bool lt = dist < bd;  // branch-free selection
+          bd = lt ? dist : bd;
+          best = lt ? k : best;
         }
         if (labels[i] != best) {
           labels[i] = best;
