@@ -13,6 +13,30 @@
     .Call(`_gmmmi_gmm_sample_cpp`, weights, means, covs, n, seed)
 }
 
+.gmm_init_cpp <- function(x, weights, K, init, reg_covar, scale, seed, index) {
+    .Call(`_gmmmi_gmm_init_cpp`, x, weights, K, init, reg_covar, scale, seed, index)
+}
+
+.gmm_mi_mc <- function(model, dx, dy, n_mc, seed, n_threads) {
+    .Call(`_gmmmi_gmm_mi_mc`, model, dx, dy, n_mc, seed, n_threads)
+}
+
+.gmm_mi_categorical_mc <- function(models, p, n_mc, seed, n_threads) {
+    .Call(`_gmmmi_gmm_mi_categorical_mc`, models, p, n_mc, seed, n_threads)
+}
+
+.gmm_pmi <- function(model, X, dx, n_threads) {
+    .Call(`_gmmmi_gmm_pmi`, model, X, dx, n_threads)
+}
+
+.gmm_pmi_categorical <- function(models, p, labels, Y, n_threads) {
+    .Call(`_gmmmi_gmm_pmi_categorical`, models, p, labels, Y, n_threads)
+}
+
+.gmm_mi_run <- function(groups, kind, dx, dy, p, opt, seed, n_threads, callback) {
+    .Call(`_gmmmi_gmm_mi_run`, groups, kind, dx, dy, p, opt, seed, n_threads, callback)
+}
+
 .knn_search <- function(x, k, norm, n_threads, brute) {
     .Call(`_gmmmi_knn_search`, x, k, norm, n_threads, brute)
 }

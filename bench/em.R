@@ -13,7 +13,7 @@ d <- 2
 K <- 8
 n_lo <- 5
 n_hi <- 25
-reps <- 3
+reps <- 5
 
 set.seed(2024)
 centres <- matrix(stats::runif(K * d, -6, 6), K, d)

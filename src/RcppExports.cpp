@@ -66,6 +66,103 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// gmm_init_cpp
+Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K, std::string init, double reg_covar, double scale, Rcpp::NumericVector seed, int index);
+RcppExport SEXP _gmmmi_gmm_init_cpp(SEXP xSEXP, SEXP weightsSEXP, SEXP KSEXP, SEXP initSEXP, SEXP reg_covarSEXP, SEXP scaleSEXP, SEXP seedSEXP, SEXP indexSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
+    Rcpp::traits::input_parameter< double >::type reg_covar(reg_covarSEXP);
+    Rcpp::traits::input_parameter< double >::type scale(scaleSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type index(indexSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_init_cpp(x, weights, K, init, reg_covar, scale, seed, index));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_mc
+Rcpp::NumericVector gmm_mi_mc(Rcpp::List model, int dx, int dy, double n_mc, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_mc(SEXP modelSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
+    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_mc(model, dx, dy, n_mc, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_categorical_mc
+Rcpp::NumericVector gmm_mi_categorical_mc(Rcpp::List models, Rcpp::NumericVector p, double n_mc, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_categorical_mc(SEXP modelsSEXP, SEXP pSEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type models(modelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_categorical_mc(models, p, n_mc, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_pmi
+Rcpp::NumericVector gmm_pmi(Rcpp::List model, Rcpp::NumericMatrix X, int dx, int n_threads);
+RcppExport SEXP _gmmmi_gmm_pmi(SEXP modelSEXP, SEXP XSEXP, SEXP dxSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_pmi(model, X, dx, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_pmi_categorical
+Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p, Rcpp::IntegerVector labels, Rcpp::NumericMatrix Y, int n_threads);
+RcppExport SEXP _gmmmi_gmm_pmi_categorical(SEXP modelsSEXP, SEXP pSEXP, SEXP labelsSEXP, SEXP YSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type models(modelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type labels(labelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Y(YSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_pmi_categorical(models, p, labels, Y, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_run
+Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads, Rcpp::Nullable<Rcpp::Function> callback);
+RcppExport SEXP _gmmmi_gmm_mi_run(SEXP groupsSEXP, SEXP kindSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP pSEXP, SEXP optSEXP, SEXP seedSEXP, SEXP n_threadsSEXP, SEXP callbackSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type groups(groupsSEXP);
+    Rcpp::traits::input_parameter< int >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type opt(optSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::Function> >::type callback(callbackSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_run(groups, kind, dx, dy, p, opt, seed, n_threads, callback));
+    return rcpp_result_gen;
+END_RCPP
+}
 // knn_search
 Rcpp::List knn_search(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads, bool brute);
 RcppExport SEXP _gmmmi_knn_search(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP, SEXP bruteSEXP) {
@@ -230,6 +327,12 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_fit_cpp", (DL_FUNC) &_gmmmi_gmm_fit_cpp, 14},
     {"_gmmmi_gmm_eval_cpp", (DL_FUNC) &_gmmmi_gmm_eval_cpp, 6},
     {"_gmmmi_gmm_sample_cpp", (DL_FUNC) &_gmmmi_gmm_sample_cpp, 5},
+    {"_gmmmi_gmm_init_cpp", (DL_FUNC) &_gmmmi_gmm_init_cpp, 8},
+    {"_gmmmi_gmm_mi_mc", (DL_FUNC) &_gmmmi_gmm_mi_mc, 6},
+    {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
+    {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
+    {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
+    {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
     {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
     {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
     {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},

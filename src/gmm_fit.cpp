@@ -197,3 +197,26 @@ Rcpp::NumericMatrix gmm_sample_cpp(Rcpp::NumericVector weights, Rcpp::NumericMat
   res.attr("component") = comp;
   return res;
 }
+
+// Starting model of one initialisation (stream `index` of `seed`), for tests of the init rules.
+// [[Rcpp::export(.gmm_init_cpp)]]
+Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K,
+                        std::string init, double reg_covar, double scale, Rcpp::NumericVector seed,
+                        int index) {
+  const std::size_t n = x.nrow();
+  const int d = x.ncol();
+  const std::vector<double> X = transpose_data(x);
+  std::vector<double> wv;
+  const double* w = nullptr;
+  if (weights.isNotNull()) {
+    Rcpp::NumericVector wr(weights.get());
+    wv.assign(wr.begin(), wr.end());
+    w = wv.data();
+  }
+  gmmmi::EmOptions opt;
+  opt.reg_covar = reg_covar;
+  opt.scale = scale;
+  opt.init = parse_init(init);
+  gmmmi::Stream rng(gmmmi_r::seed_arg(seed), static_cast<std::uint64_t>(index));
+  return model_to_r(gmmmi::em_initialise(X.data(), n, d, w, K, opt, rng));
+}

@@ -368,3 +368,46 @@ test_that("EM is equivariant under rescaling columns, even to very different sca
                tolerance = 1e-8)
   expect_equal(b$loglik, a$loglik - 2000 * sum(log(sc)), tolerance = 1e-10)
 })
+
+test_that("initialisations follow their definitions", {
+  s <- sim_mix3(900, seed = 23)
+  x <- s$x
+  n <- nrow(x)
+  seed <- c(123, 456)
+  init <- function(method, K = 3, scale = 1, reg = 1e-12, index = 0L) {
+    gmmmi:::.gmm_init_cpp(x, NULL, K, method, reg, scale, seed, index)
+  }
+  # kmeans: a Lloyd fixed point; weight = share, mean = cluster mean,
+  # covariance = cluster scatter / n + reg I
+  km <- init("kmeans")
+  dist2 <- apply(km$means, 1, function(m) colSums((t(x) - m)^2))  # n x K
+  lab <- max.col(-dist2, ties.method = "first")
+  for (k in 1:3) {
+    xk <- x[lab == k, , drop = FALSE]
+    expect_equal(km$weights[k], nrow(xk) / n, tolerance = 1e-12)
+    expect_equal(km$means[k, ], unname(colMeans(xk)), tolerance = 1e-6)
+    sc <- crossprod(sweep(xk, 2, colMeans(xk))) / n + diag(1e-12, 2)
+    expect_equal(km$covariances[, , k], unname(sc), tolerance = 1e-6)
+  }
+  # randomized_kmeans with scale 0 is kmeans; with scale 1 the means move
+  expect_equal(init("randomized_kmeans", scale = 0), km)
+  rk <- init("randomized_kmeans", scale = 1)
+  expect_equal(rk$covariances, km$covariances)
+  expect_false(isTRUE(all.equal(rk$means, km$means)))
+  # minmax: equal weights, means in the bounding box, s^2 I with a ball of volume box / K
+  mm <- init("minmax", K = 4)
+  expect_equal(mm$weights, rep(0.25, 4))
+  lo <- apply(x, 2, min)
+  hi <- apply(x, 2, max)
+  expect_true(all(t(mm$means) >= lo & t(mm$means) <= hi))
+  s2 <- prod(hi - lo) / 4 / pi  # d = 2: pi s^2 = volume / K
+  for (k in 1:4) expect_equal(mm$covariances[, , k], diag(s2 + 1e-12, 2), tolerance = 1e-12)
+  # random: one M-step from random responsibilities, components near the global mean
+  rr <- init("random", K = 3)
+  expect_equal(sum(rr$weights), 1)
+  expect_true(all(abs(rr$weights - 1 / 3) < 0.05))
+  for (k in 1:3) expect_lt(max(abs(rr$means[k, ] - colMeans(x))), 0.3)
+  # each init has its own stream
+  expect_false(isTRUE(all.equal(init("random", index = 1L), rr)))
+  expect_equal(init("random", index = 0L), rr)
+})

@@ -15,6 +15,9 @@
 // Whitened moments are close to (0, I) near convergence, so there is no catastrophic
 // cancellation as with raw moments. Each block writes its own statistics; blocks are added in
 // block order on the calling thread, so results are bitwise identical for any executor.
+// em_run evaluates the start, then repeats M-step + fused pass; it stops when the weighted mean
+// log-likelihood changes by less than tol between consecutive models (never right after a
+// recovery) or after max_iter M-steps, and returns the last model with its exact log-likelihood.
 //
 // Recovery (never crash, never NaN): a component whose mass N_k falls below
 // 1e-10 * sum(w) (or whose statistics are not finite) is re-seeded at the worst-explained point
@@ -23,6 +26,17 @@
 // numerically positive definite (see cov_ok: scale-invariant, condition number up to ~1e14)
 // gets a larger, persistent per-component regularisation: eps times each column's variance is
 // added to the diagonal, eps = 1e-10, 1e-9, ... until it is: kind 2. Both are scale-invariant.
+//
+// API (namespace gmmmi; all functions are reentrant, with no global state):
+//   em_initialise(X, n, d, w, K, opt, rng [, ex])   starting model by opt.init
+//   em_init_responsibilities(X, n, d, w, R, K, opt)  starting model from given responsibilities
+//   em_run(X, n, d, w, start, opt, ex [, monitor])   EM from a starting model (warm start)
+//   em_fit(X, n, d, w, K, opt, rng, ex [, monitor])  em_initialise + em_run
+//   em_fit_best(X, n, d, w, K, opt, seed, n_inits, ex, ...)  best of n_inits starts, init i
+//                                                    using Stream(seed, i)
+//   mean_log_likelihood(g, X, n, w, ex)              weighted mean log p(x)
+// For many small fits at once, call em_fit / em_run with a SerialExecutor inside a parallel_for
+// over fits; for one large fit, pass the real executor (row blocks run in parallel).
 #ifndef GMMMI_EM_HPP
 #define GMMMI_EM_HPP
 
@@ -316,7 +330,9 @@ inline double block_dispatch_scalar(const Packed& P, const double* X, const doub
   }
 }
 
-#if defined(__GNUC__) && !defined(GMMMI_NO_VECTOR_EXT)
+// (The exp below relies on IEEE round-to-nearest arithmetic, so -ffast-math builds use the
+// scalar kernel.)
+#if defined(__GNUC__) && !defined(__FAST_MATH__) && !defined(GMMMI_NO_VECTOR_EXT)
 #define GMMMI_EM_VECTOR 1
 // Two-lane kernel with GCC/Clang vector extensions (SSE2 on x86-64, NEON on arm64; portable
 // C++ otherwise lowered by the compiler). Lane l of every vector is point i + l of a pair, so the
@@ -608,23 +624,25 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
   std::vector<double> part(blocks.count * stride);
   for (int it = 0; it < max_iter; ++it) {
     std::fill(part.begin(), part.end(), 0.0);
+    const std::vector<double> cf(centres.data(), centres.data() + static_cast<std::size_t>(K) * d);
     parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
       double* pb = part.data() + b * stride;  // K sums (d each), K masses, changed flag
       double* pm = pb + static_cast<std::size_t>(K) * d;
+      const double* C = cf.data();
       for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
         const double* x = X + i * d;
         int best = 0;
         double bd = std::numeric_limits<double>::infinity();
         for (int k = 0; k < K; ++k) {
+          const double* c = C + static_cast<std::size_t>(k) * d;
           double dist = 0.0;
           for (int j = 0; j < d; ++j) {
-            const double t = x[j] - centres(j, k);
+            const double t = x[j] - c[j];
             dist += t * t;
           }
-          if (dist < bd) {
-            bd = dist;
-            best = k;
-          }
+          const bool lt = dist < bd;  // branch-free selection
+          bd = lt ? dist : bd;
+          best = lt ? k : best;
         }
         if (labels[i] != best) {
           labels[i] = best;
