@@ -12,14 +12,17 @@ say <- function(...) {
   cat(s, "\n", sep = "")
   lines <<- c(lines, s)
 }
+# Median elapsed time, and the median process CPU time (all threads; less sensitive to other
+# load on a shared machine than wall time).
 timeit <- function(f, reps) {
   val <- NULL
   ts <- vapply(seq_len(reps), function(i) {
-    t0 <- proc.time()[["elapsed"]]
+    t0 <- proc.time()
     val <<- f()
-    proc.time()[["elapsed"]] - t0
-  }, numeric(1))
-  list(time = stats::median(ts), value = val)
+    d <- proc.time() - t0
+    c(d[["elapsed"]], d[["user.self"]] + d[["sys.self"]])
+  }, numeric(2))
+  list(time = stats::median(ts[1, ]), cpu = stats::median(ts[2, ]), value = val)
 }
 make_data <- function(n, d) {
   x <- matrix(rnorm(n * d), ncol = d)
@@ -34,7 +37,8 @@ say("Load average at start (shared 2-core machine): %s", load)
 say("KSG-1, k = 3; gmmmi: mi_ksg(std_error = 'none') incl. validation and standardisation;")
 say("gmmmi+se: default subsampling standard error; FNN: FNN::mutinfo on the standardised data.")
 say("")
-say("%-10s %8s %10s %10s %10s %9s %12s", "case", "n", "gmmmi_s", "gmmmi+se_s", "FNN_s", "FNN/gmmmi", "|diff|")
+say("%-10s %8s %10s %10s %10s %10s %9s %12s", "case", "n", "gmmmi_s", "gmmmi_cpu", "gmmmi+se_s", "FNN_s",
+    "FNN/gmmmi", "|diff|")
 set.seed(2026)
 for (d in c(1, 5)) {
   for (n in c(1e3, 5e3, 2e4)) {
@@ -51,22 +55,23 @@ for (d in c(1, 5)) {
       fnn_t <- f$time
       diff <- abs(f$value - a$value$estimate)
     }
-    say("%-10s %8d %10.4f %10.4f %10.4f %9.1f %12.2e", sprintf("%dD x %dD", d, d), as.integer(n),
-        a$time, b$time, fnn_t, fnn_t / a$time, diff)
+    say("%-10s %8d %10.4f %10.4f %10.4f %10.4f %9.1f %12.2e", sprintf("%dD x %dD", d, d), as.integer(n),
+        a$time, a$cpu, b$time, fnn_t, fnn_t / a$time, diff)
   }
 }
 say("")
 say("Scaling (gmmmi only)")
-say("%-10s %8s %10s %10s %10s", "case", "n", "1 thread", "2 threads", "2thr+se")
+say("%-10s %8s %10s %10s %10s %10s", "case", "n", "1 thread", "1thr_cpu", "2 threads", "2thr+se")
 for (cfg in list(c(1, 1e5), c(1, 1e6), c(5, 1e4), c(5, 1e5))) {
   d <- cfg[1]
   n <- cfg[2]
   dat <- make_data(n, d)
   reps <- if (n * d <= 1e5) 3 else 1
-  t1 <- if (n * d <= 1e6) timeit(function() mi_ksg(dat$x, dat$y, std_error = "none", n_threads = 1), reps)$time else NA_real_
+  big <- d == 5 && n >= 1e5  # about 15-30 s per run: once, 2 threads, no standard error
+  r1 <- if (!big) timeit(function() mi_ksg(dat$x, dat$y, std_error = "none", n_threads = 1), reps) else list(time = NA_real_, cpu = NA_real_)
   t2 <- timeit(function() mi_ksg(dat$x, dat$y, std_error = "none", n_threads = n_threads), reps)$time
-  t3 <- if (n * d <= 1e6) timeit(function() mi_ksg(dat$x, dat$y, n_threads = n_threads), 1)$time else NA_real_
-  say("%-10s %8d %10.3f %10.3f %10.3f", sprintf("%dD x %dD", d, d), as.integer(n), t1, t2, t3)
+  t3 <- if (!big) timeit(function() mi_ksg(dat$x, dat$y, n_threads = n_threads), 1)$time else NA_real_
+  say("%-10s %8d %10.3f %10.3f %10.3f %10.3f", sprintf("%dD x %dD", d, d), as.integer(n), r1$time, r1$cpu, t2, t3)
 }
 say("")
 say("Load average at end: %s", tryCatch(readLines("/proc/loadavg", n = 1L), error = function(e) "unknown"))
