@@ -233,6 +233,35 @@ inline const double* table_ratio() {
 }
 }  // namespace zig_detail
 
+namespace zig_detail {
+// The rare cases: the tail beyond r (layer 0; Marsaglia 1964) and the wedges (other layers).
+// Returns false when the candidate is rejected (draw again).
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+inline bool slow(Stream& rng, int i, bool neg, double u, double& out) {
+  const double* X = table_x();
+  if (i == 0) {
+    const double r = X[1];
+    double a, c;
+    do {
+      a = -std::log(rng.uniform()) / r;
+      c = -std::log(rng.uniform());
+    } while (c + c < a * a);
+    out = neg ? -(r + a) : r + a;
+    return true;
+  }
+  const double x = u * X[i];
+  const double* F = table_f();
+  const double y = F[i] + rng.uniform() * (F[i + 1] - F[i]);
+  if (y < std::exp(-0.5 * x * x)) {
+    out = neg ? -x : x;
+    return true;
+  }
+  return false;
+}
+}  // namespace zig_detail
+
 // Standard normal draw by the ziggurat method: one 64-bit word per draw in about 99% of cases
 // (layer from bits 0-7, sign from bit 8, a 53-bit uniform from bits 11-63).
 inline double normal_zig(Stream& rng) {
@@ -247,19 +276,8 @@ inline double normal_zig(Stream& rng) {
       const double x = u * X[i];
       return neg ? -x : x;
     }
-    if (i == 0) {  // tail beyond r (Marsaglia 1964)
-      const double r = X[1];
-      double a, c;
-      do {
-        a = -std::log(rng.uniform()) / r;
-        c = -std::log(rng.uniform());
-      } while (c + c < a * a);
-      return neg ? -(r + a) : r + a;
-    }
-    const double x = u * X[i];
-    const double* F = zig_detail::table_f();
-    const double y = F[i] + rng.uniform() * (F[i + 1] - F[i]);
-    if (y < std::exp(-0.5 * x * x)) return neg ? -x : x;
+    double out;
+    if (zig_detail::slow(rng, i, neg, u, out)) return out;
   }
 }
 

@@ -135,9 +135,12 @@ struct LogTerm {
   }
 
 #ifdef GMMMI_HAVE_V2D
-  // The same, two points at a time (lane l = point i + l) with the vectorised exp; the sums over
-  // components run in the same order in both lanes, so each point's value does not depend on its
-  // partner.
+  // The same, two points at a time (lane l = point i + l) with the vectorised exp, in blocks of
+  // up to 2 kPairs points: first every log-density term of the block (P x K x pairs), then per
+  // prefix the maximum over components and the sum of exponentials in flat loops over the
+  // block's pairs. The sums over components run in the same order for every point, so a point's
+  // value depends neither on its partner nor on the block.
+  static constexpr std::size_t kPairs = 128;
   void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod,
                   std::vector<v2d>& L) const {
     switch (g.d) {
@@ -153,63 +156,70 @@ struct LogTerm {
   void accumulate_v2(const double* X, int D, std::size_t m, double* lin, double* prod,
                      std::vector<v2d>& Lv) const {
     const int d = DD > 0 ? DD : g.d, K = g.K;
-    const std::size_t P = prefixes.size();
-    Lv.resize(P * static_cast<std::size_t>(K) + 2 * static_cast<std::size_t>(d));
-    v2d* L = Lv.data();
-    v2d* xv = L + P * K;
+    const std::size_t P = prefixes.size(), NP = kPairs;
+    Lv.resize(P * static_cast<std::size_t>(K) * NP + 2 * NP + 2 * static_cast<std::size_t>(d));
+    v2d* L = Lv.data();           // (j, k, pair)
+    v2d* mxv = L + P * K * NP;    // per pair
+    v2d* smv = mxv + NP;          // per pair
+    v2d* xv = smv + NP;
     v2d* cs = xv + d;  // cumulative squared norms of the whitened coordinates
     const bool sub = !dims.empty();
-    for (std::size_t i = 0; i < m; i += 2) {
-      const bool two = i + 1 < m;
-      const std::size_t i1 = two ? i + 1 : i;
-      const double* x0 = X + i * D;
-      const double* x1 = X + i1 * D;
-      for (int a = 0; a < d; ++a) {
-        const int da = sub ? dims[a] : a;
-        const v2d t = {x0[da], x1[da]};
-        xv[a] = t;
-      }
-      for (int k = 0; k < K; ++k) {
-        const double* U = packed.data() + static_cast<std::size_t>(k) * packed_size;
-        const double* pm = g.prec_mean.data() + static_cast<std::size_t>(k) * d;
-        v2d ss = vsplat(0.0);
+    int pref[8];
+    const int np_ = static_cast<int>(std::min<std::size_t>(P, 8));
+    for (int j = 0; j < np_; ++j) pref[j] = prefixes[j] - 1;
+    for (std::size_t i0 = 0; i0 < m; i0 += 2 * NP) {
+      const std::size_t mb = std::min(m - i0, 2 * NP), npair = (mb + 1) / 2;
+      for (std::size_t q = 0; q < npair; ++q) {
+        const std::size_t i = i0 + 2 * q;
+        const std::size_t i1 = i + 1 < m ? i + 1 : i;
+        const double* x0 = X + i * D;
+        const double* x1 = X + i1 * D;
         for (int a = 0; a < d; ++a) {
-          v2d z = vsplat(-pm[a]);
-          const double* Ua = U + a * (a + 1) / 2;
-          for (int b = 0; b <= a; ++b) z += Ua[b] * xv[b];
-          ss += z * z;
-          cs[a] = ss;
+          const int da = sub ? dims[a] : a;
+          const v2d t = {x0[da], x1[da]};
+          xv[a] = t;
         }
-        for (std::size_t j = 0; j < P; ++j) L[j * K + k] = pn[j * K + k] - 0.5 * cs[prefixes[j] - 1];
+        for (int k = 0; k < K; ++k) {
+          const double* U = packed.data() + static_cast<std::size_t>(k) * packed_size;
+          const double* pm = g.prec_mean.data() + static_cast<std::size_t>(k) * d;
+          v2d ss = vsplat(0.0);
+          for (int a = 0; a < d; ++a) {
+            v2d z = vsplat(-pm[a]);
+            const double* Ua = U + a * (a + 1) / 2;
+            for (int b = 0; b <= a; ++b) z += Ua[b] * xv[b];
+            ss += z * z;
+            cs[a] = ss;
+          }
+          for (std::size_t j = 0; j < P; ++j)
+            L[(j * K + k) * NP + q] = pn[j * K + k] - 0.5 * cs[j < 8 ? pref[j] : prefixes[j] - 1];
+        }
       }
       for (std::size_t j = 0; j < P; ++j) {
-        const v2d* Lj = L + j * K;
-        v2d mx = Lj[0];
-        for (int k = 1; k < K; ++k) mx = vsel((v2l)(Lj[k] > mx), Lj[k], mx);
-        v2d sum = vsplat(0.0);
-        for (int k = 0; k < K; ++k) sum += vexp_le0(Lj[k] - mx);
-        double sm[2] = {sum[0], sum[1]};
-        const double mm[2] = {mx[0], mx[1]};
-        for (int l = 0; l < 2; ++l)
-          if (!std::isfinite(mm[l])) sm[l] = 1.0;
+        const v2d* Lj = L + j * K * NP;
+        for (std::size_t q = 0; q < npair; ++q) mxv[q] = Lj[q];
+        for (int k = 1; k < K; ++k) {
+          const v2d* Lk = Lj + static_cast<std::size_t>(k) * NP;
+          for (std::size_t q = 0; q < npair; ++q) mxv[q] = vsel((v2l)(Lk[q] > mxv[q]), Lk[q], mxv[q]);
+        }
+        for (std::size_t q = 0; q < npair; ++q) smv[q] = vexp_le0(Lj[q] - mxv[q]);
+        for (int k = 1; k < K; ++k) {
+          const v2d* Lk = Lj + static_cast<std::size_t>(k) * NP;
+          for (std::size_t q = 0; q < npair; ++q) smv[q] += vexp_le0(Lk[q] - mxv[q]);
+        }
         const double c = coefs[j];
-        if (c == 1.0) {
-          lin[i] += mm[0];
-          prod[i] *= sm[0];
-          if (two) {
-            lin[i1] += mm[1];
-            prod[i1] *= sm[1];
+        double* li = lin + i0;
+        double* pr = prod + i0;
+        for (std::size_t t = 0; t < mb; ++t) {
+          const double mt = mxv[t / 2][t % 2], st = std::isfinite(mt) ? smv[t / 2][t % 2] : 1.0;
+          if (c == 1.0) {
+            li[t] += mt;
+            pr[t] *= st;
+          } else if (c == -1.0) {
+            li[t] -= mt;
+            pr[t] /= st;
+          } else {
+            li[t] += c * (mt + std::log(st));
           }
-        } else if (c == -1.0) {
-          lin[i] -= mm[0];
-          prod[i] /= sm[0];
-          if (two) {
-            lin[i1] -= mm[1];
-            prod[i1] /= sm[1];
-          }
-        } else {
-          lin[i] += c * (mm[0] + std::log(sm[0]));
-          if (two) lin[i1] += c * (mm[1] + std::log(sm[1]));
         }
       }
     }
