@@ -193,9 +193,10 @@ plot.mi_matrix <- function(x, se = FALSE, digits = 2,
   graphics::axis(1, at = seq_len(nc), labels = colnames(est), tick = FALSE, las = 2)
   graphics::axis(2, at = seq_len(nr), labels = rev(rownames(est)), tick = FALSE, las = 1)
   graphics::box()
-  lab <- formatC(est, digits = digits, format = "f")
-  if (se) lab <- paste0(lab, "\n(", formatC(x$std_error, digits = digits, format = "f"), ")")
-  lab[is.na(est)] <- ""
+  lab <- formatC(as.vector(est), digits = digits, format = "f")
+  if (se) lab <- paste0(lab, "\n(", formatC(as.vector(x$std_error), digits = digits, format = "f"), ")")
+  lab[is.na(as.vector(est))] <- ""
+  lab <- matrix(lab, nr, nc)
   dark <- !is.na(est) & (est - zlim[1]) > 0.6 * diff(zlim)
   ij <- expand.grid(i = seq_len(nr), j = seq_len(nc))
   graphics::text(ij$j, nr + 1 - ij$i, labels = lab[cbind(ij$i, ij$j)], cex = cex,
