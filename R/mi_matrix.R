@@ -190,7 +190,8 @@ plot.mi_matrix <- function(x, se = FALSE, digits = 2,
   shown <- pmin(pmax(est, zlim[1]), zlim[2])
   graphics::image(seq_len(nc), seq_len(nr), t(shown[nr:1, , drop = FALSE]), col = col, zlim = zlim,
                   axes = FALSE, main = main, xlab = xlab, ylab = ylab, ...)
-  graphics::axis(1, at = seq_len(nc), labels = colnames(est), tick = FALSE, las = 2)
+  graphics::axis(1, at = seq_len(nc), labels = colnames(est), tick = FALSE,
+                 las = if (max(nchar(colnames(est))) <= 8) 1 else 2)
   graphics::axis(2, at = seq_len(nr), labels = rev(rownames(est)), tick = FALSE, las = 1)
   graphics::box()
   lab <- formatC(as.vector(est), digits = digits, format = "f")
