@@ -11,6 +11,272 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// gmm_fit_cpp
+Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K, int n_inits, std::string mode, std::string init, Rcpp::List start, double tol, int max_iter, double reg_covar, double scale, int block_size, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_fit_cpp(SEXP xSEXP, SEXP weightsSEXP, SEXP KSEXP, SEXP n_initsSEXP, SEXP modeSEXP, SEXP initSEXP, SEXP startSEXP, SEXP tolSEXP, SEXP max_iterSEXP, SEXP reg_covarSEXP, SEXP scaleSEXP, SEXP block_sizeSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< int >::type n_inits(n_initsSEXP);
+    Rcpp::traits::input_parameter< std::string >::type mode(modeSEXP);
+    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type start(startSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type max_iter(max_iterSEXP);
+    Rcpp::traits::input_parameter< double >::type reg_covar(reg_covarSEXP);
+    Rcpp::traits::input_parameter< double >::type scale(scaleSEXP);
+    Rcpp::traits::input_parameter< int >::type block_size(block_sizeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_fit_cpp(x, weights, K, n_inits, mode, init, start, tol, max_iter, reg_covar, scale, block_size, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_eval_cpp
+SEXP gmm_eval_cpp(Rcpp::NumericVector weights, Rcpp::NumericMatrix means, Rcpp::NumericVector covs, Rcpp::NumericMatrix x, std::string what, int n_threads);
+RcppExport SEXP _gmmmi_gmm_eval_cpp(SEXP weightsSEXP, SEXP meansSEXP, SEXP covsSEXP, SEXP xSEXP, SEXP whatSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type means(meansSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type covs(covsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< std::string >::type what(whatSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_eval_cpp(weights, means, covs, x, what, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_sample_cpp
+Rcpp::NumericMatrix gmm_sample_cpp(Rcpp::NumericVector weights, Rcpp::NumericMatrix means, Rcpp::NumericVector covs, int n, Rcpp::NumericVector seed);
+RcppExport SEXP _gmmmi_gmm_sample_cpp(SEXP weightsSEXP, SEXP meansSEXP, SEXP covsSEXP, SEXP nSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type means(meansSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type covs(covsSEXP);
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_sample_cpp(weights, means, covs, n, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_init_cpp
+Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K, std::string init, double reg_covar, double scale, Rcpp::NumericVector seed, int index);
+RcppExport SEXP _gmmmi_gmm_init_cpp(SEXP xSEXP, SEXP weightsSEXP, SEXP KSEXP, SEXP initSEXP, SEXP reg_covarSEXP, SEXP scaleSEXP, SEXP seedSEXP, SEXP indexSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
+    Rcpp::traits::input_parameter< double >::type reg_covar(reg_covarSEXP);
+    Rcpp::traits::input_parameter< double >::type scale(scaleSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type index(indexSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_init_cpp(x, weights, K, init, reg_covar, scale, seed, index));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_mc
+Rcpp::NumericVector gmm_mi_mc(Rcpp::List model, int dx, int dy, double n_mc, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_mc(SEXP modelSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
+    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_mc(model, dx, dy, n_mc, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_categorical_mc
+Rcpp::NumericVector gmm_mi_categorical_mc(Rcpp::List models, Rcpp::NumericVector p, double n_mc, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_categorical_mc(SEXP modelsSEXP, SEXP pSEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type models(modelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_categorical_mc(models, p, n_mc, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_pmi
+Rcpp::NumericVector gmm_pmi(Rcpp::List model, Rcpp::NumericMatrix X, int dx, int n_threads);
+RcppExport SEXP _gmmmi_gmm_pmi(SEXP modelSEXP, SEXP XSEXP, SEXP dxSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_pmi(model, X, dx, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_pmi_categorical
+Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p, Rcpp::IntegerVector labels, Rcpp::NumericMatrix Y, int n_threads);
+RcppExport SEXP _gmmmi_gmm_pmi_categorical(SEXP modelsSEXP, SEXP pSEXP, SEXP labelsSEXP, SEXP YSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type models(modelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type labels(labelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Y(YSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_pmi_categorical(models, p, labels, Y, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_run
+Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads, Rcpp::Nullable<Rcpp::Function> callback);
+RcppExport SEXP _gmmmi_gmm_mi_run(SEXP groupsSEXP, SEXP kindSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP pSEXP, SEXP optSEXP, SEXP seedSEXP, SEXP n_threadsSEXP, SEXP callbackSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type groups(groupsSEXP);
+    Rcpp::traits::input_parameter< int >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type opt(optSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::Function> >::type callback(callbackSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_run(groups, kind, dx, dy, p, opt, seed, n_threads, callback));
+    return rcpp_result_gen;
+END_RCPP
+}
+// knn_search
+Rcpp::List knn_search(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads, bool brute);
+RcppExport SEXP _gmmmi_knn_search(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP, SEXP bruteSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    Rcpp::traits::input_parameter< bool >::type brute(bruteSEXP);
+    rcpp_result_gen = Rcpp::wrap(knn_search(x, k, norm, n_threads, brute));
+    return rcpp_result_gen;
+END_RCPP
+}
+// knn_count
+Rcpp::IntegerVector knn_count(Rcpp::NumericMatrix x, Rcpp::NumericVector r, bool strict, std::string norm, int n_threads);
+RcppExport SEXP _gmmmi_knn_count(SEXP xSEXP, SEXP rSEXP, SEXP strictSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type r(rSEXP);
+    Rcpp::traits::input_parameter< bool >::type strict(strictSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(knn_count(x, r, strict, norm, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// ksg_core
+Rcpp::List ksg_core(Rcpp::NumericMatrix x, Rcpp::NumericMatrix y, int k, int variant, int n_threads);
+RcppExport SEXP _gmmmi_ksg_core(SEXP xSEXP, SEXP ySEXP, SEXP kSEXP, SEXP variantSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type y(ySEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< int >::type variant(variantSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(ksg_core(x, y, k, variant, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// ksg_1d_serial
+double ksg_1d_serial(Rcpp::NumericVector x, Rcpp::NumericVector y, int k, int variant);
+RcppExport SEXP _gmmmi_ksg_1d_serial(SEXP xSEXP, SEXP ySEXP, SEXP kSEXP, SEXP variantSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< int >::type variant(variantSEXP);
+    rcpp_result_gen = Rcpp::wrap(ksg_1d_serial(x, y, k, variant));
+    return rcpp_result_gen;
+END_RCPP
+}
+// kl_sums
+Rcpp::List kl_sums(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads);
+RcppExport SEXP _gmmmi_kl_sums(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(kl_sums(x, k, norm, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// mixed_core
+Rcpp::List mixed_core(Rcpp::NumericMatrix y, Rcpp::IntegerVector cls, int n_classes, int k, std::string norm, int n_threads);
+RcppExport SEXP _gmmmi_mixed_core(SEXP ySEXP, SEXP clsSEXP, SEXP n_classesSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cls(clsSEXP);
+    Rcpp::traits::input_parameter< int >::type n_classes(n_classesSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(mixed_core(y, cls, n_classes, k, norm, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// jitter_columns
+Rcpp::NumericMatrix jitter_columns(Rcpp::NumericMatrix x, Rcpp::NumericVector amplitude, Rcpp::NumericVector seed);
+RcppExport SEXP _gmmmi_jitter_columns(SEXP xSEXP, SEXP amplitudeSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type amplitude(amplitudeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(jitter_columns(x, amplitude, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// seeded_permutation
+Rcpp::IntegerVector seeded_permutation(int n, Rcpp::NumericVector seed);
+RcppExport SEXP _gmmmi_seeded_permutation(SEXP nSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(seeded_permutation(n, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
 // rng_draws
 Rcpp::NumericMatrix rng_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads, std::string type);
 RcppExport SEXP _gmmmi_rng_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP, SEXP typeSEXP) {
@@ -39,10 +305,45 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// sliced_ksg
+Rcpp::NumericVector sliced_ksg(Rcpp::NumericMatrix X, Rcpp::NumericMatrix Y, Rcpp::NumericMatrix theta, Rcpp::NumericMatrix phi, int k, int variant, int n_threads);
+RcppExport SEXP _gmmmi_sliced_ksg(SEXP XSEXP, SEXP YSEXP, SEXP thetaSEXP, SEXP phiSEXP, SEXP kSEXP, SEXP variantSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Y(YSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type theta(thetaSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type phi(phiSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< int >::type variant(variantSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(sliced_ksg(X, Y, theta, phi, k, variant, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_gmmmi_gmm_fit_cpp", (DL_FUNC) &_gmmmi_gmm_fit_cpp, 14},
+    {"_gmmmi_gmm_eval_cpp", (DL_FUNC) &_gmmmi_gmm_eval_cpp, 6},
+    {"_gmmmi_gmm_sample_cpp", (DL_FUNC) &_gmmmi_gmm_sample_cpp, 5},
+    {"_gmmmi_gmm_init_cpp", (DL_FUNC) &_gmmmi_gmm_init_cpp, 8},
+    {"_gmmmi_gmm_mi_mc", (DL_FUNC) &_gmmmi_gmm_mi_mc, 6},
+    {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
+    {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
+    {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
+    {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
+    {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
+    {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
+    {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},
+    {"_gmmmi_ksg_1d_serial", (DL_FUNC) &_gmmmi_ksg_1d_serial, 4},
+    {"_gmmmi_kl_sums", (DL_FUNC) &_gmmmi_kl_sums, 4},
+    {"_gmmmi_mixed_core", (DL_FUNC) &_gmmmi_mixed_core, 6},
+    {"_gmmmi_jitter_columns", (DL_FUNC) &_gmmmi_jitter_columns, 3},
+    {"_gmmmi_seeded_permutation", (DL_FUNC) &_gmmmi_seeded_permutation, 2},
     {"_gmmmi_rng_draws", (DL_FUNC) &_gmmmi_rng_draws, 5},
     {"_gmmmi_parallel_throw", (DL_FUNC) &_gmmmi_parallel_throw, 3},
+    {"_gmmmi_sliced_ksg", (DL_FUNC) &_gmmmi_sliced_ksg, 7},
     {NULL, NULL, 0}
 };
 

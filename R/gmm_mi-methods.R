@@ -1,0 +1,242 @@
+# Methods for "gmm_mi" objects.
+
+#' Methods for GMM-MI results
+#'
+#' `print()` shows the estimate, its bootstrap standard deviation, the number of components and
+#' the unit, plus a warning line when the diagnostics report a problem. `summary()` adds the
+#' selection table, the settings and the time spent per phase. `confint()` gives a percentile
+#' (default) or normal interval from the bootstrap replicates; `as.data.frame()` one row.
+#'
+#' @param x,object A `"gmm_mi"` object from [gmm_mi()].
+#' @param parm Ignored (there is one parameter).
+#' @param level Confidence level.
+#' @param type `"percentile"` (quantiles of the bootstrap replicates) or `"normal"`
+#'   (estimate +- z * std_error).
+#' @param digits Number of significant digits to print.
+#' @param row.names,optional Ignored.
+#' @param ... Unused.
+#' @return `print()` returns `x` invisibly; `summary()` an object of class `"summary.gmm_mi"`;
+#'   `confint()` a 1 x 2 matrix; `as.data.frame()` a one-row data frame.
+#' @name gmm_mi-methods
+#' @examples
+#' set.seed(2)
+#' x <- rnorm(300); y <- x + rnorm(300)
+#' fit <- gmm_mi(x, y, n_bootstrap = 10, n_threads = 1)
+#' summary(fit)
+#' confint(fit, type = "normal")
+#' as.data.frame(fit)
+NULL
+
+#' @rdname gmm_mi-methods
+#' @export
+print.gmm_mi <- function(x, digits = 4, ...) {
+  cat(sprintf("%s (GMM-MI), n = %d%s\n", capitalise(x$quantity), x$n,
+              if (isTRUE(x$categorical)) sprintf(", %d classes", length(x$n_components)) else ""))
+  if (is.na(x$std_error)) {
+    cat(sprintf("  %s %s (no bootstrap)\n", format(signif(x$estimate, digits)), x$unit))
+  } else {
+    cat(sprintf("  %s +- %s %s (bootstrap mean +- sd, %d replicates)\n", format(signif(x$estimate, digits)),
+                format(signif(x$std_error, digits)), x$unit, length(x$bootstrap)))
+  }
+  K <- x$n_components
+  kk <- if (length(K) > 1L || !is.null(names(K))) paste0(names(K), ": ", K, collapse = ", ") else K
+  cat(sprintf("  components: %s (chosen by %s); full-data fit: %s %s\n", kk,
+              if (all(is.na(x$settings$n_components))) x$settings$select else "user",
+              format(signif(x$point, digits)), x$unit))
+  msgs <- x$diagnostics$messages
+  if (length(msgs)) cat(paste0("  Warning: ", msgs, collapse = "\n"), "\n", sep = "")
+  invisible(x)
+}
+
+#' @rdname gmm_mi-methods
+#' @export
+summary.gmm_mi <- function(object, ...) {
+  structure(list(object = object, selection = object$selection, timing = object$timing,
+                 settings = object$settings, confint = stats::confint(object)),
+            class = "summary.gmm_mi")
+}
+
+#' @export
+print.summary.gmm_mi <- function(x, digits = 4, ...) {
+  print(x$object, digits = digits)
+  if (!anyNA(x$confint)) {
+    cat(sprintf("  95%% percentile interval: [%s, %s]\n", format(signif(x$confint[1], digits)),
+                format(signif(x$confint[2], digits))))
+  }
+  cat("\nModel selection:\n")
+  sel <- x$selection
+  keep <- intersect(c("class", "K", "score", "aic", "bic", "best_init", "n_nonconverged",
+                      "max_iterations", "chosen"), names(sel))
+  print(format(sel[, keep, drop = FALSE], digits = digits), row.names = FALSE)
+  s <- x$settings
+  sv <- vapply(s, function(v) paste(format(v), collapse = ", "), character(1))
+  cat("\nSettings:", paste0(names(sv), " = ", sv, collapse = "; "), "\n")
+  tm <- x$timing
+  cat(sprintf("Time (s): selection %.3f, full fit %.3f, bootstrap %.3f\n", tm[["selection"]],
+              tm[["full_fit"]], tm[["bootstrap"]]))
+  d <- x$object$diagnostics
+  cat(sprintf("Diagnostics: K at cap %s; non-converged fits %d; recovered collapses %d; failed replicates %d; retried %d\n",
+              d$k_at_cap, d$n_nonconverged, d$n_recovered, d$n_failed_replicates, d$n_retried))
+  invisible(x)
+}
+
+#' @rdname gmm_mi-methods
+#' @export
+confint.gmm_mi <- function(object, parm, level = 0.95, type = c("percentile", "normal"), ...) {
+  level <- check_number(level, "level", lower = 0, upper = 1, lower_open = TRUE)
+  type <- if (identical(type, c("percentile", "normal"))) "percentile" else check_choice(type, c("percentile", "normal"), "type")
+  a <- (1 - level) / 2
+  pct <- paste(format(100 * c(a, 1 - a), trim = TRUE, digits = 3), "%")
+  if (type == "normal" || length(object$bootstrap) < 2L) {
+    ci <- object$estimate + c(-1, 1) * stats::qnorm(1 - a) * object$std_error
+  } else {
+    ci <- unname(stats::quantile(object$bootstrap, c(a, 1 - a), names = FALSE))
+  }
+  matrix(ci, nrow = 1L, dimnames = list("mi", pct))
+}
+
+#' @rdname gmm_mi-methods
+#' @export
+as.data.frame.gmm_mi <- function(x, row.names = NULL, optional = FALSE, ...) {
+  ci <- stats::confint(x)
+  K <- x$n_components
+  data.frame(method = "gmm", quantity = x$quantity, estimate = x$estimate, std_error = x$std_error,
+             conf_low = ci[1], conf_high = ci[2], point = x$point, unit = x$unit, n = x$n,
+             n_components = paste(K, collapse = ","), n_bootstrap = length(x$bootstrap),
+             stringsAsFactors = FALSE, row.names = NULL)
+}
+
+#' Plot a GMM-MI result
+#'
+#' * `"bootstrap"`: histogram of the bootstrap replicates with the estimate and a percentile
+#'   interval;
+#' * `"selection"`: the selection score against K (one line per class for a categorical `x`),
+#'   with the chosen K marked;
+#' * `"model"`: the data and the fitted components' 2-sd ellipses (1-D `x` and 1-D `y`); for a
+#'   categorical `x` with 1-D `y`, the class-conditional fitted densities;
+#' * `"pmi"`: the data coloured by pointwise MI log p(x,y) - log p(x) - log p(y) under the fit
+#'   (1-D `x` and 1-D `y`, or a categorical `x` with 1-D `y`).
+#'
+#' @param x A `"gmm_mi"` object.
+#' @param type One of `"bootstrap"`, `"selection"`, `"model"`, `"pmi"`.
+#' @param level Level of the interval drawn by `type = "bootstrap"`.
+#' @param ... Passed to the underlying base graphics call.
+#' @return `x`, invisibly (for `type = "pmi"`, the pointwise MI values, invisibly, in `unit`).
+#' @examples
+#' set.seed(3)
+#' x <- rnorm(300); y <- x + rnorm(300)
+#' fit <- gmm_mi(x, y, n_bootstrap = 10, n_threads = 1)
+#' plot(fit)
+#' plot(fit, type = "model")
+#' @export
+plot.gmm_mi <- function(x, type = c("bootstrap", "selection", "model", "pmi"), level = 0.95, ...) {
+  type <- if (identical(type, c("bootstrap", "selection", "model", "pmi"))) "bootstrap" else
+    check_choice(type, c("bootstrap", "selection", "model", "pmi"), "type")
+  switch(type,
+         bootstrap = plot_gmm_mi_bootstrap(x, level, ...),
+         selection = plot_gmm_mi_selection(x, ...),
+         model = plot_gmm_mi_model(x, ...),
+         pmi = plot_gmm_mi_pmi(x, ...))
+}
+
+plot_gmm_mi_bootstrap <- function(x, level, ...) {
+  if (length(x$bootstrap) < 2L) gmmmi_abort("`x` has no bootstrap replicates (n_bootstrap = 0).")
+  graphics::hist(x$bootstrap, breaks = "FD", col = "grey85", border = "white",
+                 main = "Bootstrap replicates", xlab = sprintf("MI (%s)", x$unit), ...)
+  ci <- stats::confint(x, level = level)
+  graphics::abline(v = x$estimate, lwd = 2, col = "firebrick")
+  graphics::abline(v = ci, lty = 2, col = "firebrick")
+  graphics::legend("topright", c("estimate", sprintf("%g%% interval", 100 * level)),
+                   lty = c(1, 2), lwd = c(2, 1), col = "firebrick", bty = "n")
+  invisible(x)
+}
+
+plot_gmm_mi_selection <- function(x, ...) {
+  sel <- x$selection
+  sc <- intersect(c("score", "aic", "bic"), names(sel))[1]
+  ylab <- switch(sc, score = "held-out mean log-likelihood", aic = "AIC", bic = "BIC")
+  grp <- if ("class" %in% names(sel)) sel$class else rep("", nrow(sel))
+  lev <- unique(grp)
+  cols <- grDevices::hcl.colors(max(2L, length(lev)), "Dark 3")[seq_along(lev)]
+  graphics::plot(sel$K, sel[[sc]], type = "n", xlab = "number of components K", ylab = ylab,
+                 main = "Choice of K", ...)
+  for (j in seq_along(lev)) {
+    r <- grp == lev[j]
+    graphics::lines(sel$K[r], sel[[sc]][r], type = "b", pch = 19, col = cols[j])
+    ch <- r & sel$chosen
+    graphics::points(sel$K[ch], sel[[sc]][ch], pch = 1, cex = 2.2, col = cols[j], lwd = 2)
+  }
+  if (length(lev) > 1L) graphics::legend("bottomright", lev, col = cols, lwd = 1, pch = 19, bty = "n")
+  invisible(x)
+}
+
+ellipse_points <- function(mu, S, r = 2, n = 100) {
+  t <- seq(0, 2 * pi, length.out = n)
+  L <- t(chol(S))
+  sweep(t(L %*% rbind(cos(t), sin(t))) * r, 2L, mu, "+")
+}
+
+plot_gmm_mi_model <- function(x, ...) {
+  dims <- x$dims
+  if (isTRUE(x$categorical)) {
+    if (dims[["dy"]] != 1L) gmmmi_abort("`type = \"model\"` needs a one-dimensional `y` for a categorical `x`.")
+    y <- x$data$y[, 1]
+    lev <- names(x$model)
+    cols <- grDevices::hcl.colors(max(2L, length(lev)), "Dark 3")[seq_along(lev)]
+    grid <- seq(min(y), max(y), length.out = 400)
+    dens <- vapply(x$model, function(m) {
+      rowSums(vapply(seq_along(m$weights), function(k)
+        m$weights[k] * stats::dnorm(grid, m$means[k, 1], sqrt(m$covariances[1, 1, k])), numeric(length(grid))))
+    }, numeric(length(grid)))
+    graphics::matplot(grid, dens, type = "l", lty = 1, col = cols, xlab = "y", ylab = "density p(y | class)",
+                      main = "Fitted class-conditional mixtures", ...)
+    graphics::rug(y)
+    graphics::legend("topright", lev, col = cols, lty = 1, bty = "n")
+    return(invisible(x))
+  }
+  if (dims[["dx"]] != 1L || dims[["dy"]] != 1L || dims[["dz"]] != 0L) {
+    gmmmi_abort("`type = \"model\"` needs one-dimensional `x` and `y` (and no `z`).")
+  }
+  m <- x$model
+  graphics::plot(x$data$x[, 1], x$data$y[, 1], pch = 16, cex = 0.5, col = grDevices::adjustcolor("grey30", 0.4),
+                 xlab = "x", ylab = "y", main = sprintf("Fitted mixture, K = %d", m$n_components), ...)
+  cols <- grDevices::hcl.colors(max(2L, m$n_components), "Dark 3")
+  for (k in seq_len(m$n_components)) {
+    e <- ellipse_points(m$means[k, ], m$covariances[, , k])
+    graphics::lines(e, col = cols[k], lwd = 1 + 3 * m$weights[k] / max(m$weights))
+    graphics::points(m$means[k, 1], m$means[k, 2], pch = 3, col = cols[k])
+  }
+  invisible(x)
+}
+
+plot_gmm_mi_pmi <- function(x, ...) {
+  dims <- x$dims
+  s <- unit_scale(x$unit)
+  if (isTRUE(x$categorical)) {
+    if (dims[["dy"]] != 1L) gmmmi_abort("`type = \"pmi\"` needs a one-dimensional `y` for a categorical `x`.")
+    cls <- x$data$x
+    p <- .gmm_pmi_categorical(lapply(x$model, unclass), as.double(x$class_prob), as.integer(cls),
+                              x$data$y, 1L) * s
+    xs <- as.integer(cls) + stats::runif(length(cls), -0.25, 0.25)
+    cols <- pmi_colours(p)
+    graphics::plot(xs, x$data$y[, 1], col = cols, pch = 16, cex = 0.6, xaxt = "n", xlab = "class", ylab = "y",
+                   main = sprintf("Pointwise MI (%s)", x$unit), ...)
+    graphics::axis(1, at = seq_along(levels(cls)), labels = levels(cls))
+    return(invisible(p))
+  }
+  if (dims[["dx"]] != 1L || dims[["dy"]] != 1L || dims[["dz"]] != 0L) {
+    gmmmi_abort("`type = \"pmi\"` needs one-dimensional `x` and `y` (and no `z`).")
+  }
+  xy <- cbind(x$data$x, x$data$y)
+  p <- .gmm_pmi(unclass(x$model), xy, 1L, 1L) * s
+  o <- order(abs(p))
+  graphics::plot(xy[o, 1], xy[o, 2], col = pmi_colours(p)[o], pch = 16, cex = 0.6, xlab = "x", ylab = "y",
+                 main = sprintf("Pointwise MI (%s); mean %.3g", x$unit, mean(p)), ...)
+  invisible(p)
+}
+
+pmi_colours <- function(p) {
+  pal <- grDevices::hcl.colors(101, "Blue-Red 3")
+  m <- max(stats::quantile(abs(p), 0.95, names = FALSE), 1e-12)
+  pal[pmax(1, pmin(101, round(50 * p / m) + 51))]
+}

@@ -1,0 +1,431 @@
+# gmm_mi(): the GMM-MI estimator (Piras et al. 2023) with bootstrap uncertainty.
+
+#' Mutual information by Gaussian mixtures, with bootstrap uncertainty (GMM-MI)
+#'
+#' Estimates the mutual information (MI) between `x` and `y`, or the conditional MI
+#' I(X; Y | Z), by fitting a full-covariance Gaussian mixture model (GMM) to the joint samples
+#' and integrating the MI of the fitted density by Monte Carlo. The number of components K is
+#' chosen by cross-validation, and the uncertainty due to the finite sample is measured by
+#' refitting bootstrap resamples (Piras et al. 2023, <doi:10.1088/2632-2153/acc444>).
+#'
+#' @details
+#' The algorithm, with its defaults:
+#' 1. Every column is standardised (MI is invariant to per-column affine maps).
+#' 2. **Choose K** (`select = "cv"`): the rows are split once into `n_folds` folds. For
+#'    K = 1, 2, ..., each of `n_inits` initialisations (`init`) is fitted by EM on all folds but
+#'    one and scored by the mean held-out log-likelihood, averaged over folds; K's score is its
+#'    best initialisation's. A K improves when it beats the best score so far by more than
+#'    `threshold`; the search stops after `patience` consecutive K that do not improve (the
+#'    counter restarts after an improvement) and the best-scoring K is chosen. Reaching
+#'    `max_components` gives a warning. With `select = "aic"` or `"bic"`, each K is fitted on all
+#'    rows (`n_inits` starts) and the criterion is minimised with the same stopping rule.
+#'    `n_components` fixes K.
+#' 3. **Full-data fit** at the chosen K, started from the best initialisation's random stream.
+#'    Its MI is `point`.
+#' 4. **Bootstrap**: each of `n_bootstrap` replicates resamples the rows with replacement,
+#'    refits EM warm-started from the full-data fit, and computes the MI of its fit.
+#'    `estimate` is the mean of the replicates and `std_error` their standard deviation. A
+#'    replicate whose fit fails (non-finite MI) is retried with a new resample and reported in
+#'    `diagnostics`.
+#' 5. **MI of a mixture** by Monte Carlo over `n_mc` draws from the fitted joint, with the
+#'    marginals of `x` and `y` (any dimension) being mixtures of the blocks of every component.
+#'    A one-component fit (a Gaussian) has a closed form, which is used instead.
+#'
+#' **Categorical `x`** (a factor or character vector): each class's `y` gets its own mixture
+#' (K chosen per class), the bootstrap resamples within each class, and
+#' `MI = sum_c p_c E[log p(y|c) - log sum_c' p_c' p(y|c')]` with `p_c` the observed class frequencies;
+#' it is at most the entropy of the classes (<= log C).
+#'
+#' **Conditional MI** (`z` given): `I(X; Y | Z) = E[log p(x,y,z) + log p(z) - log p(x,z) - log p(y,z)]`
+#' from one mixture fitted to (x, y, z).
+#'
+#' Incomplete rows (any `NA` in x, y or z) are dropped with a warning (`na.rm = TRUE`) or
+#' rejected. Results depend only on the seed ([set.seed()]), not on `n_threads`: the
+#' `n_inits` x `n_folds` fits of one K run in parallel, and so do the bootstrap replicates.
+#'
+#' @param x Numeric vector, matrix or data frame (rows are samples), or a factor / character
+#'   vector of class labels. With `y = NULL`, a matrix or data frame with exactly two columns
+#'   (x and y).
+#' @param y Numeric vector, matrix or data frame with as many rows as `x`.
+#' @param z Optional numeric vector, matrix or data frame to condition on (conditional MI).
+#' @param n_components `NULL` (choose K) or a whole number fixing K (for a categorical `x`, one
+#'   number for every class or one per class).
+#' @param select How K is chosen: `"cv"` (held-out log-likelihood), `"aic"` or `"bic"`.
+#' @param n_inits Number of initialisations per K.
+#' @param n_folds Number of cross-validation folds.
+#' @param threshold Minimum score improvement for a larger K to count as better.
+#' @param patience Number of consecutive non-improving K after which the search stops.
+#' @param max_components Largest K tried.
+#' @param init Initialisation: `"random"` (random responsibilities), `"kmeans"`,
+#'   `"randomized_kmeans"` or `"minmax"`.
+#' @param tol EM stops when the mean log-likelihood per sample changes by less than `tol`.
+#' @param max_iter Maximum EM iterations per fit.
+#' @param reg_covar Added to covariance diagonals (on the standardised scale).
+#' @param n_bootstrap Number of bootstrap replicates (0: only the full-data fit, `std_error = NA`).
+#' @param n_mc Number of Monte Carlo draws per MI evaluation.
+#' @param unit `"nat"` (default) or `"bit"`.
+#' @param na.rm Drop incomplete rows (with a warning) instead of failing.
+#' @param n_threads Number of threads (see [gmmmi_threads()]); results do not depend on it.
+#' @param progress Show a progress bar (default: in interactive sessions, unless
+#'   `options(gmmmi.progress = FALSE)`).
+#' @return An object of class `c("gmm_mi", "gmmmi_estimate")`, a list with
+#'   * `estimate`: MI (mean of the bootstrap replicates; `point` when `n_bootstrap = 0`), in `unit`;
+#'   * `std_error`: standard deviation of the replicates;
+#'   * `bootstrap`: the replicate values;
+#'   * `point`: MI of the full-data fit (and `point_mc_se`, its Monte Carlo standard error);
+#'   * `n_components`: the chosen K (a named vector per class for a categorical `x`);
+#'   * `selection`: a data frame with one row per K tried: `score` (mean held-out log-likelihood
+#'     per sample) or `aic` / `bic` (with `loglik`), the best initialisation, the score of every
+#'     initialisation (and fold), non-converged fits, recovered collapses, the most EM iterations
+#'     of any fit, and `chosen`. Scores are on the standardised scale of the data;
+#'   * `model`: the full-data fit as a `"gmm"` object on the original scale of the data (a named
+#'     list of them, one per class, for a categorical `x`);
+#'   * `unit`, `n`, `dims` (dx, dy, dz), `settings`, `call`, `timing` (seconds per phase:
+#'     selection, full fit, bootstrap), `data` (the complete rows used, for the plots),
+#'     `class_prob` (observed class frequencies, categorical `x`) and `bootstrap_mc_se` (the
+#'     Monte Carlo standard error of each replicate);
+#'   * `diagnostics`: a list with `k_at_cap`, `n_nonconverged`, `n_recovered` (EM recoveries from
+#'     collapsing components), `n_failed_replicates`, `n_retried`, `all_cv_fits_short` (every CV
+#'     fit stopped within 2 EM iterations, which suggests a too loose `tol`) and `messages`.
+#'
+#'   Methods: `print()`, `summary()`, `coef()`, `confint()` (percentile or normal),
+#'   `as.data.frame()` and `plot()` (see [plot.gmm_mi()]).
+#' @references Piras D, Peiris HV, Pontzen A, Lucie-Smith L, Guo N, Nord B (2023). A robust
+#'   estimator of mutual information for deep learning interpretability. *Machine Learning:
+#'   Science and Technology* 4, 025006.
+#' @examples
+#' set.seed(1)
+#' x <- rnorm(500)
+#' y <- 0.6 * x + 0.8 * rnorm(500)
+#' fit <- gmm_mi(x, y, n_bootstrap = 10, n_threads = 1)
+#' fit                       # true MI: -0.5 * log(1 - 0.36) = 0.223 nats
+#' confint(fit)
+#' # categorical x
+#' cls <- sample(c("a", "b", "c"), 300, replace = TRUE)
+#' yc <- rnorm(300, mean = c(a = 0, b = 2, c = 4)[cls])
+#' gmm_mi(cls, yc, n_bootstrap = 5, n_threads = 1)
+#' @export
+gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", "aic", "bic"),
+                   n_inits = 3, n_folds = 2, threshold = 1e-5, patience = 1, max_components = 50,
+                   init = "random", tol = 1e-5, max_iter = 10000, reg_covar = 1e-12,
+                   n_bootstrap = 50, n_mc = 1e5, unit = c("nat", "bit"), na.rm = TRUE,
+                   n_threads = NULL, progress = interactive()) {
+  call <- match.call()
+  select <- if (identical(select, c("cv", "aic", "bic"))) "cv" else check_choice(select, c("cv", "aic", "bic"), "select")
+  unit <- check_unit(unit)
+  n_inits <- check_count(n_inits, "n_inits", min = 1, max = 1000)
+  n_folds <- check_count(n_folds, "n_folds", min = 2, max = 100)
+  threshold <- check_number(threshold, "threshold", lower = 0)
+  patience <- check_count(patience, "patience", min = 1)
+  max_components <- check_count(max_components, "max_components", min = 1, max = 10000)
+  init <- check_choice(init, c("random", "kmeans", "randomized_kmeans", "minmax"), "init")
+  tol <- check_number(tol, "tol", lower = 0, lower_open = TRUE)
+  max_iter <- check_count(max_iter, "max_iter", min = 1)
+  reg_covar <- check_number(reg_covar, "reg_covar", lower = 0)
+  n_bootstrap <- check_count(n_bootstrap, "n_bootstrap", min = 0, max = 1e6)
+  n_mc <- check_count(n_mc, "n_mc", min = 100, max = 1e9)
+  na.rm <- check_flag(na.rm, "na.rm")
+  progress <- check_flag(progress, "progress")
+  n_threads <- gmmmi_threads(n_threads)
+
+  data <- gmm_mi_data(x, y, z, na.rm = na.rm)
+  categorical <- !is.null(data$classes)
+  if (categorical && !is.null(z)) {
+    gmmmi_abort("`z` (conditional MI) is not supported with a categorical `x`.")
+  }
+  min_rows <- function(d) max(2L * n_folds, d + 2L, 4L)
+  if (categorical) {
+    lev <- levels(data$classes)
+    counts <- as.vector(table(data$classes))
+    if (length(lev) < 2L) {
+      gmmmi_abort(sprintf("`x` has a single class (\"%s\"); MI with a constant is 0 and cannot be estimated by GMM-MI.", lev[1]))
+    }
+    small <- counts < min_rows(data$dy)
+    if (any(small)) {
+      gmmmi_abort(sprintf("`x`: class(es) %s have fewer than %d rows (need at least %d per class for %d folds).",
+                          paste0('"', lev[small], '" (', counts[small], ")", collapse = ", "),
+                          min_rows(data$dy), min_rows(data$dy), n_folds))
+    }
+    groups <- lapply(lev, function(l) data$y[data$classes == l, , drop = FALSE])
+    for (j in seq_along(groups)) check_not_constant(groups[[j]], sprintf("y (within class \"%s\")", lev[j]))
+    p <- counts / sum(counts)
+    kind <- 2L
+    d <- data$dy
+  } else {
+    joint <- cbind(data$x, data$y, data$z)
+    check_not_constant(data$x, "x")
+    check_not_constant(data$y, if (data$from_xy) "x" else "y")
+    if (!is.null(data$z)) check_not_constant(data$z, "z")
+    if (nrow(joint) < min_rows(ncol(joint))) {
+      gmmmi_abort(sprintf("`x` has %d complete rows; at least %d are needed (n_folds = %d, %d dimensions).",
+                          nrow(joint), min_rows(ncol(joint)), n_folds, ncol(joint)))
+    }
+    groups <- list(joint)
+    lev <- NULL
+    p <- numeric(0)
+    kind <- if (is.null(data$z)) 0L else 1L
+    d <- ncol(joint)
+  }
+  # fixed K
+  G <- length(groups)
+  fixed <- rep(0L, G)
+  if (!is.null(n_components)) {
+    if (!is.numeric(n_components) || !(length(n_components) %in% c(1L, G)) || anyNA(n_components) ||
+        any(n_components < 1) || any(n_components != round(n_components))) {
+      gmmmi_abort(sprintf("`n_components` must be NULL or %s positive whole number%s.",
+                          if (G > 1) sprintf("one or %d", G) else "one", if (G > 1) "s (one per class)" else ""))
+    }
+    fixed <- rep_len(as.integer(n_components), G)
+    n_min <- min(vapply(groups, nrow, integer(1)))
+    if (max(fixed) > n_min %/% 2L) {
+      gmmmi_abort(sprintf("`n_components` (%d) is too large for %d rows%s.", max(fixed), n_min,
+                          if (G > 1) " in the smallest class" else ""))
+    }
+  }
+  # standardise each group's columns with the pooled statistics
+  all_rows <- do.call(rbind, groups)
+  center <- colMeans(all_rows)
+  scl <- apply(all_rows, 2L, stats::sd)
+  scl[!is.finite(scl) | scl == 0] <- 1
+  std_groups <- lapply(groups, function(g) sweep(sweep(g, 2L, center, "-"), 2L, scl, "/"))
+
+  opt <- list(tol = tol, max_iter = max_iter, reg_covar = reg_covar, init = init, scale = 1,
+              select = select, n_inits = n_inits, n_folds = n_folds, threshold = threshold,
+              patience = patience, max_components = max_components, fixed_k = 0L,
+              n_bootstrap = n_bootstrap, n_mc = as.double(n_mc), max_attempts = 5L)
+  show <- progress && isTRUE(getOption("gmmmi.progress", TRUE))
+  bar <- if (show) gmm_mi_progress() else NULL
+  on.exit(if (!is.null(bar)) bar$close(), add = TRUE)
+  seed <- draw_seed()
+  opt$fixed_k <- fixed
+  res <- .gmm_mi_run(std_groups, kind, data$dx, data$dy, p, opt, seed, n_threads,
+                     if (is.null(bar)) NULL else bar$update)
+  gmm_mi_result(res, data = data, groups = groups, levels = lev, p = p, center = center, scale = scl,
+                unit = unit, kind = kind, call = call,
+                settings = list(select = select, n_components = if (is.null(n_components)) NA else n_components,
+                                n_inits = n_inits, n_folds = n_folds, threshold = threshold,
+                                patience = patience, max_components = max_components, init = init,
+                                tol = tol, max_iter = max_iter, reg_covar = reg_covar,
+                                n_bootstrap = n_bootstrap, n_mc = n_mc, n_threads = n_threads))
+}
+
+# ---- input handling ----
+
+gmm_mi_data <- function(x, y, z, na.rm, call = sys.call(-1)) {
+  from_xy <- FALSE
+  is_cat <- function(v) is.factor(v) || is.character(v)
+  if (is.null(y)) {
+    if (is_cat(x)) gmmmi_abort("`y` is missing: a categorical `x` needs a numeric `y`.", call = call)
+    if (is.data.frame(x) && ncol(x) == 2L && is_cat(x[[1]])) {
+      y <- x[[2]]
+      x <- x[[1]]
+    } else {
+      if (is.null(dim(x)) || length(dim(x)) != 2L || ncol(x) != 2L) {
+        gmmmi_abort(sprintf("`x` must be a matrix or data frame with two columns when `y` is not given, not %s.",
+                            describe(x)), call = call)
+      }
+      xy <- as_data_matrix(x, "x", call = call)
+      x <- xy[, 1L, drop = FALSE]
+      y <- xy[, 2L, drop = FALSE]
+      from_xy <- TRUE
+    }
+  }
+  classes <- NULL
+  if (is.data.frame(x) && ncol(x) == 1L && is_cat(x[[1]])) x <- x[[1]]
+  if (is_cat(x)) {
+    if (!is.null(dim(x)) && length(dim(x)) > 1L && ncol(x) > 1L) {
+      gmmmi_abort("`x` must be a single factor or character vector.", call = call)
+    }
+    classes <- x
+    xm <- NULL
+    nx <- length(x)
+  } else {
+    xm <- as_data_matrix(x, "x", call = call)
+    nx <- nrow(xm)
+  }
+  ym <- as_data_matrix(y, "y", call = call)
+  if (nrow(ym) != nx) {
+    gmmmi_abort(sprintf("`y` has %d rows but `x` has %d; they must match.", nrow(ym), nx), call = call)
+  }
+  zm <- NULL
+  if (!is.null(z)) {
+    zm <- as_data_matrix(z, "z", call = call)
+    if (nrow(zm) != nx) {
+      gmmmi_abort(sprintf("`z` has %d rows but `x` has %d; they must match.", nrow(zm), nx), call = call)
+    }
+  }
+  ok <- stats::complete.cases(ym)
+  if (!is.null(xm)) ok <- ok & stats::complete.cases(xm) else ok <- ok & !is.na(classes)
+  if (!is.null(zm)) ok <- ok & stats::complete.cases(zm)
+  n_bad <- sum(!ok)
+  if (n_bad > 0L) {
+    if (!na.rm) {
+      gmmmi_abort(sprintf("`x`, `y` or `z` contain missing values in %d row(s); use `na.rm = TRUE` to drop them.",
+                          n_bad), call = call)
+    }
+    gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in x, y or z); %d rows remain.",
+                       n_bad, sum(ok)), call = call)
+    ym <- ym[ok, , drop = FALSE]
+    if (!is.null(xm)) xm <- xm[ok, , drop = FALSE]
+    if (!is.null(zm)) zm <- zm[ok, , drop = FALSE]
+    if (!is.null(classes)) classes <- classes[ok]
+  }
+  if (!is.null(classes)) classes <- droplevels(factor(classes))
+  list(x = xm, y = ym, z = zm, classes = classes, from_xy = from_xy,
+       dx = if (is.null(xm)) 1L else ncol(xm), dy = ncol(ym), dz = if (is.null(zm)) 0L else ncol(zm),
+       n = nrow(ym), n_dropped = n_bad)
+}
+
+# ---- progress ----
+
+gmm_mi_progress <- function() {
+  env <- new.env()
+  env$bar <- NULL
+  env$phase <- -1L
+  update <- function(phase, done, total) {
+    if (phase != env$phase) {
+      if (!is.null(env$bar)) close(env$bar)
+      env$bar <- NULL
+      env$phase <- phase
+      if (phase == 2L && total > 0) {
+        cat("Bootstrap replicates\n")
+        env$bar <- utils::txtProgressBar(min = 0, max = total, style = 3)
+      }
+    }
+    if (phase == 0L && done > 0) cat(sprintf("\rChoosing K: tried K = %d", as.integer(done)))
+    if (phase == 1L && done == 0) cat("\n")
+    if (!is.null(env$bar)) utils::setTxtProgressBar(env$bar, done)
+    invisible(NULL)
+  }
+  list(update = update, close = function() {
+    if (!is.null(env$bar)) {
+      close(env$bar)
+      env$bar <- NULL
+    }
+  })
+}
+
+# ---- result ----
+
+# Model on the original scale: x_orig = center + scale * x_std.
+unstandardise_model <- function(m, center, scale, colnames) {
+  K <- length(m$weights)
+  d <- length(center)
+  means <- sweep(sweep(m$means, 2L, scale, "*"), 2L, center, "+")
+  D <- diag(scale, d)
+  covs <- m$covariances
+  for (k in seq_len(K)) covs[, , k] <- D %*% covs[, , k] %*% D
+  new_gmm(m$weights, means, covs, colnames = colnames)
+}
+
+gmm_mi_colnames <- function(data) {
+  nm <- function(m, prefix) {
+    if (is.null(m)) return(NULL)
+    cn <- colnames(m)
+    if (is.null(cn) || anyNA(cn) || any(cn == "")) cn <- if (ncol(m) == 1L) prefix else paste0(prefix, seq_len(ncol(m)))
+    cn
+  }
+  c(nm(data$x, "x"), nm(data$y, "y"), nm(data$z, "z"))
+}
+
+gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kind, call, settings) {
+  s <- unit_scale(unit)
+  G <- length(groups)
+  categorical <- kind == 2L
+  cn <- if (categorical) gmm_mi_colnames(list(y = data$y)) else gmm_mi_colnames(data)
+  models <- lapply(seq_len(G), function(g) {
+    f <- res$fits[[g]]
+    m <- unstandardise_model(f$model, center, scale, cn)
+    m$loglik <- f$loglik - nrow(groups[[g]]) * sum(log(scale))
+    m$n <- nrow(groups[[g]])
+    m$nobs <- nrow(groups[[g]])
+    m$mean_loglik <- m$loglik / m$n
+    m$iterations <- f$iterations
+    m$converged <- f$converged
+    m$init <- settings$init
+    m
+  })
+  sel <- lapply(seq_len(G), function(g) {
+    r <- res$selection[[g]]
+    df <- data.frame(K = r$K, score = r$score, best_init = r$best_init, stringsAsFactors = FALSE)
+    if (settings$select != "cv") {
+      names(df)[2] <- settings$select
+      df$loglik <- r$loglik
+    }
+    is <- r$init_scores
+    colnames(is) <- paste0("init", seq_len(ncol(is)))
+    df <- cbind(df, as.data.frame(is))
+    if (ncol(r$fold_scores) > 0L) {
+      fs <- r$fold_scores
+      colnames(fs) <- paste0("init", rep(seq_len(settings$n_inits), each = settings$n_folds),
+                             "_fold", rep(seq_len(settings$n_folds), settings$n_inits))
+      df <- cbind(df, as.data.frame(fs))
+    }
+    df$n_nonconverged <- r$n_nonconverged
+    df$n_recovered <- r$n_events
+    df$max_iterations <- r$max_iterations
+    df$chosen <- df$K == r$chosen_K
+    if (categorical) df <- cbind(class = levels[g], df, stringsAsFactors = FALSE)
+    df
+  })
+  selection <- do.call(rbind, sel)
+  rownames(selection) <- NULL
+  K <- vapply(res$selection, function(r) as.integer(r$chosen_K), integer(1))
+  if (categorical) {
+    names(K) <- levels
+    names(models) <- levels
+    model <- models
+  } else {
+    model <- models[[1]]
+  }
+  b <- res$bootstrap
+  boot <- if (length(b$mi)) b$mi[!b$failed] * s else numeric(0)
+  point <- unname(res$point["value"]) * s
+  messages <- character()
+  k_at_cap <- vapply(res$selection, function(r) isTRUE(r$at_cap), logical(1))
+  if (any(k_at_cap)) {
+    messages <- c(messages, sprintf("K reached max_components = %d%s: the search did not stop; consider a larger max_components.",
+                                    settings$max_components,
+                                    if (categorical) sprintf(" (class %s)", paste(levels[k_at_cap], collapse = ", ")) else ""))
+  }
+  all_short <- all(vapply(res$selection, function(r) isTRUE(r$all_cv_short), logical(1)))
+  if (all_short) messages <- c(messages, "Every cross-validation fit stopped within 2 EM iterations; `tol` may be too loose.")
+  n_failed <- sum(b$failed)
+  n_retried <- sum(b$attempts > 1L & !b$failed)
+  if (n_failed > 0L) {
+    messages <- c(messages, sprintf("%d of %d bootstrap replicates failed after retries and were dropped.",
+                                    n_failed, settings$n_bootstrap))
+  }
+  if (n_retried > 0L) messages <- c(messages, sprintf("%d bootstrap replicate(s) were retried with a new resample.", n_retried))
+  if (!is.finite(point)) messages <- c(messages, "The Monte Carlo MI of the full-data fit is not finite.")
+  n_nonconv <- sum(vapply(res$selection, function(r) sum(r$n_nonconverged), numeric(1))) +
+    sum(!vapply(res$fits, function(f) isTRUE(f$converged), logical(1))) +
+    sum(!b$converged[!b$failed])
+  n_recovered <- sum(vapply(res$selection, function(r) sum(r$n_events), numeric(1))) +
+    sum(vapply(res$fits, function(f) f$n_events, numeric(1))) + sum(b$n_events)
+  if (n_nonconv > 0L) messages <- c(messages, sprintf("%d EM fit(s) reached max_iter without converging.", n_nonconv))
+  diagnostics <- list(k_at_cap = any(k_at_cap), n_nonconverged = as.integer(n_nonconv),
+                      n_recovered = as.integer(n_recovered), n_failed_replicates = as.integer(n_failed),
+                      n_retried = as.integer(n_retried), all_cv_fits_short = all_short,
+                      n_dropped_rows = as.integer(data$n_dropped), messages = messages)
+  for (msg in messages[grepl("max_components|failed|not finite", messages)]) gmmmi_warn(msg, call = call)
+  if (length(boot) >= 2L) {
+    estimate <- mean(boot)
+    std_error <- stats::sd(boot)
+  } else {
+    estimate <- point
+    std_error <- NA_real_
+  }
+  quantity <- if (kind == 1L) "conditional mutual information" else "mutual information"
+  new_mi_estimate(
+    estimate = estimate, std_error = std_error, unit = unit, method = "gmm", n = data$n,
+    quantity = quantity, settings = settings, call = call,
+    bootstrap = boot, point = point, point_mc_se = unname(res$point["std_error"]) * s,
+    n_components = K, selection = selection, model = model, diagnostics = diagnostics,
+    timing = res$timing, dims = c(dx = data$dx, dy = data$dy, dz = data$dz),
+    categorical = categorical, class_prob = if (categorical) stats::setNames(p, levels) else NULL,
+    data = list(x = if (categorical) data$classes else data$x, y = data$y, z = data$z),
+    bootstrap_mc_se = if (length(b$mc_se)) b$mc_se[!b$failed] * s else numeric(0),
+    class = "gmm_mi"
+  )
+}

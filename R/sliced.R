@@ -1,0 +1,332 @@
+#' Sliced mutual information
+#'
+#' Estimates the sliced mutual information (SMI) of Goldfeld & Greenewald (2021): the average,
+#' over random directions \eqn{\theta} (uniform on the unit sphere of \eqn{R^{d_x}}) and
+#' \eqn{\phi} (uniform on the sphere of \eqn{R^{d_y}}, drawn independently), of the MI between
+#' the one-dimensional projections \eqn{\theta^\top X} and \eqn{\phi^\top Y}. SMI is zero exactly
+#' when X and Y are independent, never exceeds the MI, and stays estimable in dimensions where
+#' direct MI estimators fail, which makes it suited to wide layers and latent spaces. With
+#' `k > 1`, X and Y are projected onto Haar-random `k`-dimensional orthonormal frames
+#' (k-sliced MI).
+#'
+#' Each slice's MI is estimated with a base estimator (`estimator`); the estimate is the mean
+#' over the `n_projections` slices and `std_error` is the Monte Carlo error over slices,
+#' `sd(slices) / sqrt(n_projections)`. It measures how much the average over random slices
+#' would move with other random slices; it does not include the estimation error of each
+#' slice's MI (which averages down over slices but whose bias does not).
+#'
+#' Columns are **not** standardised: SMI depends on the geometry of x and y (it is invariant to
+#' rotations, not to general linear maps). Each one-dimensional projection is standardised by the
+#' base estimator where that matters (KSG).
+#'
+#' The "ksg" base with `k = 1` and continuous x runs in C++: slices are estimated in parallel,
+#' each with an O(n log n) one-dimensional KSG, and each slice's value is written to its own slot,
+#' so results do not depend on `n_threads`. Directions are drawn serially from R's random number
+#' generator, so [set.seed()] reproduces them; pass `directions =` (a previous result, or its
+#' `$directions`) to reuse the same slices across calls, e.g. to compare layers or epochs fairly.
+#'
+#' @param x Numeric vector, matrix or data frame (rows are samples), or a factor / character
+#'   vector for a discrete x (then only y is projected and the base estimator must handle a
+#'   discrete x: "ksg" uses the mixed kNN estimator, "gmm" the categorical GMM-MI).
+#' @param y Numeric vector, matrix or data frame with the same number of rows.
+#' @param n_projections Number of random slices (pairs of directions).
+#' @param k Dimension of the random subspaces (1 for sliced MI; > 1 for k-sliced MI). Must not
+#'   exceed the dimension of x (continuous) or y.
+#' @param estimator Base MI estimator for each slice: "ksg" ([mi_ksg()]), "knn_entropy"
+#'   ([mi_knn_entropy()]), "binned" ([mi_binned()], `k = 1` only), "gmm" ([gmm_mi()] without
+#'   bootstrap, slow) or "gaussian" (MI of the Gaussian with the slice's sample covariance, exact
+#'   for Gaussian data and very fast).
+#' @param estimator_args Named list of arguments passed to the base estimator (e.g.
+#'   `list(k = 5)` for the number of KSG neighbours; the default KSG uses `k = 3`).
+#' @param directions Reuse slices: a previous `"mi_sliced"` result (fitted with
+#'   `keep_directions = TRUE`) or a list with elements `x` and `y` (for discrete x only `y`):
+#'   for `k = 1`, matrices with one unit-norm column per slice (`dx x m`, `dy x m`); for `k > 1`,
+#'   arrays `dx x k x m` of orthonormal frames. `n_projections` is then taken from them.
+#' @param orthogonal If `TRUE`, directions are drawn in blocks of mutually orthogonal directions
+#'   (from the QR factorisation of a Gaussian matrix) rather than independently; each is still
+#'   uniform on the sphere.
+#' @param keep_directions Return the directions in the result (needed to reuse them).
+#' @param unit "nat" (default) or "bit".
+#' @param na.rm Drop incomplete rows with a warning (`TRUE`) or stop (`FALSE`).
+#' @param n_threads Number of threads (see [gmmmi_threads()]).
+#' @param ... Further arguments for the base estimator (merged into `estimator_args`).
+#' @return An object of class `c("mi_sliced", "gmmmi_estimate")` with `estimate`, `std_error`,
+#'   `slices` (the per-slice values, in `unit`), `directions` (when kept), `unit`, `method`,
+#'   `n`, `n_projections`, `k`, `estimator`, `settings`, `call`.
+#' @references Goldfeld, Z. and Greenewald, K. (2021). Sliced mutual information: a scalable
+#'   measure of statistical dependence. NeurIPS 34. arXiv:2110.05279.
+#' @seealso [smi_gaussian()] for the exact value for Gaussian data.
+#' @examples
+#' set.seed(1)
+#' n <- 1000
+#' z <- matrix(rnorm(n * 3), n)
+#' x <- z + matrix(rnorm(n * 3), n)
+#' y <- z[, 1:2] + matrix(rnorm(n * 2), n)
+#' s <- mi_sliced(x, y, n_projections = 200, estimator = "gaussian")
+#' s
+#' @export
+mi_sliced <- function(x, y, n_projections = 1000, k = 1,
+                      estimator = c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
+                      estimator_args = list(), directions = NULL, orthogonal = FALSE,
+                      keep_directions = FALSE, unit = c("nat", "bit"), na.rm = TRUE,
+                      n_threads = NULL, ...) {
+  call <- match.call()
+  estimator <- check_choice(estimator, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
+                            "estimator")
+  unit <- check_unit(unit)
+  k <- check_count(k, "k", min = 1)
+  orthogonal <- check_flag(orthogonal, "orthogonal")
+  keep_directions <- check_flag(keep_directions, "keep_directions")
+  na.rm <- check_flag(na.rm, "na.rm")
+  n_threads <- gmmmi_threads(n_threads)
+  if (!is.list(estimator_args) || (length(estimator_args) > 0L && is.null(names(estimator_args)))) {
+    gmmmi_abort("`estimator_args` must be a named list.")
+  }
+  estimator_args <- utils::modifyList(estimator_args, list(...))
+
+  discrete <- is.factor(x) || is.character(x)
+  if (discrete) {
+    x <- droplevels(as.factor(x))
+  } else {
+    x <- as_data_matrix(x, "x")
+  }
+  y <- as_data_matrix(y, "y")
+  nx <- if (discrete) length(x) else nrow(x)
+  if (nx != nrow(y)) {
+    gmmmi_abort(sprintf("`x` and `y` must have the same number of rows (%d vs %d).", nx, nrow(y)))
+  }
+  ok <- stats::complete.cases(y) & (if (discrete) !is.na(x) else stats::complete.cases(x))
+  if (!all(ok)) {
+    if (!na.rm) gmmmi_abort(sprintf("`x` or `y` has %d incomplete rows; set `na.rm = TRUE` to drop them.", sum(!ok)))
+    gmmmi_warn(sprintf("Dropped %d incomplete row(s) of %d.", sum(!ok), length(ok)))
+    y <- y[ok, , drop = FALSE]
+    x <- if (discrete) droplevels(x[ok]) else x[ok, , drop = FALSE]
+  }
+  n <- nrow(y)
+  if (n < 10L) gmmmi_abort(sprintf("`y` must have at least 10 complete rows, not %d.", n))
+  dx <- if (discrete) NA_integer_ else ncol(x)
+  dy <- ncol(y)
+  if (!discrete && k > dx) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `x` (%d).", k, dx))
+  if (k > dy) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `y` (%d).", k, dy))
+  if (estimator == "binned" && k > 1L) gmmmi_abort('`estimator = "binned"` needs `k = 1`.')
+  if (estimator == "gaussian" && discrete) {
+    gmmmi_abort('`estimator = "gaussian"` needs a continuous `x`; use "ksg" or "gmm" for a discrete `x`.')
+  }
+  if (discrete && nlevels(x) < 2L) gmmmi_abort("`x` must have at least two classes.")
+
+  if (is.null(directions)) {
+    n_projections <- check_count(n_projections, "n_projections", min = 1)
+    # Directions are drawn serially on the main thread from R's RNG: x first, then y.
+    directions <- list(
+      x = if (!discrete) draw_frames(dx, k, n_projections, orthogonal),
+      y = draw_frames(dy, k, n_projections, orthogonal)
+    )
+  } else {
+    directions <- check_directions(directions, dx, dy, k, discrete)
+    n_projections <- if (k == 1L) ncol(directions$y) else dim(directions$y)[3]
+  }
+
+  if (estimator %in% c("ksg", "knn_entropy") &&
+      anyDuplicated(if (discrete) cbind(as.integer(x), y) else cbind(x, y)) > 0L) {
+    gmmmi_warn(paste("`x` and `y` contain duplicated rows: projections of duplicates are duplicates,",
+                     "and kNN estimators are biased upward by them."))
+  }
+  values <- slice_values(x, y, directions, k, estimator, estimator_args, discrete, n_threads)
+  if (any(!is.finite(values))) {
+    gmmmi_abort(sprintf("The base estimator returned %d non-finite slice value(s).", sum(!is.finite(values))),
+                class = "gmmmi_error_numeric")
+  }
+  values <- values * unit_scale(unit)
+  m <- length(values)
+  se <- if (m > 1L) stats::sd(values) / sqrt(m) else NA_real_
+  new_mi_estimate(
+    mean(values), se, unit, method = paste0("sliced/", estimator), n = n,
+    quantity = if (k == 1L) "sliced mutual information" else sprintf("%d-sliced mutual information", k),
+    settings = c(list(n_projections = m, k = k, estimator = estimator, orthogonal = orthogonal),
+                 estimator_args),
+    call = call, slices = values, n_projections = m, k = k, estimator = estimator,
+    directions = if (keep_directions) directions else NULL,
+    class = "mi_sliced"
+  )
+}
+
+# Random frames: for k = 1 a d x m matrix of unit columns, else a d x k x m array of orthonormal
+# k-frames, each uniform (Haar). With orthogonal = TRUE, frames come in blocks of mutually
+# orthogonal frames cut from one Haar-random d x d orthogonal matrix.
+draw_frames <- function(d, k, m, orthogonal) {
+  if (!orthogonal) {
+    if (k == 1L) {
+      g <- matrix(stats::rnorm(d * m), d, m)
+      return(sweep(g, 2L, sqrt(colSums(g^2)), "/"))
+    }
+    out <- array(0, c(d, k, m))
+    for (s in seq_len(m)) out[, , s] <- haar_frame(d, k)
+    return(out)
+  }
+  per_block <- d %/% k
+  n_blocks <- ceiling(m / per_block)
+  out <- array(0, c(d, k, n_blocks * per_block))
+  for (b in seq_len(n_blocks)) {
+    q <- haar_frame(d, per_block * k)
+    for (j in seq_len(per_block)) {
+      out[, , (b - 1L) * per_block + j] <- q[, (j - 1L) * k + seq_len(k), drop = FALSE]
+    }
+  }
+  out <- out[, , seq_len(m), drop = FALSE]
+  if (k == 1L) matrix(out, d, m) else out
+}
+
+# A Haar-random d x k matrix with orthonormal columns: QR of a Gaussian matrix with the signs of
+# R's diagonal moved into Q (without the sign fix, QR is not Haar distributed).
+haar_frame <- function(d, k) {
+  g <- matrix(stats::rnorm(d * k), d, k)
+  qrg <- qr(g)
+  q <- qr.Q(qrg)
+  s <- sign(diag(qr.R(qrg)))
+  s[s == 0] <- 1
+  q %*% diag(s, nrow = k)
+}
+
+check_directions <- function(directions, dx, dy, k, discrete) {
+  if (inherits(directions, "mi_sliced")) {
+    if (is.null(directions$directions)) {
+      gmmmi_abort("`directions` is an mi_sliced result without directions; fit it with `keep_directions = TRUE`.")
+    }
+    directions <- directions$directions
+  }
+  if (!is.list(directions) || is.null(directions$y) || (!discrete && is.null(directions$x))) {
+    gmmmi_abort("`directions` must be a list with elements `x` and `y` (only `y` for a discrete `x`).")
+  }
+  check_one <- function(d_mat, d, what) {
+    ok <- if (k == 1L) is.matrix(d_mat) && nrow(d_mat) == d else
+      is.array(d_mat) && length(dim(d_mat)) == 3L && all(dim(d_mat)[1:2] == c(d, k))
+    if (!ok || !is.numeric(d_mat) || anyNA(d_mat)) {
+      shape <- if (k == 1L) sprintf("a %d x m matrix", d) else sprintf("a %d x %d x m array", d, k)
+      gmmmi_abort(sprintf("`directions$%s` must be %s of unit-norm directions for k = %d.", what, shape, k))
+    }
+    if (k == 1L && any(abs(colSums(d_mat^2) - 1) > 1e-8)) {
+      gmmmi_abort(sprintf("`directions$%s` must have unit-norm columns.", what))
+    }
+    d_mat
+  }
+  out <- list(x = if (!discrete) check_one(directions$x, dx, "x"), y = check_one(directions$y, dy, "y"))
+  mx <- if (!discrete) (if (k == 1L) ncol(out$x) else dim(out$x)[3])
+  my <- if (k == 1L) ncol(out$y) else dim(out$y)[3]
+  if (!discrete && mx != my) gmmmi_abort("`directions$x` and `directions$y` must hold the same number of slices.")
+  out
+}
+
+slice_frame <- function(dirs, s, k) if (k == 1L) dirs[, s, drop = FALSE] else dirs[, , s]
+
+slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threads) {
+  m <- if (k == 1L) ncol(directions$y) else dim(directions$y)[3]
+  if (!discrete && k == 1L && estimator == "ksg") {
+    extra <- setdiff(names(args), c("k", "variant"))
+    if (length(extra) > 0L) {
+      gmmmi_abort(sprintf("`estimator_args` for the sliced KSG accepts `k` and `variant`, not %s.",
+                          paste0("`", extra, "`", collapse = ", ")))
+    }
+    kn <- check_count(if (is.null(args$k)) 3L else args$k, "estimator_args$k", min = 1, max = nrow(y) - 1)
+    variant <- check_count(if (is.null(args$variant)) 1L else args$variant, "estimator_args$variant", min = 1, max = 2)
+    return(.sliced_ksg(x, y, directions$x, directions$y, kn, variant, n_threads))
+  }
+  if (estimator == "gaussian") return(sliced_gaussian_values(x, y, directions, k))
+  fun <- switch(estimator,
+    ksg = function(px, py) {
+      a <- utils::modifyList(list(std_error = "none", n_threads = n_threads), args)
+      do.call(mi_ksg, c(list(px, py), a))$estimate
+    },
+    knn_entropy = function(px, py) {
+      a <- utils::modifyList(list(std_error = "none", n_threads = n_threads), args)
+      do.call(mi_knn_entropy, c(list(px, py), a))$estimate
+    },
+    binned = function(px, py) do.call(mi_binned, c(list(as.vector(px), as.vector(py)), args))$estimate,
+    gmm = function(px, py) {
+      a <- utils::modifyList(list(n_bootstrap = 0L, n_threads = n_threads, progress = FALSE), args)
+      do.call(gmm_mi, c(list(px, py), a))$estimate
+    }
+  )
+  vapply(seq_len(m), function(s) {
+    py <- y %*% slice_frame(directions$y, s, k)
+    px <- if (discrete) x else x %*% slice_frame(directions$x, s, k)
+    fun(px, py)
+  }, numeric(1))
+}
+
+# MI of the Gaussian with each slice's sample covariance, from the full sample covariance.
+sliced_gaussian_values <- function(x, y, directions, k) {
+  s <- stats::cov(cbind(x, y))
+  dx <- ncol(x)
+  sxx <- s[seq_len(dx), seq_len(dx), drop = FALSE]
+  syy <- s[-seq_len(dx), -seq_len(dx), drop = FALSE]
+  sxy <- s[seq_len(dx), -seq_len(dx), drop = FALSE]
+  if (k == 1L) {
+    th <- directions$x
+    ph <- directions$y
+    num <- colSums(th * (sxy %*% ph))
+    vx <- colSums(th * (sxx %*% th))
+    vy <- colSums(ph * (syy %*% ph))
+    r2 <- pmin(num^2 / (vx * vy), 1 - 1e-15)
+    return(-0.5 * log1p(-r2))
+  }
+  m <- dim(directions$y)[3]
+  vapply(seq_len(m), function(j) {
+    a <- directions$x[, , j]
+    b <- directions$y[, , j]
+    cx <- crossprod(a, sxx %*% a)
+    cy <- crossprod(b, syy %*% b)
+    cxy <- crossprod(a, sxy %*% b)
+    joint <- rbind(cbind(cx, cxy), cbind(t(cxy), cy))
+    0.5 * (logdet(cx) + logdet(cy) - logdet(joint))
+  }, numeric(1))
+}
+
+logdet <- function(s) {
+  as.numeric(determinant(s, logarithm = TRUE)$modulus)
+}
+
+#' @export
+print.mi_sliced <- function(x, digits = 4, ...) {
+  NextMethod()
+  cat(sprintf("  %d slices (k = %d), base estimator \"%s\"; std_error is the Monte Carlo error over slices\n",
+              x$n_projections, x$k, x$estimator))
+  invisible(x)
+}
+
+#' Plot a sliced MI estimate
+#'
+#' Two panels: the distribution of the per-slice MI values (with the estimate), and the running
+#' mean against the number of slices with a band of +-2 Monte Carlo standard errors, which shows
+#' whether `n_projections` was enough.
+#'
+#' @param x An `"mi_sliced"` result.
+#' @param ... Passed to [graphics::hist()].
+#' @return `x`, invisibly.
+#' @examples
+#' set.seed(2)
+#' x <- matrix(rnorm(600), 300)
+#' y <- x[, 1] + rnorm(300)
+#' plot(mi_sliced(x, y, n_projections = 100, estimator = "gaussian"))
+#' @export
+plot.mi_sliced <- function(x, ...) {
+  op <- graphics::par(mfrow = c(1, 2))
+  on.exit(graphics::par(op))
+  v <- x$slices
+  graphics::hist(v, breaks = "FD", main = "Per-slice MI", xlab = sprintf("MI (%s)", x$unit),
+                 col = "grey85", border = "white", ...)
+  graphics::abline(v = x$estimate, col = "firebrick", lwd = 2)
+  m <- length(v)
+  idx <- seq_len(m)
+  run <- cumsum(v) / idx
+  run_sd <- vapply(idx, function(i) if (i > 1L) stats::sd(v[seq_len(i)]) else NA_real_, numeric(1))
+  band <- 2 * run_sd / sqrt(idx)
+  graphics::plot(idx, run, type = "n", ylim = range(c(run - band, run + band), na.rm = TRUE),
+                 xlab = "number of slices", ylab = sprintf("running mean (%s)", x$unit),
+                 main = "Convergence over slices")
+  ok <- is.finite(band)
+  graphics::polygon(c(idx[ok], rev(idx[ok])), c((run + band)[ok], rev((run - band)[ok])),
+                    col = grDevices::adjustcolor("steelblue", 0.3), border = NA)
+  graphics::lines(idx, run, col = "steelblue4", lwd = 2)
+  graphics::abline(h = x$estimate, lty = 2)
+  invisible(x)
+}

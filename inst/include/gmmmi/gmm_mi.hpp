@@ -1,0 +1,431 @@
+// The GMM-MI estimator (Piras et al. 2023; see the package's design notes): choose the number of
+// components K (cross-validated held-out log-likelihood, or AIC / BIC), fit the full data at the
+// chosen K, compute MI of the fit by Monte Carlo (mi_gmm.hpp), and refit bootstrap resamples
+// warm-started from the full-data fit.
+//
+// A problem has one or more groups of rows. Continuous X: one group, the joint data (x, y) or
+// (x, y, z). Categorical X: one group per class holding that class's y rows; the bootstrap
+// resamples within each class (stratified) and the class frequencies p_c stay the observed ones.
+//
+// Random streams (all derived from one seed): folds derive_seed(seed, 1 + 10 g) for group g;
+// initialisations of K in group g: Stream(derive_seed(derive_seed(seed, 2 + 10 g), K), init);
+// bootstrap resampling of replicate b (attempt a): Stream(derive_seed(seed, 3), a B + b), groups
+// drawn one after another from that stream; its Monte Carlo: derive_seed(derive_seed(seed, 4), a B + b);
+// full-data Monte Carlo: derive_seed(seed, 5). Nothing depends on the thread count.
+#ifndef GMMMI_GMM_MI_HPP
+#define GMMMI_GMM_MI_HPP
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "em.hpp"
+#include "gmm.hpp"
+#include "mi_gmm.hpp"
+#include "parallel.hpp"
+#include "rng.hpp"
+
+namespace gmmmi {
+
+enum class Select { CV = 0, AIC = 1, BIC = 2 };
+
+struct GmmMiOptions {
+  EmOptions em;
+  Select select = Select::CV;
+  int n_inits = 3;
+  int n_folds = 2;
+  double threshold = 1e-5;
+  int patience = 1;
+  int max_components = 50;
+  std::vector<int> fixed_k;  // per group: > 0 uses this K and skips the search (empty: search all)
+  int n_bootstrap = 50;
+  std::size_t n_mc = 100000;
+  int max_attempts = 5;  // per bootstrap replicate (1 + retries)
+};
+
+// Progress between batches (main thread). phase: 0 = selection, 1 = full fit, 2 = bootstrap.
+class PhaseMonitor : public Monitor {
+ public:
+  virtual void phase(int /*which*/, std::size_t /*total*/) {}
+};
+
+// One row of the selection table: K, its score, and per init (and per fold for CV) values.
+struct KScore {
+  int K = 0;
+  double score = std::numeric_limits<double>::quiet_NaN();  // CV: held-out mean log-lik; else AIC/BIC
+  int best_init = 0;
+  std::vector<double> init_scores;  // n_inits
+  std::vector<double> fold_scores;  // n_inits x n_folds (init-major), CV only
+  double loglik = std::numeric_limits<double>::quiet_NaN();  // AIC/BIC: best total log-lik
+  int n_fits = 0, n_nonconverged = 0, n_events = 0, max_iterations = 0;
+  Gmm best_model;  // AIC/BIC: best full-data fit
+  int best_iterations = 0;
+  bool best_converged = false;
+  int best_events = 0;
+};
+
+struct GroupSelection {
+  std::vector<KScore> rows;
+  int chosen_K = 0;
+  int chosen_row = -1;
+  bool at_cap = false;
+  bool all_cv_short = false;  // every CV fit stopped within 2 iterations
+};
+
+struct GroupFit {
+  Gmm model;
+  double loglik = 0.0;
+  int iterations = 0;
+  bool converged = false;
+  int n_events = 0;
+};
+
+struct BootstrapResult {
+  std::vector<double> mi, mc_se;
+  std::vector<int> attempts, iterations, n_events;
+  std::vector<char> converged, failed;
+};
+
+struct GmmMiResult {
+  std::vector<GroupSelection> selection;
+  std::vector<GroupFit> fits;
+  McResult point;
+  BootstrapResult boot;
+  double time_selection = 0.0, time_fit = 0.0, time_bootstrap = 0.0;
+};
+
+// A data group: X is d x n column-major.
+struct Group {
+  const double* X;
+  std::size_t n;
+};
+
+namespace mi_detail {
+
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Fold of each row: a random permutation dealt round-robin into n_folds folds.
+inline std::vector<int> make_folds(std::size_t n, int n_folds, Stream& rng) {
+  std::vector<std::size_t> perm(n);
+  for (std::size_t i = 0; i < n; ++i) perm[i] = i;
+  for (std::size_t i = n; i > 1; --i) {
+    const std::size_t j = static_cast<std::size_t>(rng.below(i));
+    std::swap(perm[i - 1], perm[j]);
+  }
+  std::vector<int> fold(n);
+  for (std::size_t i = 0; i < n; ++i) fold[perm[i]] = static_cast<int>(i % n_folds);
+  return fold;
+}
+
+struct FoldData {
+  std::vector<std::vector<double>> train, valid;
+  std::vector<std::size_t> n_train, n_valid;
+};
+
+inline FoldData split(const double* X, std::size_t n, int d, const std::vector<int>& fold, int n_folds) {
+  FoldData f;
+  f.train.resize(n_folds);
+  f.valid.resize(n_folds);
+  f.n_train.assign(n_folds, 0);
+  f.n_valid.assign(n_folds, 0);
+  for (int v = 0; v < n_folds; ++v) {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& dst = fold[i] == v ? f.valid[v] : f.train[v];
+      dst.insert(dst.end(), X + i * d, X + (i + 1) * d);
+    }
+    f.n_train[v] = f.train[v].size() / d;
+    f.n_valid[v] = f.valid[v].size() / d;
+  }
+  return f;
+}
+
+inline int count_events(const EmResult& r) { return static_cast<int>(r.events.size()); }
+
+inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt, std::uint64_t seed_k,
+                       const Executor& ex) {
+  const int I = opt.n_inits, F = opt.n_folds;
+  std::vector<double> held(static_cast<std::size_t>(I) * F);
+  std::vector<int> iters(I * F), conv(I * F), events(I * F);
+  SerialExecutor serial;
+  parallel_for(ex, static_cast<std::size_t>(I) * F, 1, [&](std::size_t u) {
+    const int i = static_cast<int>(u / F), v = static_cast<int>(u % F);
+    Stream rng(seed_k, static_cast<std::uint64_t>(i));
+    EmResult r = em_fit(f.train[v].data(), f.n_train[v], d, nullptr, K, opt.em, rng, serial);
+    double s = mean_log_likelihood(r.model, f.valid[v].data(), f.n_valid[v], nullptr, serial);
+    if (!std::isfinite(s)) s = -std::numeric_limits<double>::infinity();
+    held[u] = s;
+    iters[u] = r.iterations;
+    conv[u] = r.converged;
+    events[u] = count_events(r);
+  });
+  KScore ks;
+  ks.K = K;
+  ks.fold_scores = held;
+  ks.init_scores.assign(I, 0.0);
+  for (int i = 0; i < I; ++i) {
+    double s = 0.0;
+    for (int v = 0; v < F; ++v) s += held[static_cast<std::size_t>(i) * F + v];
+    ks.init_scores[i] = s / F;
+  }
+  ks.best_init = 0;
+  for (int i = 1; i < I; ++i)
+    if (ks.init_scores[i] > ks.init_scores[ks.best_init]) ks.best_init = i;
+  ks.score = ks.init_scores[ks.best_init];
+  ks.n_fits = I * F;
+  for (int u = 0; u < I * F; ++u) {
+    ks.n_nonconverged += !conv[u];
+    ks.n_events += events[u];
+    ks.max_iterations = std::max(ks.max_iterations, iters[u]);
+  }
+  return ks;
+}
+
+inline KScore score_ic(const double* X, std::size_t n, int d, int K, const GmmMiOptions& opt,
+                       std::uint64_t seed_k, const Executor& ex) {
+  const int I = opt.n_inits;
+  std::vector<EmResult> fits(I);
+  SerialExecutor serial;
+  parallel_for(ex, static_cast<std::size_t>(I), 1, [&](std::size_t i) {
+    Stream rng(seed_k, static_cast<std::uint64_t>(i));
+    fits[i] = em_fit(X, n, d, nullptr, K, opt.em, rng, serial);
+  });
+  KScore ks;
+  ks.K = K;
+  ks.init_scores.resize(I);
+  const double p = Gmm(K, d).n_parameters();
+  const double pen = opt.select == Select::AIC ? 2.0 * p : p * std::log(static_cast<double>(n));
+  ks.best_init = 0;
+  for (int i = 0; i < I; ++i) {
+    const double ll = std::isfinite(fits[i].loglik) ? fits[i].loglik : -std::numeric_limits<double>::infinity();
+    ks.init_scores[i] = -2.0 * ll + pen;
+    if (ks.init_scores[i] < ks.init_scores[ks.best_init]) ks.best_init = i;
+    ks.n_nonconverged += !fits[i].converged;
+    ks.n_events += count_events(fits[i]);
+    ks.max_iterations = std::max(ks.max_iterations, fits[i].iterations);
+  }
+  ks.n_fits = I;
+  ks.score = ks.init_scores[ks.best_init];
+  const EmResult& b = fits[ks.best_init];
+  ks.loglik = b.loglik;
+  ks.best_model = b.model;
+  ks.best_iterations = b.iterations;
+  ks.best_converged = b.converged;
+  ks.best_events = count_events(b);
+  return ks;
+}
+
+inline std::uint64_t group_seed(std::uint64_t seed, int phase, int g) {
+  return derive_seed(seed, static_cast<std::uint64_t>(phase + 10 * g));
+}
+
+}  // namespace mi_detail
+
+// Step 4: choose K for one group (or take fixed_k). mon.step(K, max) after each K.
+inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmMiOptions& opt,
+                               std::uint64_t seed, int g, const Executor& ex, PhaseMonitor& mon) {
+  using namespace mi_detail;
+  GroupSelection sel;
+  const int fixed_k = static_cast<std::size_t>(g) < opt.fixed_k.size() ? opt.fixed_k[g] : 0;
+  const bool cv = opt.select == Select::CV;
+  FoldData f;
+  std::size_t min_train = n;
+  if (cv) {
+    Stream frng(group_seed(seed, 1, g), 0);
+    const std::vector<int> fold = make_folds(n, opt.n_folds, frng);
+    f = split(X, n, d, fold, opt.n_folds);
+    for (int v = 0; v < opt.n_folds; ++v) min_train = std::min(min_train, f.n_train[v]);
+  }
+  const std::uint64_t seed_sel = group_seed(seed, 2, g);
+  auto score_one = [&](int K) {
+    const std::uint64_t sk = derive_seed(seed_sel, static_cast<std::uint64_t>(K));
+    return cv ? score_cv(f, d, K, opt, sk, ex) : score_ic(X, n, d, K, opt, sk, ex);
+  };
+  auto better = [&](double s, double best) {
+    if (!std::isfinite(s)) return false;
+    if (!std::isfinite(best)) return true;
+    return cv ? s > best + opt.threshold : s < best - opt.threshold;
+  };
+  if (fixed_k > 0) {
+    // still score the fixed K, so the full-data fit starts from its best initialisation
+    sel.rows.push_back(score_one(fixed_k));
+    sel.chosen_K = fixed_k;
+    sel.chosen_row = 0;
+  } else {
+    const int cap = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(opt.max_components),
+                                                           std::max<std::size_t>(1, min_train)));
+    double best = std::numeric_limits<double>::quiet_NaN();
+    int best_row = -1, bad = 0;
+    bool stopped = false;
+    for (int K = 1; K <= cap; ++K) {
+      sel.rows.push_back(score_one(K));
+      const double s = sel.rows.back().score;
+      if (best_row < 0 || better(s, best)) {
+        if (best_row < 0 || std::isfinite(s)) {
+          best = s;
+          best_row = static_cast<int>(sel.rows.size()) - 1;
+        }
+        bad = 0;
+      } else {
+        ++bad;
+      }
+      mon.step(static_cast<std::size_t>(K), static_cast<std::size_t>(cap));
+      if (bad >= opt.patience) {
+        stopped = true;
+        break;
+      }
+    }
+    sel.at_cap = !stopped;
+    sel.chosen_row = best_row;
+    sel.chosen_K = sel.rows[best_row].K;
+  }
+  if (cv) {
+    bool all_short = true;
+    for (const auto& r : sel.rows) all_short = all_short && r.max_iterations <= 2;
+    sel.all_cv_short = all_short && fixed_k == 0 && sel.rows.size() > 1;
+  }
+  return sel;
+}
+
+// Step 5: the full-data fit at the chosen K, from the best initialisation's stream.
+inline GroupFit full_fit(const double* X, std::size_t n, int d, const GmmMiOptions& opt,
+                         std::uint64_t seed, int g, const GroupSelection& sel, const Executor& ex) {
+  using namespace mi_detail;
+  const KScore& row = sel.rows[sel.chosen_row];
+  GroupFit out;
+  if (opt.select != Select::CV) {  // AIC/BIC fits are already full-data fits
+    out.model = row.best_model;
+    out.loglik = row.loglik;
+    out.iterations = row.best_iterations;
+    out.converged = row.best_converged;
+    out.n_events = row.best_events;
+    return out;
+  }
+  const std::uint64_t sk = derive_seed(group_seed(seed, 2, g), static_cast<std::uint64_t>(sel.chosen_K));
+  Stream rng(sk, static_cast<std::uint64_t>(row.best_init));
+  EmResult r = em_fit(X, n, d, nullptr, sel.chosen_K, opt.em, rng, ex);
+  out.model = r.model;
+  out.loglik = r.loglik;
+  out.iterations = r.iterations;
+  out.converged = r.converged;
+  out.n_events = count_events(r);
+  return out;
+}
+
+// The MI functional of the fitted group models.
+struct MiSpec {
+  int kind = 0;  // 0: MI of x (first dx) and y; 1: conditional MI (x, y, z); 2: categorical
+  int dx = 1, dy = 1;
+  std::vector<double> p;  // class frequencies (kind 2)
+};
+
+inline McResult mi_of(const std::vector<Gmm>& models, const MiSpec& spec, std::size_t n_mc,
+                      std::uint64_t seed, const Executor& ex) {
+  if (spec.kind == 0) return mi_mc(models[0], spec.dx, n_mc, seed, ex);
+  if (spec.kind == 1) return cmi_mc(models[0], spec.dx, spec.dy, n_mc, seed, ex);
+  return mi_categorical_mc(models, spec.p, n_mc, seed, ex);
+}
+
+// Step 6: bootstrap replicates [0, B), in batches with mon.step between them.
+inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const std::vector<Gmm>& start,
+                                 const MiSpec& spec, const GmmMiOptions& opt, std::uint64_t seed,
+                                 const Executor& ex, PhaseMonitor& mon) {
+  const int B = opt.n_bootstrap;
+  const int G = static_cast<int>(groups.size());
+  BootstrapResult res;
+  res.mi.assign(B, std::numeric_limits<double>::quiet_NaN());
+  res.mc_se.assign(B, std::numeric_limits<double>::quiet_NaN());
+  res.attempts.assign(B, 0);
+  res.iterations.assign(B, 0);
+  res.n_events.assign(B, 0);
+  res.converged.assign(B, 1);
+  res.failed.assign(B, 0);
+  const std::uint64_t seed_rs = derive_seed(seed, 3), seed_mc = derive_seed(seed, 4);
+  SerialExecutor serial;
+  auto one = [&](std::size_t b) {
+    for (int a = 0; a < opt.max_attempts; ++a) {
+      const std::uint64_t unit = static_cast<std::uint64_t>(a) * B + b;
+      Stream rng(seed_rs, unit);
+      std::vector<Gmm> models(G);
+      int iters = 0, events = 0;
+      bool conv = true, ok = true;
+      for (int g = 0; g < G && ok; ++g) {
+        const std::size_t n = groups[g].n;
+        std::vector<double> counts(n, 0.0);
+        for (std::size_t i = 0; i < n; ++i) counts[static_cast<std::size_t>(rng.below(n))] += 1.0;
+        std::vector<double> Xb, wb;
+        Xb.reserve(n * d);
+        wb.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (counts[i] > 0.0) {
+            Xb.insert(Xb.end(), groups[g].X + i * d, groups[g].X + (i + 1) * d);
+            wb.push_back(counts[i]);
+          }
+        }
+        EmResult r = em_run(Xb.data(), wb.size(), d, wb.data(), start[g], opt.em, serial);
+        ok = std::isfinite(r.loglik);
+        iters += r.iterations;
+        events += static_cast<int>(r.events.size());
+        conv = conv && r.converged;
+        models[g] = std::move(r.model);
+      }
+      McResult m;
+      if (ok) m = mi_of(models, spec, opt.n_mc, derive_seed(seed_mc, unit), serial);
+      res.attempts[b] = a + 1;
+      res.iterations[b] += iters;
+      res.n_events[b] += events;
+      if (ok && std::isfinite(m.value)) {
+        res.mi[b] = m.value;
+        res.mc_se[b] = m.std_error;
+        res.converged[b] = conv;
+        return;
+      }
+    }
+    res.failed[b] = 1;
+  };
+  // Batches between progress updates / interrupt checks: large enough that the barrier at the
+  // end of a batch (waiting for its slowest replicate) costs little, small enough for ~10 updates.
+  const std::size_t batch = std::max<std::size_t>(4 * ex.n_threads(), (static_cast<std::size_t>(B) + 9) / 10);
+  mon.phase(2, static_cast<std::size_t>(B));
+  for (std::size_t s = 0; s < static_cast<std::size_t>(B); s += batch) {
+    const std::size_t e = std::min<std::size_t>(B, s + batch);
+    parallel_for(ex, e - s, 1, [&](std::size_t j) { one(s + j); });
+    mon.step(e, static_cast<std::size_t>(B));
+  }
+  return res;
+}
+
+// The whole estimator. For categorical problems, groups are the classes and spec.kind == 2.
+inline GmmMiResult gmm_mi(const std::vector<Group>& groups, int d, const MiSpec& spec,
+                          const GmmMiOptions& opt, std::uint64_t seed, const Executor& ex,
+                          PhaseMonitor& mon) {
+  GmmMiResult out;
+  const int G = static_cast<int>(groups.size());
+  auto t0 = std::chrono::steady_clock::now();
+  mon.phase(0, static_cast<std::size_t>(opt.max_components));
+  for (int g = 0; g < G; ++g)
+    out.selection.push_back(select_k(groups[g].X, groups[g].n, d, opt, seed, g, ex, mon));
+  out.time_selection = mi_detail::seconds_since(t0);
+  t0 = std::chrono::steady_clock::now();
+  mon.phase(1, static_cast<std::size_t>(G));
+  std::vector<Gmm> models;
+  for (int g = 0; g < G; ++g) {
+    out.fits.push_back(full_fit(groups[g].X, groups[g].n, d, opt, seed, g, out.selection[g], ex));
+    models.push_back(out.fits.back().model);
+    mon.step(static_cast<std::size_t>(g + 1), static_cast<std::size_t>(G));
+  }
+  out.point = mi_of(models, spec, opt.n_mc, derive_seed(seed, 5), ex);
+  out.time_fit = mi_detail::seconds_since(t0);
+  t0 = std::chrono::steady_clock::now();
+  if (opt.n_bootstrap > 0) out.boot = bootstrap(groups, d, models, spec, opt, seed, ex, mon);
+  out.time_bootstrap = mi_detail::seconds_since(t0);
+  return out;
+}
+
+}  // namespace gmmmi
+
+#endif  // GMMMI_GMM_MI_HPP

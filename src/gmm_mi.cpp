@@ -1,0 +1,242 @@
+// Rcpp glue for GMM-MI: Monte Carlo MI of given mixtures, pointwise MI, and the estimator.
+#include "executor.h"
+#include <gmmmi/mi_gmm.hpp>
+
+namespace {
+
+// A mixture from R: weights (K), means (K x d matrix, one row per component), covariances
+// (d x d x K array).
+gmmmi::Gmm gmm_from_r(Rcpp::NumericVector weights, Rcpp::NumericMatrix means, Rcpp::NumericVector covs) {
+  const int K = weights.size(), d = means.ncol();
+  if (means.nrow() != K || covs.size() != static_cast<R_xlen_t>(d) * d * K)
+    Rcpp::stop("internal: inconsistent mixture parameters");
+  gmmmi::Gmm g(K, d);
+  for (int k = 0; k < K; ++k) {
+    g.weights[k] = weights[k];
+    for (int a = 0; a < d; ++a) g.means(a, k) = means(k, a);
+    for (int a = 0; a < d; ++a)
+      for (int b = 0; b < d; ++b) g.covs[k](a, b) = covs[static_cast<R_xlen_t>(k) * d * d + b * d + a];
+  }
+  return g;
+}
+
+gmmmi::Gmm gmm_from_list(Rcpp::List m) {
+  return gmm_from_r(m["weights"], m["means"], m["covariances"]);
+}
+
+Rcpp::NumericVector mc_to_r(const gmmmi::McResult& r) {
+  return Rcpp::NumericVector::create(Rcpp::Named("value") = r.value,
+                                     Rcpp::Named("std_error") = r.std_error,
+                                     Rcpp::Named("n") = r.n);
+}
+
+}  // namespace
+
+// MI (dz = 0) or conditional MI (dz > 0) of one mixture by Monte Carlo.
+// [[Rcpp::export(.gmm_mi_mc)]]
+Rcpp::NumericVector gmm_mi_mc(Rcpp::List model, int dx, int dy, double n_mc, Rcpp::NumericVector seed,
+                              int n_threads) {
+  gmmmi::Gmm g = gmm_from_list(model);
+  gmmmi_r::ParallelExecutor ex(n_threads);
+  const std::uint64_t s = gmmmi_r::seed_arg(seed);
+  const std::size_t nm = static_cast<std::size_t>(n_mc);
+  if (dx + dy == g.d) return mc_to_r(gmmmi::mi_mc(g, dx, nm, s, ex));
+  return mc_to_r(gmmmi::cmi_mc(g, dx, dy, nm, s, ex));
+}
+
+// MI of a categorical X (class probabilities p) and Y with class mixtures `models`.
+// [[Rcpp::export(.gmm_mi_categorical_mc)]]
+Rcpp::NumericVector gmm_mi_categorical_mc(Rcpp::List models, Rcpp::NumericVector p, double n_mc,
+                                          Rcpp::NumericVector seed, int n_threads) {
+  std::vector<gmmmi::Gmm> gs;
+  for (R_xlen_t c = 0; c < models.size(); ++c) gs.push_back(gmm_from_list(models[c]));
+  gmmmi_r::ParallelExecutor ex(n_threads);
+  std::vector<double> pp(p.begin(), p.end());
+  return mc_to_r(gmmmi::mi_categorical_mc(gs, pp, static_cast<std::size_t>(n_mc),
+                                          gmmmi_r::seed_arg(seed), ex));
+}
+
+// Pointwise MI of the rows of X (n x d) under `model` (x = first dx columns); for a categorical
+// X pass `models` (a list) with `labels` (1-based) and class probabilities p.
+// [[Rcpp::export(.gmm_pmi)]]
+Rcpp::NumericVector gmm_pmi(Rcpp::List model, Rcpp::NumericMatrix X, int dx, int n_threads) {
+  gmmmi::Gmm g = gmm_from_list(model);
+  const std::size_t n = X.nrow();
+  const int d = X.ncol();
+  std::vector<double> Xt(n * d);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int a = 0; a < d; ++a) Xt[i * d + a] = X(i, a);
+  gmmmi_r::ParallelExecutor ex(n_threads);
+  Rcpp::NumericVector out(n);
+  std::vector<double> o(n);
+  if (!gmmmi::pointwise_mi(g, dx, Xt.data(), n, o.data(), ex)) Rcpp::stop("degenerate mixture");
+  std::copy(o.begin(), o.end(), out.begin());
+  return out;
+}
+
+// [[Rcpp::export(.gmm_pmi_categorical)]]
+Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p, Rcpp::IntegerVector labels,
+                                        Rcpp::NumericMatrix Y, int n_threads) {
+  std::vector<gmmmi::Gmm> gs;
+  for (R_xlen_t c = 0; c < models.size(); ++c) gs.push_back(gmm_from_list(models[c]));
+  const std::size_t n = Y.nrow();
+  const int d = Y.ncol();
+  std::vector<double> Yt(n * d);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int a = 0; a < d; ++a) Yt[i * d + a] = Y(i, a);
+  std::vector<int> lab(n);
+  for (std::size_t i = 0; i < n; ++i) lab[i] = labels[i] - 1;
+  std::vector<double> pp(p.begin(), p.end()), o(n);
+  gmmmi_r::ParallelExecutor ex(n_threads);
+  if (!gmmmi::pointwise_mi_categorical(gs, pp, lab.data(), Yt.data(), n, o.data(), ex))
+    Rcpp::stop("degenerate mixture");
+  return Rcpp::NumericVector(o.begin(), o.end());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The estimator.
+#include <gmmmi/gmm_mi.hpp>
+
+namespace {
+
+class RPhaseMonitor : public gmmmi::PhaseMonitor {
+ public:
+  explicit RPhaseMonitor(Rcpp::Nullable<Rcpp::Function> cb) : has_cb_(cb.isNotNull()) {
+    if (has_cb_) cb_ = Rcpp::Function(cb.get());
+  }
+  void phase(int which, std::size_t total) override {
+    phase_ = which;
+    if (has_cb_) cb_(which, 0.0, static_cast<double>(total));
+  }
+  void step(std::size_t done, std::size_t total) override {
+    Rcpp::checkUserInterrupt();
+    if (has_cb_) cb_(phase_, static_cast<double>(done), static_cast<double>(total));
+  }
+
+ private:
+  bool has_cb_;
+  int phase_ = 0;
+  Rcpp::Function cb_ = Rcpp::Function("identity");
+};
+
+Rcpp::List gmm_to_r(const gmmmi::Gmm& g) {
+  const int K = g.K, d = g.d;
+  Rcpp::NumericVector w(K);
+  Rcpp::NumericMatrix mu(K, d);
+  Rcpp::NumericVector cv(static_cast<R_xlen_t>(d) * d * K);
+  for (int k = 0; k < K; ++k) {
+    w[k] = g.weights[k];
+    for (int a = 0; a < d; ++a) mu(k, a) = g.means(a, k);
+    for (int a = 0; a < d; ++a)
+      for (int b = 0; b < d; ++b) cv[static_cast<R_xlen_t>(k) * d * d + b * d + a] = g.covs[k](a, b);
+  }
+  cv.attr("dim") = Rcpp::IntegerVector::create(d, d, K);
+  return Rcpp::List::create(Rcpp::Named("weights") = w, Rcpp::Named("means") = mu,
+                            Rcpp::Named("covariances") = cv);
+}
+
+gmmmi::InitMethod init_method(const std::string& s) {
+  if (s == "kmeans") return gmmmi::InitMethod::Kmeans;
+  if (s == "randomized_kmeans") return gmmmi::InitMethod::RandomizedKmeans;
+  if (s == "minmax") return gmmmi::InitMethod::Minmax;
+  return gmmmi::InitMethod::Random;
+}
+
+}  // namespace
+
+// groups: list of numeric matrices (rows = samples, same number of columns), already standardised.
+// kind: 0 MI, 1 conditional MI, 2 categorical (one group per class, p = class frequencies).
+// [[Rcpp::export(.gmm_mi_run)]]
+Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p,
+                      Rcpp::List opt, Rcpp::NumericVector seed, int n_threads,
+                      Rcpp::Nullable<Rcpp::Function> callback) {
+  gmmmi::GmmMiOptions o;
+  o.em.tol = Rcpp::as<double>(opt["tol"]);
+  o.em.max_iter = Rcpp::as<int>(opt["max_iter"]);
+  o.em.reg_covar = Rcpp::as<double>(opt["reg_covar"]);
+  o.em.init = init_method(Rcpp::as<std::string>(opt["init"]));
+  o.em.scale = Rcpp::as<double>(opt["scale"]);
+  const std::string sel = Rcpp::as<std::string>(opt["select"]);
+  o.select = sel == "aic" ? gmmmi::Select::AIC : (sel == "bic" ? gmmmi::Select::BIC : gmmmi::Select::CV);
+  o.n_inits = Rcpp::as<int>(opt["n_inits"]);
+  o.n_folds = Rcpp::as<int>(opt["n_folds"]);
+  o.threshold = Rcpp::as<double>(opt["threshold"]);
+  o.patience = Rcpp::as<int>(opt["patience"]);
+  o.max_components = Rcpp::as<int>(opt["max_components"]);
+  o.fixed_k = Rcpp::as<std::vector<int>>(opt["fixed_k"]);
+  o.n_bootstrap = Rcpp::as<int>(opt["n_bootstrap"]);
+  o.n_mc = static_cast<std::size_t>(Rcpp::as<double>(opt["n_mc"]));
+  o.max_attempts = Rcpp::as<int>(opt["max_attempts"]);
+
+  const int G = groups.size();
+  std::vector<std::vector<double>> data(G);
+  std::vector<gmmmi::Group> gr(G);
+  int d = 0;
+  for (int g = 0; g < G; ++g) {
+    Rcpp::NumericMatrix M = groups[g];
+    const std::size_t n = M.nrow();
+    d = M.ncol();
+    data[g].resize(n * d);
+    for (std::size_t i = 0; i < n; ++i)
+      for (int a = 0; a < d; ++a) data[g][i * d + a] = M(i, a);
+    gr[g].X = data[g].data();
+    gr[g].n = n;
+  }
+  gmmmi::MiSpec spec;
+  spec.kind = kind;
+  spec.dx = dx;
+  spec.dy = dy;
+  spec.p.assign(p.begin(), p.end());
+  gmmmi_r::ParallelExecutor ex(n_threads);
+  RPhaseMonitor mon(callback);
+  const gmmmi::GmmMiResult r = gmmmi::gmm_mi(gr, d, spec, o, gmmmi_r::seed_arg(seed), ex, mon);
+
+  Rcpp::List sel_out(G), fit_out(G);
+  for (int g = 0; g < G; ++g) {
+    const auto& s = r.selection[g];
+    const int R = s.rows.size();
+    Rcpp::IntegerVector K(R), best_init(R), n_fits(R), n_nc(R), n_ev(R), max_it(R);
+    Rcpp::NumericVector score(R), loglik(R);
+    Rcpp::NumericMatrix init_scores(R, o.n_inits);
+    Rcpp::NumericMatrix fold_scores(R, o.select == gmmmi::Select::CV ? o.n_inits * o.n_folds : 0);
+    for (int j = 0; j < R; ++j) {
+      const auto& row = s.rows[j];
+      K[j] = row.K;
+      best_init[j] = row.best_init + 1;
+      n_fits[j] = row.n_fits;
+      n_nc[j] = row.n_nonconverged;
+      n_ev[j] = row.n_events;
+      max_it[j] = row.max_iterations;
+      score[j] = row.score;
+      loglik[j] = row.loglik;
+      for (int i = 0; i < o.n_inits; ++i) init_scores(j, i) = row.init_scores[i];
+      for (int u = 0; u < fold_scores.ncol(); ++u) fold_scores(j, u) = row.fold_scores[u];
+    }
+    sel_out[g] = Rcpp::List::create(
+        Rcpp::Named("K") = K, Rcpp::Named("score") = score, Rcpp::Named("best_init") = best_init,
+        Rcpp::Named("init_scores") = init_scores, Rcpp::Named("fold_scores") = fold_scores,
+        Rcpp::Named("loglik") = loglik, Rcpp::Named("n_fits") = n_fits,
+        Rcpp::Named("n_nonconverged") = n_nc, Rcpp::Named("n_events") = n_ev,
+        Rcpp::Named("max_iterations") = max_it, Rcpp::Named("chosen_K") = s.chosen_K,
+        Rcpp::Named("at_cap") = s.at_cap, Rcpp::Named("all_cv_short") = s.all_cv_short);
+    const auto& f = r.fits[g];
+    fit_out[g] = Rcpp::List::create(Rcpp::Named("model") = gmm_to_r(f.model), Rcpp::Named("loglik") = f.loglik,
+                                    Rcpp::Named("iterations") = f.iterations,
+                                    Rcpp::Named("converged") = f.converged, Rcpp::Named("n_events") = f.n_events);
+  }
+  const auto& b = r.boot;
+  Rcpp::List boot = Rcpp::List::create(
+      Rcpp::Named("mi") = Rcpp::NumericVector(b.mi.begin(), b.mi.end()),
+      Rcpp::Named("mc_se") = Rcpp::NumericVector(b.mc_se.begin(), b.mc_se.end()),
+      Rcpp::Named("attempts") = Rcpp::IntegerVector(b.attempts.begin(), b.attempts.end()),
+      Rcpp::Named("iterations") = Rcpp::IntegerVector(b.iterations.begin(), b.iterations.end()),
+      Rcpp::Named("n_events") = Rcpp::IntegerVector(b.n_events.begin(), b.n_events.end()),
+      Rcpp::Named("converged") = Rcpp::LogicalVector(b.converged.begin(), b.converged.end()),
+      Rcpp::Named("failed") = Rcpp::LogicalVector(b.failed.begin(), b.failed.end()));
+  return Rcpp::List::create(
+      Rcpp::Named("selection") = sel_out, Rcpp::Named("fits") = fit_out,
+      Rcpp::Named("point") = mc_to_r(r.point), Rcpp::Named("bootstrap") = boot,
+      Rcpp::Named("timing") = Rcpp::NumericVector::create(Rcpp::Named("selection") = r.time_selection,
+                                                          Rcpp::Named("full_fit") = r.time_fit,
+                                                          Rcpp::Named("bootstrap") = r.time_bootstrap));
+}
