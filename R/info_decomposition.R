@@ -33,6 +33,12 @@
 #' A constant input part (e.g. a pixel that is always blank) carries no information: its three
 #' terms are 0 with standard error 0.
 #'
+#' **Integer-valued inputs** (e.g. pixel intensities 0 to 16) have many ties, which kNN and
+#' mixture estimators do not expect. Adding independent uniform noise on \eqn{(-1/2, 1/2)}{(-1/2, 1/2)}
+#' to a non-constant integer column ("dequantising") leaves every term unchanged (the integer is
+#' recovered by rounding and the noise is independent of everything else) and makes the column
+#' continuous; the vignette "Interpreting a representation" does this.
+#'
 #' @param x Input parts: a numeric matrix (or data frame) with one row per sample; each column
 #'   is a part unless `groups` is given.
 #' @param z The representation: a numeric matrix (samples x units).

@@ -29,6 +29,7 @@
 #' [future.apply::future_lapply()]; each estimator then uses `n_threads` threads (1 if
 #' `n_threads = NULL`, since the processes already use the cores). Otherwise the pairs run one
 #' after the other and each estimator uses `n_threads` threads (its own parallel loops).
+#' The workers must have gmmmi installed (the same version gives the same results).
 #'
 #' @param x A numeric matrix, or a data frame whose columns are numeric or discrete (factor,
 #'   character, logical), with one row per sample; no missing values.
