@@ -1,0 +1,258 @@
+# info_decomposition(): what a representation keeps about each input part, split into the part
+# its decision uses and the rest (Gu 2021, through the chain rule).
+
+#' Decompose the information a representation keeps about each input part
+#'
+#' For each input part \eqn{x_i}{x_i} (a column of `x`, or a group of columns such as an image
+#' patch), splits the information that the representation \eqn{z}{z} keeps about it into the
+#' part the model's decision \eqn{d}{d} uses and the rest:
+#' \deqn{\underbrace{I(x_i; z)}_{\mathrm{total}} = \underbrace{I(x_i; d)}_{\mathrm{decision-related}} + \underbrace{I(x_i; z \mid d)}_{\mathrm{redundant}}.}{I(x_i; z) [total] = I(x_i; d) [decision-related] + I(x_i; z | d) [redundant].}
+#' This is the three-way split of Gu (2021, "Explaining representation by mutual information",
+#' arXiv:2103.15114) written through the chain rule, \eqn{I(x_i; z, d) = I(x_i; d) + I(x_i; z \mid d)}{I(x_i; z, d) = I(x_i; d) + I(x_i; z | d)},
+#' and \eqn{I(x_i; z, d) = I(x_i; z)}{I(x_i; z, d) = I(x_i; z)} because the decision is computed
+#' from the representation (\eqn{d = g(z)}{d = g(z)}). If `decision` is not a function of `z`
+#' (e.g. the true labels instead of the model's predictions), the identity becomes
+#' \eqn{I(x_i; z) \le I(x_i; d) + I(x_i; z \mid d)}{I(x_i; z) <= I(x_i; d) + I(x_i; z | d)}, and the
+#' additivity check below shows by how much.
+#'
+#' **Estimation.** The three terms are estimated separately, each with its standard error:
+#' * total \eqn{I(x_i; z)}{I(x_i; z)} with `method` on all rows;
+#' * decision-related \eqn{I(x_i; d)}{I(x_i; d)} with the categorical form of `method` (the factor
+#'   `decision` as the estimator's `x`); it is at most \eqn{H(d) \le \log C}{H(d) <= log C};
+#' * redundant \eqn{I(x_i; z \mid d) = \sum_c p(c)\, I(x_i; z \mid d = c)}{I(x_i; z | d) = sum_c p(c) I(x_i; z | d = c)}:
+#'   `method` on the rows of each class, averaged with the class frequencies \eqn{p(c)}{p(c)}
+#'   (standard error \eqn{\sqrt{\sum_c p(c)^2 \mathrm{se}_c^2}}{sqrt(sum_c p(c)^2 se_c^2)}, the
+#'   class frequencies taken as fixed). This works with any estimator; classes with fewer than
+#'   `min_class_size` rows are left out (their weight is given to the others) with a warning.
+#'
+#' The **additivity check** compares the total with the sum of the parts: `gap = total -
+#' (decision + redundant)`, its standard error (the three standard errors combined as if
+#' independent) and `z = gap / se`. With a consistent estimator and \eqn{d = g(z)}{d = g(z)}, |z|
+#' should rarely exceed 2; larger gaps show estimator bias (e.g. kNN estimators on small classes).
+#'
+#' A constant input part (e.g. a pixel that is always blank) carries no information: its three
+#' terms are 0 with standard error 0.
+#'
+#' **Integer-valued inputs** (e.g. pixel intensities 0 to 16) have many ties, which kNN and
+#' mixture estimators do not expect. Adding independent uniform noise on \eqn{(-1/2, 1/2)}{(-1/2, 1/2)}
+#' to a non-constant integer column ("dequantising") leaves every term unchanged (the integer is
+#' recovered by rounding and the noise is independent of everything else) and makes the column
+#' continuous; the vignette "Interpreting a representation" does this.
+#'
+#' @param x Input parts: a numeric matrix (or data frame) with one row per sample; each column
+#'   is a part unless `groups` is given.
+#' @param z The representation: a numeric matrix (samples x units).
+#' @param decision The model's decision: a factor (or character / integer class labels), one per
+#'   sample.
+#' @param groups `NULL` (each column of `x` is a part) or a list of column indices (or names),
+#'   one element per part, e.g. image patches. Names are used as part names.
+#' @param method Estimator, as in [mi()] (default `"gmm"`); it must accept a factor `x` for the
+#'   decision-related term (`"gmm"`, `"ksg"`, `"sliced"`, or a function).
+#' @param ... Further arguments for the estimator.
+#' @param min_class_size Smallest class used for the per-class conditional MI.
+#' @param image_dim `NULL` or the dimensions (rows, columns) of the image whose pixels are the
+#'   columns of `x` in row-major order (e.g. `c(8, 8)` for [digits]); used by `plot()`, where it
+#'   can also be given.
+#' @inheritParams mi_matrix
+#' @return An object of class `"info_decomposition"`: a list with `parts` (a data frame with one
+#'   row per part: `part`, `total`, `total_se`, `decision`, `decision_se`, `redundant`,
+#'   `redundant_se`, `gap`, `gap_se`, `gap_z`), `groups`, `classes` (class frequencies),
+#'   `bound` (\eqn{H(d)}{H(d)}, the bound on the decision-related part, in `unit`), `image_dim`,
+#'   `method`, `unit`, `n` and `call`. Methods: `print()`, `as.data.frame()`, `plot()` (three
+#'   heatmaps: total, decision-related, redundant).
+#' @references Gu, J. (2021). Explaining representation by mutual information.
+#'   arXiv:2103.15114.
+#' @examples
+#' set.seed(1)
+#' n <- 600
+#' x <- matrix(rnorm(n * 4), n, dimnames = list(NULL, paste0("x", 1:4)))
+#' z <- cbind(x[, 1] + x[, 2], x[, 3]) + 0.3 * matrix(rnorm(2 * n), n)
+#' d <- factor(z[, 1] > 0)                    # the decision uses only z[, 1]
+#' dec <- info_decomposition(x, z, d, method = "ksg", n_threads = 1)
+#' dec
+#' @export
+info_decomposition <- function(x, z, decision, groups = NULL, method = "gmm", ...,
+                               min_class_size = 20, image_dim = NULL, unit = c("nat", "bit"),
+                               n_threads = NULL, seed = NULL) {
+  call <- match.call()
+  unit <- check_unit(unit)
+  if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
+  if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
+  min_class_size <- check_count(min_class_size, "min_class_size", min = 2)
+  xm <- as_data_matrix(x, "x", allow_na = FALSE)
+  zm <- as_data_matrix(z, "z", allow_na = FALSE)
+  n <- nrow(xm)
+  if (nrow(zm) != n) gmmmi_abort(sprintf("`x` and `z` must have the same number of rows (%d and %d).", n, nrow(zm)))
+  if (is.numeric(decision) && !is.factor(decision)) {
+    if (any(decision != round(decision), na.rm = TRUE)) {
+      gmmmi_abort("`decision` must be discrete (a factor, character, or whole-number class labels).")
+    }
+    decision <- factor(decision)
+  }
+  if (!is.factor(decision) && !is.character(decision) && !is.logical(decision)) {
+    gmmmi_abort(sprintf("`decision` must be a factor of class labels, not %s.", describe(decision)))
+  }
+  d <- repr_variable(decision, "decision")
+  if (length(d) != n) gmmmi_abort(sprintf("`decision` must have one value per row of `x` (%d), not %d.", n, length(d)))
+  if (nlevels(d) < 2L) gmmmi_abort("`decision` must have at least two classes.")
+  spec <- repr_spec(method, list(...), unit, n_threads)
+  if (!spec$factor_ok) {
+    gmmmi_abort(sprintf("`method = \"%s\"` does not accept the factor `decision`; use \"gmm\", \"ksg\" or \"sliced\".",
+                        spec$method))
+  }
+  groups <- idc_groups(groups, xm)
+  if (!is.null(image_dim)) {
+    if (!is.numeric(image_dim) || length(image_dim) != 2L || prod(image_dim) != ncol(xm)) {
+      gmmmi_abort(sprintf("`image_dim` must be two numbers whose product is the number of columns of `x` (%d).",
+                          ncol(xm)))
+    }
+  }
+  freq <- as.vector(table(d)) / n
+  names(freq) <- levels(d)
+  size <- as.vector(table(d))
+  used <- which(size >= min_class_size)
+  if (length(used) == 0L) {
+    gmmmi_abort(sprintf("No class of `decision` has `min_class_size` = %d rows.", min_class_size))
+  }
+  if (length(used) < nlevels(d)) {
+    gmmmi_warn(sprintf("Class(es) %s have fewer than %d rows and are left out of the conditional MI.",
+                       paste(levels(d)[-used], collapse = ", "), min_class_size))
+  }
+  w <- freq[used] / sum(freq[used])
+  rows_by_class <- lapply(levels(d)[used], function(l) which(d == l))
+  A <- lapply(groups, function(g) xm[, g, drop = FALSE])
+  B <- list(z = zm, d = d)
+  n_parts <- length(groups)
+  n_cls <- length(used)
+  seeds <- repr_draw_seeds(n_parts * (2L + n_cls), seed)
+  tasks <- list()
+  for (i in seq_len(n_parts)) {
+    base <- (i - 1L) * (2L + n_cls)
+    tasks[[length(tasks) + 1L]] <- list(a = i, b = 1L, rows = NULL, seed = seeds[base + 1L])
+    tasks[[length(tasks) + 1L]] <- list(a = i, b = 2L, rows = NULL, seed = seeds[base + 2L])
+    for (cl in seq_len(n_cls)) {
+      tasks[[length(tasks) + 1L]] <- list(a = i, b = 1L, rows = rows_by_class[[cl]],
+                                          seed = seeds[base + 2L + cl])
+    }
+  }
+  vals <- repr_run(tasks, A, B, spec)
+  parts <- do.call(rbind, lapply(seq_len(n_parts), function(i) {
+    base <- (i - 1L) * (2L + n_cls)
+    tot <- vals[[base + 1L]]
+    dec <- vals[[base + 2L]]
+    cls <- do.call(rbind, vals[base + 2L + seq_len(n_cls)])
+    red <- sum(w * cls[, 1L])
+    red_se <- sqrt(sum(w^2 * cls[, 2L]^2))
+    gap <- tot[1] - dec[1] - red
+    gap_se <- sqrt(tot[2]^2 + dec[2]^2 + red_se^2)
+    data.frame(part = names(groups)[i], total = tot[1], total_se = tot[2], decision = dec[1],
+               decision_se = dec[2], redundant = red, redundant_se = red_se, gap = gap,
+               gap_se = gap_se, gap_z = if (is.finite(gap_se) && gap_se > 0) gap / gap_se else NA_real_,
+               stringsAsFactors = FALSE)
+  }))
+  rownames(parts) <- NULL
+  structure(list(parts = parts, groups = groups, classes = freq,
+                 bound = repr_entropy(d) * unit_scale(unit), image_dim = image_dim,
+                 method = if (is.function(method)) "custom" else spec$method, unit = unit, n = n,
+                 call = call),
+            class = "info_decomposition")
+}
+
+idc_groups <- function(groups, xm, call = sys.call(-1)) {
+  cn <- colnames(xm)
+  if (is.null(cn)) cn <- paste0("x", seq_len(ncol(xm)))
+  if (is.null(groups)) {
+    g <- as.list(seq_len(ncol(xm)))
+    names(g) <- cn
+    return(g)
+  }
+  if (!is.list(groups) || length(groups) == 0L) {
+    gmmmi_abort("`groups` must be NULL or a non-empty list of column indices or names.", call = call)
+  }
+  g <- lapply(seq_along(groups), function(i) {
+    gi <- groups[[i]]
+    if (is.character(gi)) {
+      idx <- match(gi, cn)
+      if (anyNA(idx)) {
+        gmmmi_abort(sprintf("`groups[[%d]]` names unknown column(s) of `x`: %s.", i,
+                            paste(gi[is.na(idx)], collapse = ", ")), call = call)
+      }
+      gi <- idx
+    }
+    if (!is.numeric(gi) || length(gi) == 0L || anyNA(gi) || any(gi != round(gi)) ||
+        any(gi < 1) || any(gi > ncol(xm))) {
+      gmmmi_abort(sprintf("`groups[[%d]]` must hold column indices of `x` between 1 and %d.", i, ncol(xm)),
+                  call = call)
+    }
+    as.integer(gi)
+  })
+  nm <- names(groups)
+  if (is.null(nm)) nm <- rep("", length(g))
+  nm[nm == ""] <- paste0("part", which(nm == ""))
+  names(g) <- nm
+  g
+}
+
+#' @rdname info_decomposition
+#' @param digits Number of decimals printed.
+#' @export
+print.info_decomposition <- function(x, digits = 3, ...) {
+  p <- x$parts
+  cat(sprintf("Information decomposition (%s, %s): %d part(s), n = %d, %d classes (H(d) = %s)\n",
+              x$method, x$unit, nrow(p), x$n, length(x$classes), format(round(x$bound, digits))))
+  show <- utils::head(p, 10L)
+  num <- vapply(show, is.double, logical(1))
+  show[num] <- lapply(show[num], round, digits)
+  print(show, row.names = FALSE)
+  if (nrow(p) > 10L) cat(sprintf("... %d more parts (see as.data.frame()).\n", nrow(p) - 10L))
+  ok <- is.finite(p$gap_z)
+  cat(sprintf("Additivity check: total - (decision + redundant): mean %s, |z| > 2 for %d of %d parts.\n",
+              format(signif(mean(p$gap), 3)), sum(abs(p$gap_z[ok]) > 2), sum(ok)))
+  invisible(x)
+}
+
+#' @rdname info_decomposition
+#' @param row.names,optional Ignored.
+#' @export
+as.data.frame.info_decomposition <- function(x, row.names = NULL, optional = FALSE, ...) x$parts
+
+#' @rdname info_decomposition
+#' @param col Colour palette.
+#' @param common_scale Use one colour scale for the three maps (default) so they can be compared.
+#' @param values Write the values in the cells.
+#' @export
+plot.info_decomposition <- function(x, image_dim = x$image_dim,
+                                    col = grDevices::hcl.colors(64, "YlOrRd", rev = TRUE),
+                                    common_scale = TRUE, values = FALSE, ...) {
+  p <- x$parts
+  what <- c(total = "Total I(x_i; z)", decision = "Decision-related I(x_i; d)",
+            redundant = "Redundant I(x_i; z | d)")
+  npix <- max(unlist(x$groups))
+  if (is.null(image_dim)) image_dim <- c(1L, npix)
+  if (prod(image_dim) != npix) {
+    gmmmi_abort(sprintf("`image_dim` must multiply to the number of input columns (%d).", npix))
+  }
+  maps <- lapply(names(what), function(k) {
+    v <- rep(NA_real_, npix)
+    for (i in seq_along(x$groups)) v[x$groups[[i]]] <- p[[k]][i]
+    matrix(v, image_dim[1], image_dim[2], byrow = TRUE)
+  })
+  rng <- range(c(0, unlist(maps)), na.rm = TRUE)
+  old <- graphics::par(mfrow = c(1, 3), mar = c(1, 1, 3, 1))
+  on.exit(graphics::par(old))
+  for (k in seq_along(maps)) {
+    m <- maps[[k]]
+    zl <- if (common_scale) rng else range(c(0, m), na.rm = TRUE)
+    shown <- pmin(pmax(m, zl[1]), zl[2])
+    graphics::image(seq_len(ncol(m)), seq_len(nrow(m)), t(shown[nrow(m):1, , drop = FALSE]),
+                    col = col, zlim = zl, axes = FALSE, asp = 1, xlab = "", ylab = "",
+                    main = sprintf("%s\nmax %s %s", what[k], format(signif(max(m, na.rm = TRUE), 2)), x$unit),
+                    cex.main = 0.9, ...)
+    if (values) {
+      ij <- expand.grid(i = seq_len(nrow(m)), j = seq_len(ncol(m)))
+      graphics::text(ij$j, nrow(m) + 1 - ij$i, formatC(m[cbind(ij$i, ij$j)], digits = 2, format = "f"),
+                     cex = 0.5)
+    }
+  }
+  invisible(x)
+}

@@ -1,0 +1,195 @@
+# Internal machinery shared by mi_matrix(), info_plane() and info_decomposition(): many MI
+# estimates ("tasks"), each with its own seed drawn up front on the main thread, evaluated
+# sequentially (each estimator using its threads) or through future.apply when the user has set
+# a non-sequential future::plan(). Because every task sets its own seed (with fixed RNG kinds)
+# right before its estimator runs, results do not depend on the plan, the number of workers, the
+# chunking or the number of threads.
+
+# Methods of mi() and the estimator behind each; the lookup is by name so that this file does
+# not depend on the order in which estimator files are collated.
+repr_methods <- c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced")
+repr_fun_names <- c(gmm = "gmm_mi", ksg = "mi_ksg", knn_entropy = "mi_knn_entropy",
+                    binned = "mi_binned", gaussian = "mi_gaussian", sliced = "mi_sliced")
+# Methods whose estimator accepts a factor as its `x` argument.
+repr_factor_methods <- c("gmm", "ksg", "sliced")
+
+# Resolve `method` (a name or a function) into a spec used by the workers.
+repr_spec <- function(method, args, unit, n_threads, arg = "method", call = sys.call(-1)) {
+  if (is.function(method)) {
+    return(list(method = "custom", fun = method, args = args, unit = unit, n_threads = n_threads,
+                factor_ok = TRUE))
+  }
+  method <- check_choice(method, repr_methods, arg, call = call)
+  fname <- repr_fun_names[[method]]
+  ns <- topenv(environment(repr_spec))
+  if (!exists(fname, envir = ns, mode = "function", inherits = FALSE)) {
+    gmmmi_abort(sprintf("`%s = \"%s\"` needs %s(), which is not available in this build of gmmmi.",
+                        arg, method, fname), call = call)
+  }
+  if (method == "gmm" && is.null(args$progress)) args$progress <- FALSE
+  list(method = method, fun = fname, args = args, unit = unit, n_threads = n_threads,
+       factor_ok = method %in% repr_factor_methods)
+}
+
+# Is a non-sequential future plan active (and future.apply available)?
+repr_use_future <- function() {
+  if (!requireNamespace("future", quietly = TRUE) ||
+      !requireNamespace("future.apply", quietly = TRUE)) {
+    return(FALSE)
+  }
+  !inherits(future::plan(), "sequential")
+}
+
+# One integer seed per task, from R's RNG (so set.seed() governs); `seed` fixes them instead
+# without touching the caller's RNG stream.
+repr_draw_seeds <- function(n, seed = NULL) {
+  if (!is.null(seed)) {
+    had <- exists(".Random.seed", envir = globalenv(), inherits = FALSE)
+    if (had) old <- get(".Random.seed", envir = globalenv(), inherits = FALSE)
+    on.exit(if (had) assign(".Random.seed", old, envir = globalenv())
+            else rm(".Random.seed", envir = globalenv()))
+    set.seed(seed)
+  }
+  sample.int(.Machine$integer.max, n)
+}
+
+# Evaluate `expr` with R's RNG seeded by `seed` (fixed kinds, so the same on every worker).
+repr_with_seed <- function(seed, expr) {
+  set.seed(seed, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
+  expr
+}
+
+# Evaluate the tasks. Each task is list(a = index into A, b = index into B, rows = NULL or row
+# indices, seed). Returns a list of c(estimate, std_error) with attribute "warnings".
+repr_run <- function(tasks, A, B, spec) {
+  if (length(tasks) == 0L) return(list())
+  if (repr_use_future()) {
+    # Processes give the parallelism; each estimator uses 1 thread unless n_threads was set.
+    if (is.null(spec$n_threads)) spec$n_threads <- 1L
+    out <- future.apply::future_lapply(tasks, repr_eval_task, A = A, B = B, spec = spec,
+                                       future.seed = NULL, future.packages = "gmmmi")
+  } else {
+    spec$n_threads <- gmmmi_threads(spec$n_threads)
+    # Keep the caller's RNG stream as it was after the seeds were drawn.
+    had <- exists(".Random.seed", envir = globalenv(), inherits = FALSE)
+    if (had) old <- get(".Random.seed", envir = globalenv(), inherits = FALSE)
+    on.exit(if (had) assign(".Random.seed", old, envir = globalenv()))
+    out <- lapply(tasks, repr_eval_task, A = A, B = B, spec = spec)
+  }
+  warns <- unlist(lapply(out, function(o) o$warnings))
+  if (length(warns) > 0L) {
+    n_bad <- sum(vapply(out, function(o) length(o$warnings) > 0L, logical(1)))
+    u <- unique(warns)
+    gmmmi_warn(sprintf("%d of %d estimates raised warnings (%d distinct), e.g.: %s", n_bad,
+                       length(out), length(u), u[1]), call = NULL)
+  }
+  lapply(out, function(o) o$value)
+}
+
+repr_eval_task <- function(task, A, B, spec) {
+  a <- A[[task$a]]
+  b <- B[[task$b]]
+  if (!is.null(task$rows)) {
+    a <- if (is.factor(a)) droplevels(a[task$rows]) else a[task$rows, , drop = FALSE]
+    b <- if (is.factor(b)) droplevels(b[task$rows]) else b[task$rows, , drop = FALSE]
+  }
+  warns <- character()
+  value <- withCallingHandlers(
+    repr_with_seed(task$seed, repr_estimate(a, b, spec)),
+    warning = function(w) {
+      warns <<- c(warns, conditionMessage(w))
+      invokeRestart("muffleWarning")
+    })
+  list(value = value, warnings = warns)
+}
+
+# MI of one pair. a, b: factors or numeric matrices. Constant columns are dropped (a constant
+# carries no information); if nothing is left the MI is 0 with standard error 0.
+repr_estimate <- function(a, b, spec) {
+  a <- repr_drop_constant(a)
+  b <- repr_drop_constant(b)
+  if (is.null(a) || is.null(b)) return(c(estimate = 0, std_error = 0))
+  fa <- is.factor(a)
+  fb <- is.factor(b)
+  if (fa && fb) return(repr_mi_discrete(a, b, spec$unit))
+  if (fb) {
+    tmp <- a
+    a <- b
+    b <- tmp
+    fa <- TRUE
+  }
+  if (fa && !spec$factor_ok) {
+    gmmmi_abort(sprintf("method \"%s\" does not accept a factor; use \"gmm\", \"ksg\" or \"sliced\" for factor columns.",
+                        spec$method), call = NULL)
+  }
+  if (!fa && ncol(a) == 1L) a <- a[, 1L]
+  if (ncol(b) == 1L) b <- b[, 1L]
+  fun <- if (is.function(spec$fun)) spec$fun else get(spec$fun, envir = asNamespace("gmmmi"))
+  res <- do.call(fun, c(list(a, b), spec$args, list(unit = spec$unit, n_threads = spec$n_threads)))
+  c(estimate = as.double(res$estimate)[1], std_error = as.double(res$std_error)[1])
+}
+
+repr_drop_constant <- function(v) {
+  if (is.factor(v)) return(if (nlevels(droplevels(v)) < 2L) NULL else droplevels(v))
+  keep <- apply(v, 2L, function(col) {
+    r <- range(col)
+    r[2] - r[1] > 1e-12 * max(abs(r), 1e-300)
+  })
+  if (!any(keep)) return(NULL)
+  v[, keep, drop = FALSE]
+}
+
+# Plug-in MI of two discrete variables with the Miller-Madow correction and the delta-method
+# standard error (the same formulas as mi_binned()).
+repr_mi_discrete <- function(a, b, unit) {
+  tab <- unclass(table(a, b))
+  res <- binned_mi_table(tab)
+  n <- sum(tab)
+  est <- res$plugin + (res$m_x + res$m_y - res$m_xy - 1) / (2 * n)
+  sc <- unit_scale(unit)
+  c(estimate = est * sc, std_error = res$std_error * sc)
+}
+
+# Plug-in entropy of a discrete variable (in nats).
+repr_entropy <- function(v) {
+  p <- as.vector(table(v)) / length(v)
+  p <- p[p > 0]
+  -sum(p * log(p))
+}
+
+# A variable (vector, factor, matrix, data-frame column) as a factor or a numeric matrix.
+repr_variable <- function(v, arg, call = sys.call(-1)) {
+  if (is.character(v) || is.logical(v)) v <- factor(v)
+  if (is.factor(v)) {
+    if (anyNA(v)) gmmmi_abort(sprintf("`%s` has missing values.", arg), call = call)
+    return(droplevels(v))
+  }
+  as_data_matrix(v, arg, allow_na = FALSE, call = call)
+}
+
+repr_nrow <- function(v) if (is.factor(v)) length(v) else nrow(v)
+
+# Split x (matrix or data frame; factor/character/logical columns allowed in a data frame) into
+# a list of single variables, one per column.
+repr_columns <- function(x, arg, call = sys.call(-1)) {
+  if (is.factor(x) || is.character(x) || is.logical(x)) {
+    x <- data.frame(x, stringsAsFactors = TRUE)
+    names(x) <- arg
+  }
+  if (is.data.frame(x)) {
+    if (ncol(x) < 1L || nrow(x) < 1L) {
+      gmmmi_abort(sprintf("`%s` must have at least one row and one column.", arg), call = call)
+    }
+    nm <- names(x)
+    cols <- lapply(seq_along(x), function(j) repr_variable(x[[j]], sprintf("%s[, %d]", arg, j),
+                                                            call = call))
+  } else {
+    m <- as_data_matrix(x, arg, allow_na = FALSE, call = call)
+    nm <- colnames(m)
+    cols <- lapply(seq_len(ncol(m)), function(j) m[, j, drop = FALSE])
+  }
+  if (is.null(nm)) nm <- paste0(arg, seq_along(cols))
+  nm[is.na(nm) | nm == ""] <- paste0(arg, which(is.na(nm) | nm == ""))
+  names(cols) <- nm
+  cols
+}
