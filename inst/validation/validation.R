@@ -111,7 +111,8 @@ validation_bootstrap <- function(s, rho = 0.6, seed = 3L) {
       i <- sample.int(s$boot_n, replace = TRUE)
       c(validation_ksg(d$x[i], d$y[i], 1L, s)$estimate, validation_ksg(d$x[i], d$y[i], 3L, s)$estimate)
     }, numeric(2)))
-    rows[[r]] <- data.frame(rep = r, truth = d$mi, gmm = g$estimate, gmm_boot_mean = mean(g$fit$bootstrap),
+    rows[[r]] <- data.frame(rep = r, truth = d$mi, gmm = g$estimate, gmm_point = g$fit$point,
+                            gmm_boot_mean = mean(g$fit$bootstrap),
                             gmm_boot_sd = stats::sd(g$fit$bootstrap),
                             ksg1 = k_orig[1], ksg3 = k_orig[2],
                             ksg1_boot_mean = mean(kb[, 1]), ksg3_boot_mean = mean(kb[, 2]),
