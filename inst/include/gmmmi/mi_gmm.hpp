@@ -353,19 +353,28 @@ inline void sample_points(const Gmm& g, const std::vector<double>& cdf, const st
   }
 }
 
+// The tables sample_points needs for the prepared mixture g: cumulative weights and the packed
+// lower Cholesky factors.
+inline void sampler_tables(const Gmm& g, std::vector<double>& cdf, std::vector<double>& packedL) {
+  const int D = g.d, K = g.K;
+  cdf.resize(K);
+  packedL.resize(static_cast<std::size_t>(K) * D * (D + 1) / 2);
+  double acc = 0.0;
+  for (int k = 0; k < K; ++k) cdf[k] = (acc += g.weights[k]);
+  for (int k = 0, o = 0; k < K; ++k)
+    for (int a = 0; a < D; ++a)
+      for (int b = 0; b <= a; ++b) packedL[o++] = g.chol[k](a, b);
+}
+
 // Monte Carlo expectation of the integrand under `sampler` (prepared).
 inline McResult mc_expect(const Gmm& sampler, const std::vector<LogTerm>& terms, std::size_t n_mc,
                           std::uint64_t seed, const Executor& ex, std::size_t chunk) {
   if (n_mc == 0) return McResult();
   Blocks blocks(n_mc, chunk);
   std::vector<Moments> parts(blocks.count);
-  const int D = sampler.d, K = sampler.K;
-  std::vector<double> cdf(K), packedL(static_cast<std::size_t>(K) * D * (D + 1) / 2);
-  double acc = 0.0;
-  for (int k = 0; k < K; ++k) cdf[k] = (acc += sampler.weights[k]);
-  for (int k = 0, o = 0; k < K; ++k)
-    for (int a = 0; a < D; ++a)
-      for (int b = 0; b <= a; ++b) packedL[o++] = sampler.chol[k](a, b);
+  const int D = sampler.d;
+  std::vector<double> cdf, packedL;
+  sampler_tables(sampler, cdf, packedL);
   parallel_for(ex, blocks.count, 1, [&](std::size_t c) {
     const std::size_t m = blocks.end(c) - blocks.begin(c);
     Stream rng(seed, c);
@@ -506,10 +515,21 @@ inline McResult mi_categorical_mc(const std::vector<Gmm>& gs, const std::vector<
       mix.covs[offset[c] + k] = gs[c].covs[k];
     }
   }
-  if (!mix.prepare()) return detail::failed();
-  std::vector<Gmm> cls(gs);
-  for (auto& g : cls)
-    if (!g.prepare()) return detail::failed();
+  // per class c the integrand log p(y|c) - log p(y) as two log-density terms, and the sampler
+  std::vector<std::vector<detail::LogTerm>> terms(C);
+  std::vector<std::vector<double>> cdfs(C), packs(C);
+  for (int c = 0; c < C; ++c) {
+    terms[c].resize(2);
+    terms[c][0].g = gs[c];
+    terms[c][0].prefixes = {dy};
+    terms[c][0].coefs = {1.0};
+    terms[c][1].g = mix;
+    terms[c][1].prefixes = {dy};
+    terms[c][1].coefs = {-1.0};
+    for (auto& t : terms[c])
+      if (!t.setup()) return detail::failed();
+    detail::sampler_tables(terms[c][0].g, cdfs[c], packs[c]);
+  }
   // units: (class, chunk)
   std::vector<std::size_t> n_c(C), first_unit(C + 1, 0);
   for (int c = 0; c < C; ++c) {
@@ -527,11 +547,11 @@ inline McResult mi_categorical_mc(const std::vector<Gmm>& gs, const std::vector<
     const std::size_t j = u - first_unit[c];
     const std::size_t b = j * chunk, m = std::min(chunk, n_c[c] - b);
     Stream rng(derive_seed(seed, static_cast<std::uint64_t>(c)), j);
-    std::vector<double> Y(static_cast<std::size_t>(dy) * m), lc(m), lm(m);
-    sample(cls[c], rng, m, Y.data());
-    log_density(cls[c], Y.data(), m, lc.data());
-    log_density(mix, Y.data(), m, lm.data());
-    for (std::size_t i = 0; i < m; ++i) lc[i] -= lm[i];
+    std::vector<double> Y(static_cast<std::size_t>(dy) * m), lc(m);
+    std::vector<std::size_t> counts;
+    detail::sample_points(terms[c][0].g, cdfs[c], packs[c], rng, m, Y.data(), counts);
+    detail::Workspace ws;
+    detail::eval_terms(terms[c], Y.data(), dy, m, lc.data(), ws);
     parts[u].add_block(lc.data(), m);
   });
   double value = 0.0, var = 0.0, ntot = 0.0;
