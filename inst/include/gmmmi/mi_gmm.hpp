@@ -141,19 +141,20 @@ struct LogTerm {
   // block's pairs. The sums over components run in the same order for every point, so a point's
   // value depends neither on its partner nor on the block.
   static constexpr std::size_t kPairs = 128;
-  void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod,
+  // (Here the sums of terms with coefficient -1 are multiplied into den instead of dividing prod.)
+  void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
                   std::vector<v2d>& L) const {
     switch (g.d) {
-      case 1: return accumulate_v2<1>(X, D, m, lin, prod, L);
-      case 2: return accumulate_v2<2>(X, D, m, lin, prod, L);
-      case 3: return accumulate_v2<3>(X, D, m, lin, prod, L);
-      case 4: return accumulate_v2<4>(X, D, m, lin, prod, L);
-      default: return accumulate_v2<0>(X, D, m, lin, prod, L);
+      case 1: return accumulate_v2<1>(X, D, m, lin, prod, den, L);
+      case 2: return accumulate_v2<2>(X, D, m, lin, prod, den, L);
+      case 3: return accumulate_v2<3>(X, D, m, lin, prod, den, L);
+      case 4: return accumulate_v2<4>(X, D, m, lin, prod, den, L);
+      default: return accumulate_v2<0>(X, D, m, lin, prod, den, L);
     }
   }
 
   template <int DD>
-  void accumulate_v2(const double* X, int D, std::size_t m, double* lin, double* prod,
+  void accumulate_v2(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
                      std::vector<v2d>& Lv) const {
     const int d = DD > 0 ? DD : g.d, K = g.K;
     const std::size_t P = prefixes.size(), NP = kPairs;
@@ -208,16 +209,30 @@ struct LogTerm {
         }
         const double c = coefs[j];
         double* li = lin + i0;
-        double* pr = prod + i0;
-        for (std::size_t t = 0; t < mb; ++t) {
-          const double mt = mxv[t / 2][t % 2], st = std::isfinite(mt) ? smv[t / 2][t % 2] : 1.0;
-          if (c == 1.0) {
-            li[t] += mt;
-            pr[t] *= st;
-          } else if (c == -1.0) {
-            li[t] -= mt;
-            pr[t] /= st;
-          } else {
+        double* pr = (c == 1.0 ? prod : den) + i0;
+        if (c == 1.0 || c == -1.0) {
+          // pairs: lin += c mx, prod (c = 1) or den (c = -1) *= sum (1 if mx is not finite)
+          const v2d cv = vsplat(c), one = vsplat(1.0);
+          const std::size_t full = mb / 2;
+          for (std::size_t q = 0; q < full; ++q) {
+            const v2d mx = mxv[q];
+            const v2d sm = vsel((v2l)((mx - mx) == vsplat(0.0)), smv[q], one);
+            v2d lv, pv;
+            std::memcpy(&lv, li + 2 * q, sizeof lv);
+            std::memcpy(&pv, pr + 2 * q, sizeof pv);
+            lv += cv * mx;
+            pv *= sm;
+            std::memcpy(li + 2 * q, &lv, sizeof lv);
+            std::memcpy(pr + 2 * q, &pv, sizeof pv);
+          }
+          if (mb % 2) {
+            const double mt = mxv[full][0], st = std::isfinite(mt) ? smv[full][0] : 1.0;
+            li[mb - 1] += c * mt;
+            pr[mb - 1] *= st;
+          }
+        } else {
+          for (std::size_t t = 0; t < mb; ++t) {
+            const double mt = mxv[t / 2][t % 2], st = std::isfinite(mt) ? smv[t / 2][t % 2] : 1.0;
             li[t] += c * (mt + std::log(st));
           }
         }
@@ -286,7 +301,7 @@ struct LogTerm {
 };
 
 struct Workspace {
-  std::vector<double> L, xbuf, prod;
+  std::vector<double> L, xbuf, prod, den;
 #ifdef GMMMI_HAVE_V2D
   std::vector<v2d> Lv;
 #endif
@@ -297,11 +312,13 @@ inline void eval_terms(const std::vector<LogTerm>& terms, const double* X, int D
   std::fill(out, out + m, 0.0);
   ws.prod.assign(m, 1.0);
 #ifdef GMMMI_HAVE_V2D
-  for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.Lv);
+  ws.den.assign(m, 1.0);
+  for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.den.data(), ws.Lv);
+  for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i] / ws.den[i]);
 #else
   for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.L, ws.xbuf);
-#endif
   for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i]);
+#endif
 }
 
 // Draw m points from the prepared mixture g (D x m into out). First the component of every draw
