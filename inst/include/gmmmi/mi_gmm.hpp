@@ -141,19 +141,20 @@ struct LogTerm {
   // block's pairs. The sums over components run in the same order for every point, so a point's
   // value depends neither on its partner nor on the block.
   static constexpr std::size_t kPairs = 128;
-  void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod,
+  // (Here the sums of terms with coefficient -1 are multiplied into den instead of dividing prod.)
+  void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
                   std::vector<v2d>& L) const {
     switch (g.d) {
-      case 1: return accumulate_v2<1>(X, D, m, lin, prod, L);
-      case 2: return accumulate_v2<2>(X, D, m, lin, prod, L);
-      case 3: return accumulate_v2<3>(X, D, m, lin, prod, L);
-      case 4: return accumulate_v2<4>(X, D, m, lin, prod, L);
-      default: return accumulate_v2<0>(X, D, m, lin, prod, L);
+      case 1: return accumulate_v2<1>(X, D, m, lin, prod, den, L);
+      case 2: return accumulate_v2<2>(X, D, m, lin, prod, den, L);
+      case 3: return accumulate_v2<3>(X, D, m, lin, prod, den, L);
+      case 4: return accumulate_v2<4>(X, D, m, lin, prod, den, L);
+      default: return accumulate_v2<0>(X, D, m, lin, prod, den, L);
     }
   }
 
   template <int DD>
-  void accumulate_v2(const double* X, int D, std::size_t m, double* lin, double* prod,
+  void accumulate_v2(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
                      std::vector<v2d>& Lv) const {
     const int d = DD > 0 ? DD : g.d, K = g.K;
     const std::size_t P = prefixes.size(), NP = kPairs;
@@ -208,16 +209,30 @@ struct LogTerm {
         }
         const double c = coefs[j];
         double* li = lin + i0;
-        double* pr = prod + i0;
-        for (std::size_t t = 0; t < mb; ++t) {
-          const double mt = mxv[t / 2][t % 2], st = std::isfinite(mt) ? smv[t / 2][t % 2] : 1.0;
-          if (c == 1.0) {
-            li[t] += mt;
-            pr[t] *= st;
-          } else if (c == -1.0) {
-            li[t] -= mt;
-            pr[t] /= st;
-          } else {
+        double* pr = (c == 1.0 ? prod : den) + i0;
+        if (c == 1.0 || c == -1.0) {
+          // pairs: lin += c mx, prod (c = 1) or den (c = -1) *= sum (1 if mx is not finite)
+          const v2d cv = vsplat(c), one = vsplat(1.0);
+          const std::size_t full = mb / 2;
+          for (std::size_t q = 0; q < full; ++q) {
+            const v2d mx = mxv[q];
+            const v2d sm = vsel((v2l)((mx - mx) == vsplat(0.0)), smv[q], one);
+            v2d lv, pv;
+            std::memcpy(&lv, li + 2 * q, sizeof lv);
+            std::memcpy(&pv, pr + 2 * q, sizeof pv);
+            lv += cv * mx;
+            pv *= sm;
+            std::memcpy(li + 2 * q, &lv, sizeof lv);
+            std::memcpy(pr + 2 * q, &pv, sizeof pv);
+          }
+          if (mb % 2) {
+            const double mt = mxv[full][0], st = std::isfinite(mt) ? smv[full][0] : 1.0;
+            li[mb - 1] += c * mt;
+            pr[mb - 1] *= st;
+          }
+        } else {
+          for (std::size_t t = 0; t < mb; ++t) {
+            const double mt = mxv[t / 2][t % 2], st = std::isfinite(mt) ? smv[t / 2][t % 2] : 1.0;
             li[t] += c * (mt + std::log(st));
           }
         }
@@ -286,7 +301,7 @@ struct LogTerm {
 };
 
 struct Workspace {
-  std::vector<double> L, xbuf, prod;
+  std::vector<double> L, xbuf, prod, den;
 #ifdef GMMMI_HAVE_V2D
   std::vector<v2d> Lv;
 #endif
@@ -297,11 +312,13 @@ inline void eval_terms(const std::vector<LogTerm>& terms, const double* X, int D
   std::fill(out, out + m, 0.0);
   ws.prod.assign(m, 1.0);
 #ifdef GMMMI_HAVE_V2D
-  for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.Lv);
+  ws.den.assign(m, 1.0);
+  for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.den.data(), ws.Lv);
+  for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i] / ws.den[i]);
 #else
   for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.L, ws.xbuf);
-#endif
   for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i]);
+#endif
 }
 
 // Draw m points from the prepared mixture g (D x m into out). First the component of every draw
@@ -353,19 +370,28 @@ inline void sample_points(const Gmm& g, const std::vector<double>& cdf, const st
   }
 }
 
+// The tables sample_points needs for the prepared mixture g: cumulative weights and the packed
+// lower Cholesky factors.
+inline void sampler_tables(const Gmm& g, std::vector<double>& cdf, std::vector<double>& packedL) {
+  const int D = g.d, K = g.K;
+  cdf.resize(K);
+  packedL.resize(static_cast<std::size_t>(K) * D * (D + 1) / 2);
+  double acc = 0.0;
+  for (int k = 0; k < K; ++k) cdf[k] = (acc += g.weights[k]);
+  for (int k = 0, o = 0; k < K; ++k)
+    for (int a = 0; a < D; ++a)
+      for (int b = 0; b <= a; ++b) packedL[o++] = g.chol[k](a, b);
+}
+
 // Monte Carlo expectation of the integrand under `sampler` (prepared).
 inline McResult mc_expect(const Gmm& sampler, const std::vector<LogTerm>& terms, std::size_t n_mc,
                           std::uint64_t seed, const Executor& ex, std::size_t chunk) {
   if (n_mc == 0) return McResult();
   Blocks blocks(n_mc, chunk);
   std::vector<Moments> parts(blocks.count);
-  const int D = sampler.d, K = sampler.K;
-  std::vector<double> cdf(K), packedL(static_cast<std::size_t>(K) * D * (D + 1) / 2);
-  double acc = 0.0;
-  for (int k = 0; k < K; ++k) cdf[k] = (acc += sampler.weights[k]);
-  for (int k = 0, o = 0; k < K; ++k)
-    for (int a = 0; a < D; ++a)
-      for (int b = 0; b <= a; ++b) packedL[o++] = sampler.chol[k](a, b);
+  const int D = sampler.d;
+  std::vector<double> cdf, packedL;
+  sampler_tables(sampler, cdf, packedL);
   parallel_for(ex, blocks.count, 1, [&](std::size_t c) {
     const std::size_t m = blocks.end(c) - blocks.begin(c);
     Stream rng(seed, c);
@@ -506,10 +532,21 @@ inline McResult mi_categorical_mc(const std::vector<Gmm>& gs, const std::vector<
       mix.covs[offset[c] + k] = gs[c].covs[k];
     }
   }
-  if (!mix.prepare()) return detail::failed();
-  std::vector<Gmm> cls(gs);
-  for (auto& g : cls)
-    if (!g.prepare()) return detail::failed();
+  // per class c the integrand log p(y|c) - log p(y) as two log-density terms, and the sampler
+  std::vector<std::vector<detail::LogTerm>> terms(C);
+  std::vector<std::vector<double>> cdfs(C), packs(C);
+  for (int c = 0; c < C; ++c) {
+    terms[c].resize(2);
+    terms[c][0].g = gs[c];
+    terms[c][0].prefixes = {dy};
+    terms[c][0].coefs = {1.0};
+    terms[c][1].g = mix;
+    terms[c][1].prefixes = {dy};
+    terms[c][1].coefs = {-1.0};
+    for (auto& t : terms[c])
+      if (!t.setup()) return detail::failed();
+    detail::sampler_tables(terms[c][0].g, cdfs[c], packs[c]);
+  }
   // units: (class, chunk)
   std::vector<std::size_t> n_c(C), first_unit(C + 1, 0);
   for (int c = 0; c < C; ++c) {
@@ -527,11 +564,11 @@ inline McResult mi_categorical_mc(const std::vector<Gmm>& gs, const std::vector<
     const std::size_t j = u - first_unit[c];
     const std::size_t b = j * chunk, m = std::min(chunk, n_c[c] - b);
     Stream rng(derive_seed(seed, static_cast<std::uint64_t>(c)), j);
-    std::vector<double> Y(static_cast<std::size_t>(dy) * m), lc(m), lm(m);
-    sample(cls[c], rng, m, Y.data());
-    log_density(cls[c], Y.data(), m, lc.data());
-    log_density(mix, Y.data(), m, lm.data());
-    for (std::size_t i = 0; i < m; ++i) lc[i] -= lm[i];
+    std::vector<double> Y(static_cast<std::size_t>(dy) * m), lc(m);
+    std::vector<std::size_t> counts;
+    detail::sample_points(terms[c][0].g, cdfs[c], packs[c], rng, m, Y.data(), counts);
+    detail::Workspace ws;
+    detail::eval_terms(terms[c], Y.data(), dy, m, lc.data(), ws);
     parts[u].add_block(lc.data(), m);
   });
   double value = 0.0, var = 0.0, ntot = 0.0;
