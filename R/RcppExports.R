@@ -37,6 +37,10 @@
     .Call(`_gmmmi_gmm_mi_run`, groups, kind, dx, dy, p, opt, seed, n_threads, callback)
 }
 
+.normal_zig_draws <- function(seed, n_streams, n_per, n_threads) {
+    .Call(`_gmmmi_normal_zig_draws`, seed, n_streams, n_per, n_threads)
+}
+
 .knn_search <- function(x, k, norm, n_threads, brute) {
     .Call(`_gmmmi_knn_search`, x, k, norm, n_threads, brute)
 }

@@ -3,9 +3,25 @@
 #' gmmmi estimates mutual information (MI) and reports how uncertain the estimate is.
 #'
 #' @section Where to start:
-#' * [gmm_fit()]: fit a full-covariance Gaussian mixture by EM (the engine every GMM-based
-#'   estimator stands on), with [logLik()], [AIC()], [BIC()], [predict()], [simulate()],
-#'   [gmm_density()] and [plot()] methods.
+#' * [gmm_mi()]: MI (or conditional MI, or MI with a categorical variable) with bootstrap
+#'   uncertainty, by Gaussian mixtures (GMM-MI). The package's main function.
+#' * [mi()]: one front door to every MI estimator, returning a common result ([gmmmi_estimate]).
+#' * Classical estimators to compare against: [mi_ksg()] (KSG), [mi_mixed()] (discrete x,
+#'   continuous y), [entropy_knn()] and [mi_knn_entropy()] (Kozachenko-Leonenko and weighted KL),
+#'   [mi_binned()], [mi_gaussian()].
+#' * High dimensions: [mi_sliced()] (sliced MI) with the exact Gaussian value [smi_gaussian()].
+#' * Interpreting representations: [mi_matrix()], [mig()], [modularity()], [info_plane()],
+#'   [info_decomposition()], and the [digits] data set.
+#' * Ground truth: toy distributions with known MI ([toy_gaussian()], [toy_mvn()],
+#'   [toy_gamma_exp()], [toy_weinman()], [toy_gmm()], [toy_categorical()], [toy_transform()]) and
+#'   the truths alone ([mi_true_gaussian()] and friends).
+#' * The engine: [gmm_fit()] fits a full-covariance Gaussian mixture by EM, with [logLik()],
+#'   [AIC()], [BIC()], [predict()], [simulate()], [gmm_density()] and [plot()] methods;
+#'   [gmm_model()] builds one from parameters.
+#'
+#' Vignettes: `vignette("gmmmi")` (getting started), `vignette("validation")` (the published
+#' toy validations, reproduced), `vignette("choosing-an-estimator")`, `vignette("sliced-mi")`,
+#' `vignette("interpreting-representations")`.
 #'
 #' @section Threads and reproducibility:
 #' Every function that does substantial work takes `n_threads`. Its default comes from

@@ -163,6 +163,20 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// normal_zig_draws
+Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads);
+RcppExport SEXP _gmmmi_normal_zig_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_streams(n_streamsSEXP);
+    Rcpp::traits::input_parameter< int >::type n_per(n_perSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(normal_zig_draws(seed, n_streams, n_per, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // knn_search
 Rcpp::List knn_search(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads, bool brute);
 RcppExport SEXP _gmmmi_knn_search(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP, SEXP bruteSEXP) {
@@ -333,6 +347,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
     {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
     {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
+    {"_gmmmi_normal_zig_draws", (DL_FUNC) &_gmmmi_normal_zig_draws, 4},
     {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
     {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
     {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},

@@ -240,3 +240,18 @@ Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::Numeric
                                                           Rcpp::Named("full_fit") = r.time_fit,
                                                           Rcpp::Named("bootstrap") = r.time_bootstrap));
 }
+
+// Ziggurat normal draws (fastmath.hpp), n_streams columns of n_per, for the tests.
+// [[Rcpp::export(.normal_zig_draws)]]
+Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads) {
+  const std::uint64_t s = gmmmi_r::seed_arg(seed);
+  std::vector<double> out(static_cast<std::size_t>(n_streams) * n_per);
+  gmmmi_r::ParallelExecutor ex(n_threads);
+  gmmmi::parallel_for(ex, n_streams, 1, [&](std::size_t j) {
+    gmmmi::Stream st(s, j);
+    for (int i = 0; i < n_per; ++i) out[j * n_per + i] = gmmmi::normal_zig(st);
+  });
+  Rcpp::NumericMatrix m(n_per, n_streams);
+  std::copy(out.begin(), out.end(), m.begin());
+  return m;
+}

@@ -59,7 +59,11 @@ test_that("Monte Carlo MI of a real mixture is reproducible and thread-independe
   n <- 2e5
   k <- sample(3, n, TRUE, m$weights)
   z <- matrix(rnorm(2 * n), n)
-  X <- t(vapply(seq_len(n), function(i) m$means[k[i], ] + drop(t(chol(m$covariances[, , k[i]])) %*% z[i, ]), numeric(2)))
+  X <- matrix(0, n, 2)
+  for (j in 1:3) {
+    r <- k == j
+    X[r, ] <- sweep(z[r, , drop = FALSE] %*% chol(m$covariances[, , j]), 2, m$means[j, ], "+")
+  }
   dj <- dx <- dy <- 0
   for (j in 1:3) {
     S <- m$covariances[, , j]

@@ -48,6 +48,7 @@
 #include <numeric>
 #include <vector>
 
+#include "fastmath.hpp"
 #include "gmm.hpp"
 #include "parallel.hpp"
 #include "rng.hpp"
@@ -330,66 +331,11 @@ inline double block_dispatch_scalar(const Packed& P, const double* X, const doub
   }
 }
 
-// (The exp below relies on IEEE round-to-nearest arithmetic, so -ffast-math builds use the
-// scalar kernel.)
-#if defined(__GNUC__) && !defined(__FAST_MATH__) && !defined(GMMMI_NO_VECTOR_EXT)
+#ifdef GMMMI_HAVE_V2D
 #define GMMMI_EM_VECTOR 1
-// Two-lane kernel with GCC/Clang vector extensions (SSE2 on x86-64, NEON on arm64; portable
-// C++ otherwise lowered by the compiler). Lane l of every vector is point i + l of a pair, so the
-// arithmetic per point is the same as the scalar kernel's except for exp (below), and the lane
-// partial sums are added in a fixed order: results do not depend on threads.
-typedef double v2d __attribute__((vector_size(16)));
-typedef long long v2l __attribute__((vector_size(16)));
-
-inline v2d vsel(v2l mask, v2d a, v2d b) {  // mask ? a : b
-  return (v2d)(((v2l)a & mask) | ((v2l)b & ~mask));
-}
-inline v2d vsplat(double a) {
-  v2d r = {a, a};
-  return r;
-}
-
-// 2^(j/32), j = 0..31, correctly rounded.
-inline const double* exp2_table32() {
-  static const double t[32] = {
-      1.0, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237, 1.0905077326652577,
-      1.1143867425958924, 1.1387886347566916, 1.1637248587775775, 1.189207115002721,
-      1.215247359980469, 1.241857812073484, 1.2690509571917332, 1.2968395546510096,
-      1.3252366431597413, 1.3542555469368927, 1.383909881963832, 1.4142135623730951,
-      1.4451808069770467, 1.4768261459394993, 1.5091644275934228, 1.5422108254079407,
-      1.5759808451078865, 1.6104903319492543, 1.645755478153965, 1.681792830507429,
-      1.718619298122478, 1.7562521603732995, 1.7947090750031072, 1.8340080864093424,
-      1.8741676341103, 1.9152065613971474, 1.9571441241754002};
-  return t;
-}
-
-// exp(x) for x <= 0 (x < -708 is treated as -708, i.e. about 3e-308 instead of an underflow
-// to 0; only used for exp(l_k - max) where the largest term is 1). x = (32 m + j) ln2/32 + r
-// with |r| <= ln2/64 (Cody-Waite), exp(x) = 2^m 2^(j/32) exp(r), exp(r) by a degree-6 Taylor
-// polynomial (truncation error < 4e-18): relative error about 2 ulp.
-inline v2d vexp_le0(v2d x) {
-  const v2d lo = vsplat(-708.0);
-  x = vsel((v2l)(x < lo), lo, x);
-  const v2d shift = vsplat(6755399441055744.0);  // 1.5 * 2^52: round to nearest integer
-  const v2d t = x * 46.166241308446828 + shift;   // 32 / ln 2
-  const v2d n = t - shift;
-  v2d r = x - n * (0.693147180369123816490 / 32.0);
-  r = r - n * (1.90821492927058770002e-10 / 32.0);
-  v2d p = vsplat(1.0 / 720.0);
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  const v2l ni = (v2l)t - (v2l)shift;
-  const v2l j = ni & 31;
-  const v2l m = ni >> 5;  // arithmetic shift: floor(n / 32)
-  const double* tab = exp2_table32();
-  const v2d tj = {tab[j[0]], tab[j[1]]};
-  const v2l e = (m + 1023) << 52;
-  return (p * tj) * (v2d)e;
-}
+// Two-lane kernel with the vector helpers of fastmath.hpp. Lane l of every vector is point i + l
+// of a pair, so the arithmetic per point is the same as the scalar kernel's except for exp, and
+// the lane partial sums are added in a fixed order: results do not depend on threads.
 
 template <int D, bool STATS>
 inline double block_pass_v2(const Packed& P, const double* X, const double* w, std::size_t begin,

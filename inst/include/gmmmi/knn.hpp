@@ -122,6 +122,10 @@ inline void leaf_measures<MaxPolicy>(const double* col, std::size_t m, std::size
 }
 #endif
 
+// Leaf size: small leaves in low d; in high d most leaves are scanned anyway, and large leaves
+// make the column-wise scans efficient (measured on 5-D x 5-D KSG).
+inline std::size_t leaf_size_for(std::size_t d) { return d <= 3 ? 8 : 64; }
+
 // ---------------------------------------------------------------------------------------------
 // k-d tree over n points in d dimensions (input row-major: point i is data[i*d .. i*d+d-1]).
 // D > 0 fixes the dimension at compile time (fast paths), D = 0 reads it at run time.
@@ -209,7 +213,7 @@ class KDTree {
     std::size_t left, right;  // 0 for leaves (the root is never a child)
   };
 
-  static const std::size_t kMaxScan = 64;
+  static const std::size_t kMaxScan = 128;
   std::size_t n_, d_, leaf_;
   std::vector<std::size_t> idx_;
   std::vector<double> pts_, soa_, lo_, hi_;
@@ -523,7 +527,7 @@ inline void brute_knn(const double* rows, std::size_t n, std::size_t d, int k, N
 template <int D, class P>
 void all_knn_t(const double* rows, std::size_t n, std::size_t d, int k, const Executor& ex,
                double* meas, std::size_t* index) {
-  KDTree<D, P> tree(rows, n, d);
+  KDTree<D, P> tree(rows, n, d, leaf_size_for(d));
   const Blocks blocks(n, 512);
   parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
     for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i)
@@ -550,13 +554,13 @@ inline void all_counts(const double* rows, std::size_t n, std::size_t d, const d
                        bool strict, Norm norm, const Executor& ex, std::size_t* out) {
   const Blocks blocks(n, 512);
   if (norm == Norm::Max) {
-    KDTree<0, MaxPolicy> tree(rows, n, d);
+    KDTree<0, MaxPolicy> tree(rows, n, d, leaf_size_for(d));
     parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
       for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i)
         out[i] = tree.count_within(rows + i * d, r[i], strict);
     });
   } else {
-    KDTree<0, EuclidPolicy> tree(rows, n, d);
+    KDTree<0, EuclidPolicy> tree(rows, n, d, leaf_size_for(d));
     parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
       for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i)
         out[i] = tree.count_within(rows + i * d, r[i], strict);
@@ -680,7 +684,7 @@ inline KsgResult ksg(const double* x, std::size_t dx, const double* y, std::size
     std::copy(x + i * dx, x + i * dx + dx, &rows[i * d]);
     std::copy(y + i * dy, y + i * dy + dy, &rows[i * d + dx]);
   }
-  KDTree<0, MaxPolicy> joint(rows.data(), n, d, d <= 3 ? 8 : 32);
+  KDTree<0, MaxPolicy> joint(rows.data(), n, d, leaf_size_for(d));
   // Marginals: sorted arrays for 1-D, k-d trees otherwise.
   std::vector<double> sx, sy;
   std::vector<std::size_t> rkx, rky;
@@ -688,12 +692,12 @@ inline KsgResult ksg(const double* x, std::size_t dx, const double* y, std::size
   if (dx == 1) {
     sort_with_ranks(x, n, sx, rkx);
   } else {
-    tx.build(x, n, dx, dx <= 3 ? 8 : 32);
+    tx.build(x, n, dx, leaf_size_for(dx));
   }
   if (dy == 1) {
     sort_with_ranks(y, n, sy, rky);
   } else {
-    ty.build(y, n, dy, dy <= 3 ? 8 : 32);
+    ty.build(y, n, dy, leaf_size_for(dy));
   }
   auto maxdist = [](const double* a, const double* b, std::size_t dd) {
     double m = 0.0;
@@ -824,9 +828,9 @@ MixedResult mixed_ross_t(const double* rows, std::size_t n, std::size_t d, const
       std::copy(rows + m[a] * d, rows + m[a] * d + d, &sub[a * d]);
       pos[m[a]] = a;
     }
-    if (m.size() >= 2) trees[c].build(sub.data(), m.size(), d);
+    if (m.size() >= 2) trees[c].build(sub.data(), m.size(), d, leaf_size_for(d));
   }
-  KDTree<0, P> all(rows, n, d);
+  KDTree<0, P> all(rows, n, d, leaf_size_for(d));
   const std::vector<double> psi = digamma_table(n + 1);
   const Blocks blocks(n, 512);
   std::vector<double> sums(blocks.count * 3, 0.0);

@@ -26,6 +26,7 @@
 #include <numeric>
 #include <vector>
 
+#include "fastmath.hpp"
 #include "gmm.hpp"
 #include "parallel.hpp"
 #include "rng.hpp"
@@ -112,6 +113,9 @@ struct LogTerm {
         prefix_norm[j][k] = g.log_weights[k] - 0.5 * (m * kLog2Pi + logdet);
       }
     }
+    pn.resize(prefixes.size() * static_cast<std::size_t>(g.K));
+    for (std::size_t j = 0; j < prefixes.size(); ++j)
+      for (int k = 0; k < g.K; ++k) pn[j * g.K + k] = prefix_norm[j][k];
     return true;
   }
 
@@ -129,6 +133,98 @@ struct LogTerm {
       default: return accumulate_impl<0>(X, D, m, lin, prod, L, xbuf);
     }
   }
+
+#ifdef GMMMI_HAVE_V2D
+  // The same, two points at a time (lane l = point i + l) with the vectorised exp, in blocks of
+  // up to 2 kPairs points: first every log-density term of the block (P x K x pairs), then per
+  // prefix the maximum over components and the sum of exponentials in flat loops over the
+  // block's pairs. The sums over components run in the same order for every point, so a point's
+  // value depends neither on its partner nor on the block.
+  static constexpr std::size_t kPairs = 128;
+  void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod,
+                  std::vector<v2d>& L) const {
+    switch (g.d) {
+      case 1: return accumulate_v2<1>(X, D, m, lin, prod, L);
+      case 2: return accumulate_v2<2>(X, D, m, lin, prod, L);
+      case 3: return accumulate_v2<3>(X, D, m, lin, prod, L);
+      case 4: return accumulate_v2<4>(X, D, m, lin, prod, L);
+      default: return accumulate_v2<0>(X, D, m, lin, prod, L);
+    }
+  }
+
+  template <int DD>
+  void accumulate_v2(const double* X, int D, std::size_t m, double* lin, double* prod,
+                     std::vector<v2d>& Lv) const {
+    const int d = DD > 0 ? DD : g.d, K = g.K;
+    const std::size_t P = prefixes.size(), NP = kPairs;
+    Lv.resize(P * static_cast<std::size_t>(K) * NP + 2 * NP + 2 * static_cast<std::size_t>(d));
+    v2d* L = Lv.data();           // (j, k, pair)
+    v2d* mxv = L + P * K * NP;    // per pair
+    v2d* smv = mxv + NP;          // per pair
+    v2d* xv = smv + NP;
+    v2d* cs = xv + d;  // cumulative squared norms of the whitened coordinates
+    const bool sub = !dims.empty();
+    int pref[8];
+    const int np_ = static_cast<int>(std::min<std::size_t>(P, 8));
+    for (int j = 0; j < np_; ++j) pref[j] = prefixes[j] - 1;
+    for (std::size_t i0 = 0; i0 < m; i0 += 2 * NP) {
+      const std::size_t mb = std::min(m - i0, 2 * NP), npair = (mb + 1) / 2;
+      for (std::size_t q = 0; q < npair; ++q) {
+        const std::size_t i = i0 + 2 * q;
+        const std::size_t i1 = i + 1 < m ? i + 1 : i;
+        const double* x0 = X + i * D;
+        const double* x1 = X + i1 * D;
+        for (int a = 0; a < d; ++a) {
+          const int da = sub ? dims[a] : a;
+          const v2d t = {x0[da], x1[da]};
+          xv[a] = t;
+        }
+        for (int k = 0; k < K; ++k) {
+          const double* U = packed.data() + static_cast<std::size_t>(k) * packed_size;
+          const double* pm = g.prec_mean.data() + static_cast<std::size_t>(k) * d;
+          v2d ss = vsplat(0.0);
+          for (int a = 0; a < d; ++a) {
+            v2d z = vsplat(-pm[a]);
+            const double* Ua = U + a * (a + 1) / 2;
+            for (int b = 0; b <= a; ++b) z += Ua[b] * xv[b];
+            ss += z * z;
+            cs[a] = ss;
+          }
+          for (std::size_t j = 0; j < P; ++j)
+            L[(j * K + k) * NP + q] = pn[j * K + k] - 0.5 * cs[j < 8 ? pref[j] : prefixes[j] - 1];
+        }
+      }
+      for (std::size_t j = 0; j < P; ++j) {
+        const v2d* Lj = L + j * K * NP;
+        for (std::size_t q = 0; q < npair; ++q) mxv[q] = Lj[q];
+        for (int k = 1; k < K; ++k) {
+          const v2d* Lk = Lj + static_cast<std::size_t>(k) * NP;
+          for (std::size_t q = 0; q < npair; ++q) mxv[q] = vsel((v2l)(Lk[q] > mxv[q]), Lk[q], mxv[q]);
+        }
+        for (std::size_t q = 0; q < npair; ++q) smv[q] = vexp_le0(Lj[q] - mxv[q]);
+        for (int k = 1; k < K; ++k) {
+          const v2d* Lk = Lj + static_cast<std::size_t>(k) * NP;
+          for (std::size_t q = 0; q < npair; ++q) smv[q] += vexp_le0(Lk[q] - mxv[q]);
+        }
+        const double c = coefs[j];
+        double* li = lin + i0;
+        double* pr = prod + i0;
+        for (std::size_t t = 0; t < mb; ++t) {
+          const double mt = mxv[t / 2][t % 2], st = std::isfinite(mt) ? smv[t / 2][t % 2] : 1.0;
+          if (c == 1.0) {
+            li[t] += mt;
+            pr[t] *= st;
+          } else if (c == -1.0) {
+            li[t] -= mt;
+            pr[t] /= st;
+          } else {
+            li[t] += c * (mt + std::log(st));
+          }
+        }
+      }
+    }
+  }
+#endif
 
   // DD > 0: the dimension is a compile-time constant (small d, the common case); 0: runtime.
   template <int DD>
@@ -174,6 +270,7 @@ struct LogTerm {
       }
     }
   }
+  std::vector<double> pn;      // prefix_norm flattened, prefix-major (P x K)
   std::vector<double> packed;  // per component, U row by row (lower triangle)
   std::size_t packed_size = 0;
   void pack() {
@@ -190,43 +287,68 @@ struct LogTerm {
 
 struct Workspace {
   std::vector<double> L, xbuf, prod;
+#ifdef GMMMI_HAVE_V2D
+  std::vector<v2d> Lv;
+#endif
 };
 
 inline void eval_terms(const std::vector<LogTerm>& terms, const double* X, int D, std::size_t m,
                        double* out, Workspace& ws) {
   std::fill(out, out + m, 0.0);
   ws.prod.assign(m, 1.0);
+#ifdef GMMMI_HAVE_V2D
+  for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.Lv);
+#else
   for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.L, ws.xbuf);
+#endif
   for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i]);
 }
 
-// Draw m points from the prepared mixture g (D x m into out): component by inverse CDF on the
-// weights, then mean + L z with L the packed lower Cholesky factor (plain loops: no per-point
-// Eigen overhead for small d).
+// Draw m points from the prepared mixture g (D x m into out). First the component of every draw
+// (inverse CDF on the weights, m uniforms), of which only the counts are kept: the points are
+// then generated component by component (mean + L z, z standard normal by the ziggurat, L the
+// packed lower Cholesky factor), so the output is grouped by component. The order of the draws
+// within a chunk does not matter to the Monte Carlo average.
 inline void sample_points(const Gmm& g, const std::vector<double>& cdf, const std::vector<double>& packedL,
-                          Stream& rng, std::size_t m, double* out, std::vector<double>& z) {
+                          Stream& rng, std::size_t m, double* out, std::vector<std::size_t>& counts) {
   const int d = g.d, K = g.K;
   const std::size_t ps = static_cast<std::size_t>(d) * (d + 1) / 2;
-  z.resize(d);
+  counts.assign(K, 0);
   const double total = cdf[K - 1];
-  for (std::size_t i = 0; i < m; ++i) {
-    const double u = rng.uniform() * total;
-    int k = 0;
-    if (K <= 16) {
-      while (k < K - 1 && !(u < cdf[k])) ++k;
-    } else {
-      k = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
-      if (k >= K) k = K - 1;
+  if (K <= 16) {
+    for (std::size_t i = 0; i < m; ++i) {
+      const double u = rng.uniform() * total;
+      int k = 0;
+      for (int j = 0; j < K - 1; ++j) k += !(u < cdf[j]);
+      ++counts[k];
     }
-    for (int a = 0; a < d; ++a) z[a] = rng.normal();
+  } else {
+    for (std::size_t i = 0; i < m; ++i) {
+      const double u = rng.uniform() * total;
+      int k = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+      if (k >= K) k = K - 1;
+      ++counts[k];
+    }
+  }
+  double z[64];
+  std::vector<double> zheap;
+  double* zp = z;
+  if (d > 64) {
+    zheap.resize(d);
+    zp = zheap.data();
+  }
+  double* x = out;
+  for (int k = 0; k < K; ++k) {
     const double* Lk = packedL.data() + static_cast<std::size_t>(k) * ps;
     const double* mu = g.means.data() + static_cast<std::size_t>(k) * d;
-    double* x = out + i * d;
-    for (int a = 0; a < d; ++a) {
-      const double* La = Lk + a * (a + 1) / 2;
-      double v = mu[a];
-      for (int b = 0; b <= a; ++b) v += La[b] * z[b];
-      x[a] = v;
+    for (std::size_t t = 0; t < counts[k]; ++t, x += d) {
+      for (int a = 0; a < d; ++a) zp[a] = normal_zig(rng);
+      for (int a = 0; a < d; ++a) {
+        const double* La = Lk + a * (a + 1) / 2;
+        double v = mu[a];
+        for (int b = 0; b <= a; ++b) v += La[b] * zp[b];
+        x[a] = v;
+      }
     }
   }
 }
@@ -247,8 +369,9 @@ inline McResult mc_expect(const Gmm& sampler, const std::vector<LogTerm>& terms,
   parallel_for(ex, blocks.count, 1, [&](std::size_t c) {
     const std::size_t m = blocks.end(c) - blocks.begin(c);
     Stream rng(seed, c);
-    std::vector<double> X(static_cast<std::size_t>(D) * m), v(m), z;
-    sample_points(sampler, cdf, packedL, rng, m, X.data(), z);
+    std::vector<double> X(static_cast<std::size_t>(D) * m), v(m);
+    std::vector<std::size_t> counts;
+    sample_points(sampler, cdf, packedL, rng, m, X.data(), counts);
     Workspace ws;
     eval_terms(terms, X.data(), D, m, v.data(), ws);
     parts[c].add_block(v.data(), m);
