@@ -16,6 +16,8 @@ res <- list(ip = env$ip, m_dis = env$m_dis, m_ent = env$m_ent, m_net = env$m_net
                         method = env$method, settings = env$est_args,
                         gmmmi_version = as.character(utils::packageVersion("gmmmi")),
                         r_version = as.character(getRversion())))
+# the calls built by do.call() hold the data; drop them to keep the file small
+for (k in c("ip", "m_dis", "m_ent", "m_net")) res[[k]]$call <- NULL
 dir.create("inst/extdata", showWarnings = FALSE, recursive = TRUE)
 saveRDS(res, "inst/extdata/representations_full.rds", version = 2)
 cat(sprintf("stored full results (%s) in %.0f s\n", env$method, res$info$seconds))
