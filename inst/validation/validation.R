@@ -6,8 +6,8 @@ validation_settings <- function(full = FALSE) {
   if (full) {
     list(mode = "full", n_grid = 20L, grid_n = 200L,
          calib_n = c(200L, 2000L, 20000L), calib_reps = c(100L, 100L, 30L),
-         calib_budget = c(210, 360, 540),          # seconds per N (stops early, counts recorded)
-         boot_n = 200L, boot_reps = 20L, boot_b = 50L,
+         calib_budget = c(150, 240, 300),          # seconds per N (stops early, counts recorded)
+         boot_n = 200L, boot_reps = 10L, boot_b = 30L,
          n_bootstrap = 50L, n_mc = 1e5, n_threads = 2L)
   } else {
     list(mode = "fast", n_grid = 6L, grid_n = 200L,
@@ -67,7 +67,9 @@ validation_calibration <- function(s, rho = 0.6, seed = 2L) {
       if (proc.time()[["elapsed"]] - start > s$calib_budget[j]) break
       for (t in tr) {
         set.seed(seed * 1e6 + j * 1e4 + r)          # same base data for the three transforms
-        d <- gmmmi::toy_transform(gmmmi::toy_gaussian(n, rho), x = "identity", y = t)
+        d0 <- gmmmi::toy_gaussian(n, rho)
+        while (min(d0$y) <= -4.9) d0 <- gmmmi::toy_gaussian(n, rho)   # log(y + 5) needs y > -5
+        d <- gmmmi::toy_transform(d0, x = "identity", y = t)
         g <- validation_gmm(d$x, d$y, s)
         k1 <- validation_ksg(d$x, d$y, 1L, s)
         k3 <- validation_ksg(d$x, d$y, 3L, s)
