@@ -82,6 +82,13 @@ Rcpp::List result_to_r(const gmmmi::EmResult& r, const std::vector<double>& init
 
 }  // namespace
 
+// Optional row weights as a plain vector (empty when NULL: all rows weigh 1).
+static std::vector<double> weights_vector(const Rcpp::Nullable<Rcpp::NumericVector>& weights) {
+  if (weights.isNull()) return std::vector<double>();
+  Rcpp::NumericVector wr(weights.get());
+  return std::vector<double>(wr.begin(), wr.end());
+}
+
 // mode: "method" (init by name, n_inits starts), "model" (warm start from start list),
 // "responsibilities" (start from an n x K responsibility matrix).
 // [[Rcpp::export(.gmm_fit_cpp)]]
@@ -92,13 +99,8 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
   const std::size_t n = x.nrow();
   const int d = x.ncol();
   const std::vector<double> X = transpose_data(x);
-  std::vector<double> wv;
-  const double* w = nullptr;
-  if (weights.isNotNull()) {
-    Rcpp::NumericVector wr(weights.get());
-    wv.assign(wr.begin(), wr.end());
-    w = wv.data();
-  }
+  const std::vector<double> wv = weights_vector(weights);
+  const double* w = wv.empty() ? nullptr : wv.data();
   gmmmi::EmOptions opt;
   opt.tol = tol;
   opt.max_iter = max_iter;
@@ -206,13 +208,8 @@ Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVecto
   const std::size_t n = x.nrow();
   const int d = x.ncol();
   const std::vector<double> X = transpose_data(x);
-  std::vector<double> wv;
-  const double* w = nullptr;
-  if (weights.isNotNull()) {
-    Rcpp::NumericVector wr(weights.get());
-    wv.assign(wr.begin(), wr.end());
-    w = wv.data();
-  }
+  const std::vector<double> wv = weights_vector(weights);
+  const double* w = wv.empty() ? nullptr : wv.data();
   gmmmi::EmOptions opt;
   opt.reg_covar = reg_covar;
   opt.scale = scale;
