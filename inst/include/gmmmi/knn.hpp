@@ -425,23 +425,10 @@ class KDTree {
 };
 
 // ---------------------------------------------------------------------------------------------
-// 1-D marginal counts on a sorted array: number of values v with |v - x| < r (strict) or <= r.
+// 1-D marginal counts on a sorted array: number of values v with |v - x| < eps (strict) or <= eps.
 // Uses the same floating-point expressions as a brute-force loop (|v - x| = fl(v - x) in absolute
-// value), so counts are exact; two binary searches.
-inline std::size_t count_sorted(const std::vector<double>& s, double x, double r, bool strict) {
-  std::vector<double>::const_iterator lo, hi;
-  if (strict) {
-    lo = std::partition_point(s.begin(), s.end(), [&](double v) { return x - v >= r; });
-    hi = std::partition_point(lo, s.end(), [&](double v) { return v - x < r; });
-  } else {
-    lo = std::partition_point(s.begin(), s.end(), [&](double v) { return x - v > r; });
-    hi = std::partition_point(lo, s.end(), [&](double v) { return v - x <= r; });
-  }
-  return static_cast<std::size_t>(hi - lo);
-}
-
-// Same count, starting from r, a position of x in the sorted array s (s[r] == x): galloping
-// search outward, so the cost grows with log(count) and memory access stays local.
+// value), so counts are exact. The search starts from r, a position of x in the sorted array s
+// (s[r] == x), and gallops outward, so the cost grows with log(count) and memory access stays local.
 inline std::size_t count_sorted_from(const std::vector<double>& s, std::size_t r, double x,
                                      double eps, bool strict) {
   auto in_left = [&](double v) { return strict ? x - v < eps : x - v <= eps; };
@@ -886,21 +873,6 @@ inline MixedResult mixed_ross(const double* rows, std::size_t n, std::size_t d, 
   if (k < 1) throw InputError("mixed: need k >= 1");
   return norm == Norm::Max ? mixed_ross_t<MaxPolicy>(rows, n, d, cls, n_classes, k, ex)
                            : mixed_ross_t<EuclidPolicy>(rows, n, d, cls, n_classes, k, ex);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Number of rows that exactly repeat an earlier row (n minus the number of distinct rows).
-inline std::size_t count_duplicate_rows(const double* rows, std::size_t n, std::size_t d) {
-  std::vector<std::size_t> o(n);
-  std::iota(o.begin(), o.end(), std::size_t(0));
-  auto less = [&](std::size_t a, std::size_t b) {
-    return std::lexicographical_compare(rows + a * d, rows + a * d + d, rows + b * d, rows + b * d + d);
-  };
-  std::sort(o.begin(), o.end(), less);
-  std::size_t dup = 0;
-  for (std::size_t i = 1; i < n; ++i)
-    if (std::equal(rows + o[i] * d, rows + o[i] * d + d, rows + o[i - 1] * d)) ++dup;
-  return dup;
 }
 
 // Seeded jitter: column j (column-major n x d) gets amplitude[j] * U(-1, 1) noise from its own
