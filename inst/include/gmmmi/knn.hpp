@@ -572,6 +572,20 @@ inline double ksg_finish(const std::vector<double>& block_sums, std::size_t n, i
   return variant == 1 ? base - mean : base - 1.0 / k - mean;
 }
 
+// Assemble a KsgResult from the per-block sums and counts (added in block order).
+inline KsgResult ksg_result(const std::vector<double>& sums, const std::vector<std::size_t>& zeros,
+                            const std::vector<std::size_t>& dups, std::size_t n, int k, int variant) {
+  KsgResult res;
+  res.estimate = ksg_finish(sums, n, k, variant);
+  res.zero_radius = 0;
+  res.duplicates = 0;
+  for (std::size_t b = 0; b < zeros.size(); ++b) {
+    res.zero_radius += zeros[b];
+    res.duplicates += dups[b];
+  }
+  return res;
+}
+
 // 1-D x 1-D KSG (the fast path, also used per slice by sliced MI).
 // x, y: n values each, ALREADY STANDARDISED by the caller (KSG is not scale invariant).
 // Joint neighbours from a 2-D max-norm k-d tree (queries in tree order); marginal counts by
@@ -641,15 +655,7 @@ inline KsgResult ksg_1d(const double* x, const double* y, std::size_t n, int k, 
     zeros[b] = z;
     dups[b] = du;
   });
-  KsgResult res;
-  res.estimate = ksg_finish(sums, n, k, variant);
-  res.zero_radius = 0;
-  res.duplicates = 0;
-  for (std::size_t b = 0; b < zeros.size(); ++b) {
-    res.zero_radius += zeros[b];
-    res.duplicates += dups[b];
-  }
-  return res;
+  return ksg_result(sums, zeros, dups, n, k, variant);
 }
 
 // Serial convenience form: returns the MI in nats. Inputs already standardised.
@@ -736,15 +742,7 @@ inline KsgResult ksg(const double* x, std::size_t dx, const double* y, std::size
     zeros[b] = z;
     dups[b] = du;
   });
-  KsgResult res;
-  res.estimate = ksg_finish(sums, n, k, variant);
-  res.zero_radius = 0;
-  res.duplicates = 0;
-  for (std::size_t b = 0; b < zeros.size(); ++b) {
-    res.zero_radius += zeros[b];
-    res.duplicates += dups[b];
-  }
-  return res;
+  return ksg_result(sums, zeros, dups, n, k, variant);
 }
 
 // ---------------------------------------------------------------------------------------------

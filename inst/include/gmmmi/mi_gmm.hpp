@@ -440,6 +440,20 @@ inline McResult exact(double v) {
   return r;
 }
 
+// The log-density terms of MI = E[log p(x,y) - log p(x) - log p(y)] with x = the first dx
+// coordinates: the joint with its x-prefix (one Cholesky gives both), and the y-marginal.
+inline std::vector<LogTerm> mi_terms(const Gmm& g, int dx) {
+  std::vector<LogTerm> terms(2);
+  terms[0].g = g;
+  terms[0].prefixes = {dx, g.d};
+  terms[0].coefs = {-1.0, 1.0};
+  terms[1].g = g.marginal(iota_vec(dx, g.d));
+  terms[1].dims = iota_vec(dx, g.d);
+  terms[1].prefixes = {g.d - dx};
+  terms[1].coefs = {-1.0};
+  return terms;
+}
+
 }  // namespace detail
 
 // Default chunk of Monte Carlo draws (one random stream each).
@@ -457,14 +471,7 @@ inline McResult mi_mc(const Gmm& g, int dx, std::size_t n_mc, std::uint64_t seed
     return detail::exact(0.5 * (detail::block_logdet(g.covs[0], xs) + detail::block_logdet(g.covs[0], ys) -
                                 detail::block_logdet(g.covs[0], all)));
   }
-  std::vector<detail::LogTerm> terms(2);
-  terms[0].g = g;
-  terms[0].prefixes = {dx, g.d};
-  terms[0].coefs = {-1.0, 1.0};
-  terms[1].g = g.marginal(detail::iota_vec(dx, g.d));
-  terms[1].dims = detail::iota_vec(dx, g.d);
-  terms[1].prefixes = {g.d - dx};
-  terms[1].coefs = {-1.0};
+  std::vector<detail::LogTerm> terms = detail::mi_terms(g, dx);
   for (auto& t : terms)
     if (!t.setup()) return detail::failed();
   return detail::mc_expect(terms[0].g, terms, n_mc, seed, ex, chunk);
@@ -592,14 +599,7 @@ inline McResult mi_categorical_mc(const std::vector<Gmm>& gs, const std::vector<
 inline bool pointwise_mi(const Gmm& g, int dx, const double* X, std::size_t n, double* out,
                          const Executor& ex) {
   if (dx < 1 || dx >= g.d) throw InputError("pointwise_mi: dx must be in 1..d-1");
-  std::vector<detail::LogTerm> terms(2);
-  terms[0].g = g;
-  terms[0].prefixes = {dx, g.d};
-  terms[0].coefs = {-1.0, 1.0};
-  terms[1].g = g.marginal(detail::iota_vec(dx, g.d));
-  terms[1].dims = detail::iota_vec(dx, g.d);
-  terms[1].prefixes = {g.d - dx};
-  terms[1].coefs = {-1.0};
+  std::vector<detail::LogTerm> terms = detail::mi_terms(g, dx);
   for (auto& t : terms)
     if (!t.setup()) return false;
   Blocks blocks(n, kMcChunk);
