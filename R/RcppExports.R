@@ -41,6 +41,14 @@
     .Call(`_gmmmi_normal_zig_draws`, seed, n_streams, n_per, n_threads)
 }
 
+.simd_mode <- function(mode) {
+    .Call(`_gmmmi_simd_mode`, mode)
+}
+
+.vector_math <- function(x, fun) {
+    .Call(`_gmmmi_vector_math`, x, fun)
+}
+
 .knn_search <- function(x, k, norm, n_threads, brute) {
     .Call(`_gmmmi_knn_search`, x, k, norm, n_threads, brute)
 }

@@ -177,6 +177,29 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// simd_mode
+Rcpp::List simd_mode(int mode);
+RcppExport SEXP _gmmmi_simd_mode(SEXP modeSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< int >::type mode(modeSEXP);
+    rcpp_result_gen = Rcpp::wrap(simd_mode(mode));
+    return rcpp_result_gen;
+END_RCPP
+}
+// vector_math
+Rcpp::NumericVector vector_math(Rcpp::NumericVector x, std::string fun);
+RcppExport SEXP _gmmmi_vector_math(SEXP xSEXP, SEXP funSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< std::string >::type fun(funSEXP);
+    rcpp_result_gen = Rcpp::wrap(vector_math(x, fun));
+    return rcpp_result_gen;
+END_RCPP
+}
 // knn_search
 Rcpp::List knn_search(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads, bool brute);
 RcppExport SEXP _gmmmi_knn_search(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP, SEXP bruteSEXP) {
@@ -348,6 +371,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
     {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
     {"_gmmmi_normal_zig_draws", (DL_FUNC) &_gmmmi_normal_zig_draws, 4},
+    {"_gmmmi_simd_mode", (DL_FUNC) &_gmmmi_simd_mode, 1},
+    {"_gmmmi_vector_math", (DL_FUNC) &_gmmmi_vector_math, 2},
     {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
     {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
     {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},

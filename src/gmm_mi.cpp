@@ -255,3 +255,35 @@ Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, in
   std::copy(out.begin(), out.end(), m.begin());
   return m;
 }
+
+// Kernel clone selection (fastmath.hpp), for the tests: mode 1 lets the AVX2 clones run when the
+// CPU has AVX2, mode 0 forces the baseline clones. Returns the previous mode and whether AVX2
+// clones are in use now.
+// [[Rcpp::export(.simd_mode)]]
+Rcpp::List simd_mode(int mode) {
+  const int old = gmmmi::simd_mode();
+  if (mode == 0 || mode == 1) gmmmi::simd_mode() = mode;
+  return Rcpp::List::create(Rcpp::Named("previous") = old, Rcpp::Named("avx2") = gmmmi::use_avx2());
+}
+
+// The vectorised exp (for x <= 0) and log of fastmath.hpp applied to x, for the tests.
+// [[Rcpp::export(.vector_math)]]
+Rcpp::NumericVector vector_math(Rcpp::NumericVector x, std::string fun) {
+  Rcpp::NumericVector out(x.size());
+#ifdef GMMMI_HAVE_V4D
+  for (R_xlen_t i = 0; i < x.size(); i += 4) {
+    gmmmi::v4d v = {1.0, 1.0, 1.0, 1.0};
+    if (fun == "exp") v = v - 1.0;
+    const R_xlen_t nl = std::min<R_xlen_t>(4, x.size() - i);
+    for (R_xlen_t l = 0; l < nl; ++l) v[l] = x[i + l];
+    if (fun == "exp")
+      gmmmi::vexp_le0(v);
+    else
+      gmmmi::vlog(v);
+    for (R_xlen_t l = 0; l < nl; ++l) out[i + l] = v[l];
+  }
+#else
+  for (R_xlen_t i = 0; i < x.size(); ++i) out[i] = fun == "exp" ? std::exp(x[i]) : std::log(x[i]);
+#endif
+  return out;
+}

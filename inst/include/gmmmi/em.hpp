@@ -44,6 +44,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -95,7 +96,8 @@ inline double total_weight(const double* w, std::size_t n) {
   return s;
 }
 
-// Weighted mean and covariance of the data (two passes, serial).
+// Weighted mean and covariance of the data (two passes, serial; the second accumulates the
+// lower triangle of the centred cross-products row by row).
 inline void data_moments(const double* X, std::size_t n, int d, const double* w, Vec& mean,
                          Mat& cov) {
   mean = Vec::Zero(d);
@@ -109,15 +111,21 @@ inline void data_moments(const double* X, std::size_t n, int d, const double* w,
   }
   if (!(W > 0.0)) return;
   mean /= W;
-  Vec r(d);
+  std::vector<double> r(d), tri(static_cast<std::size_t>(d) * (d + 1) / 2, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const double wi = row_weight(w, i);
     if (wi == 0.0) continue;
-    for (int j = 0; j < d; ++j) r[j] = X[i * d + j] - mean[j];
-    cov.selfadjointView<Eigen::Lower>().rankUpdate(r, wi);
+    const double* x = X + i * d;
+    for (int j = 0; j < d; ++j) r[j] = x[j] - mean[j];
+    double* t = tri.data();
+    for (int j = 0; j < d; ++j) {
+      const double wr = wi * r[j];
+      for (int l = 0; l <= j; ++l) *t++ += wr * r[l];
+    }
   }
-  cov = cov.selfadjointView<Eigen::Lower>();
-  cov /= W;
+  const double* t = tri.data();
+  for (int j = 0; j < d; ++j)
+    for (int l = 0; l <= j; ++l, ++t) cov(j, l) = cov(l, j) = *t / W;
 }
 
 // Weighted variance of every column (the scale of regularisation fallbacks); entries that are
@@ -331,15 +339,15 @@ inline double block_dispatch_scalar(const Packed& P, const double* X, const doub
   }
 }
 
-#ifdef GMMMI_HAVE_V2D
+#ifdef GMMMI_HAVE_V4D
 #define GMMMI_EM_VECTOR 1
-// Two-lane kernel with the vector helpers of fastmath.hpp. Lane l of every vector is point i + l
-// of a pair, so the arithmetic per point is the same as the scalar kernel's except for exp, and
-// the lane partial sums are added in a fixed order: results do not depend on threads.
-
+// Four-lane kernel with the vector helpers of fastmath.hpp. Lane l of every vector is point
+// i + l of a quad, so the arithmetic per point is the same as the scalar kernel's except for
+// exp, and the four lane partial sums are added in a fixed order: results depend neither on
+// threads nor on which clone (baseline or AVX2) runs.
 template <int D, bool STATS>
-inline double block_pass_v2(const Packed& P, const double* X, const double* w, std::size_t begin,
-                            std::size_t end, double* st, double* lse_out) {
+GMMMI_INLINE double block_pass_v4(const Packed& P, const double* X, const double* w, std::size_t begin,
+                                  std::size_t end, double* st, double* lse_out, V4Buffer& vb) {
   const int d = D > 0 ? D : P.d;
   const int K = P.K;
   const int tri = D > 0 ? D * (D + 1) / 2 : P.tri;
@@ -347,72 +355,87 @@ inline double block_pass_v2(const Packed& P, const double* X, const double* w, s
   const double* U = P.U.data();
   const double* b = P.b.data();
   const double* c = P.c.data();
-  std::vector<v2d> buf(static_cast<std::size_t>(K) * (d + 1 + (STATS ? S : 0)) + d);
-  v2d* zbuf = buf.data();
-  v2d* lbuf = zbuf + static_cast<std::size_t>(K) * d;
-  v2d* acc = lbuf + K;
-  v2d* xv = acc + (STATS ? static_cast<std::size_t>(K) * S : 0);
+  const double inf = std::numeric_limits<double>::infinity();
+  v4d* zbuf = vb.get(static_cast<std::size_t>(K) * (d + 1 + (STATS ? S : 0)) + d);
+  v4d* lbuf = zbuf + static_cast<std::size_t>(K) * d;
+  v4d* acc = lbuf + K;
+  v4d* xv = acc + (STATS ? static_cast<std::size_t>(K) * S : 0);
+  const v4d zero = {0.0, 0.0, 0.0, 0.0};
   if (STATS)
-    for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j) acc[j] = vsplat(0.0);
-  v2d llv = vsplat(0.0);
-  for (std::size_t i = begin; i < end; i += 2) {
-    const bool two = i + 1 < end;
-    const std::size_t i1 = two ? i + 1 : i;
-    v2d wv = {w ? w[i] : 1.0, two ? (w ? w[i1] : 1.0) : 0.0};
-    if (wv[0] == 0.0 && wv[1] == 0.0) {
-      if (lse_out) {
-        lse_out[i - begin] = std::numeric_limits<double>::infinity();
-        if (two) lse_out[i1 - begin] = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j) acc[j] = zero;
+  v4d llv = zero;
+  for (std::size_t i = begin; i < end; i += 4) {
+    const std::size_t nl = std::min<std::size_t>(4, end - i);  // live lanes
+    const double* xr[4];
+    v4d wv;
+    if (nl == 4) {
+      for (int l = 0; l < 4; ++l) xr[l] = X + (i + l) * static_cast<std::size_t>(d);
+      if (w)
+        std::memcpy(&wv, w + i, sizeof wv);
+      else
+        wv = zero + 1.0;
+    } else {  // the block's last, partial quad: dead lanes repeat row i with weight 0
+      wv = zero;
+      for (std::size_t l = 0; l < 4; ++l) {
+        const bool live = l < nl;
+        xr[l] = X + (live ? i + l : i) * static_cast<std::size_t>(d);
+        if (live) wv[l] = w ? w[i + l] : 1.0;
       }
-      continue;
     }
-    const double* x0 = X + i * static_cast<std::size_t>(d);
-    const double* x1 = X + i1 * static_cast<std::size_t>(d);
+    if (w) {
+      const v4l nz = wv != zero;
+      if (!(nz[0] | nz[1] | nz[2] | nz[3])) {
+        if (lse_out)
+          for (std::size_t l = 0; l < nl; ++l) lse_out[i + l - begin] = inf;
+        continue;
+      }
+    }
     for (int j = 0; j < d; ++j) {
-      v2d t = {x0[j], x1[j]};
+      const v4d t = {xr[0][j], xr[1][j], xr[2][j], xr[3][j]};
       xv[j] = t;
     }
-    v2d mx = vsplat(-std::numeric_limits<double>::infinity());
+    v4d mx = zero - inf;
     for (int k = 0; k < K; ++k) {
       const double* u = U + static_cast<std::size_t>(k) * tri;
       const double* bk = b + static_cast<std::size_t>(k) * d;
-      v2d* z = zbuf + static_cast<std::size_t>(k) * d;
-      v2d q = vsplat(0.0);
+      v4d* z = zbuf + static_cast<std::size_t>(k) * d;
+      v4d q = zero;
       for (int j = 0; j < d; ++j) {
-        v2d s = vsplat(-bk[j]);
+        v4d s = zero - bk[j];
         for (int l = 0; l <= j; ++l) s += u[l] * xv[l];
         u += j + 1;
         z[j] = s;
         q += s * s;
       }
-      const v2d lk = c[k] - 0.5 * q;
+      const v4d lk = c[k] - 0.5 * q;
       lbuf[k] = lk;
-      mx = vsel((v2l)(lk > mx), lk, mx);
+      mx = lk > mx ? lk : mx;
     }
-    v2d sum = vsplat(0.0);
+    v4d sum = zero;
     for (int k = 0; k < K; ++k) {
-      const v2d e = vexp_le0(lbuf[k] - mx);
+      v4d e = lbuf[k] - mx;
+      vexp_le0(e);
       lbuf[k] = e;
       sum += e;
     }
-    v2d lse = {mx[0] + std::log(sum[0]), mx[1] + std::log(sum[1])};
-    if (lse_out) {
-      lse_out[i - begin] = wv[0] == 0.0 ? std::numeric_limits<double>::infinity() : lse[0];
-      if (two) lse_out[i1 - begin] = wv[1] == 0.0 ? std::numeric_limits<double>::infinity() : lse[1];
-    }
+    v4d lse = sum;
+    vlog(lse);
+    lse += mx;
+    if (lse_out)
+      for (std::size_t l = 0; l < nl; ++l) lse_out[i + l - begin] = wv[l] == 0.0 ? inf : lse[l];
     // zero-weight lanes contribute exactly 0 (their lse is finite)
     llv += wv * lse;
     if (STATS) {
-      const v2d inv = wv / sum;
+      const v4d inv = wv / sum;
       for (int k = 0; k < K; ++k) {
-        const v2d r = lbuf[k] * inv;
-        v2d* ak = acc + static_cast<std::size_t>(k) * S;
-        const v2d* z = zbuf + static_cast<std::size_t>(k) * d;
+        const v4d r = lbuf[k] * inv;
+        v4d* ak = acc + static_cast<std::size_t>(k) * S;
+        const v4d* z = zbuf + static_cast<std::size_t>(k) * d;
         ak[0] += r;
-        v2d* a1 = ak + 1;
-        v2d* a2 = ak + 1 + d;
+        v4d* a1 = ak + 1;
+        v4d* a2 = ak + 1 + d;
         for (int j = 0; j < d; ++j) {
-          const v2d rz = r * z[j];
+          const v4d rz = r * z[j];
           a1[j] += rz;
           for (int l = 0; l <= j; ++l) *a2++ += rz * z[l];
         }
@@ -420,22 +443,47 @@ inline double block_pass_v2(const Packed& P, const double* X, const double* w, s
     }
   }
   if (STATS)
-    for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j) st[j] += acc[j][0] + acc[j][1];
-  return llv[0] + llv[1];
+    for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j)
+      st[j] += ((acc[j][0] + acc[j][1]) + acc[j][2]) + acc[j][3];
+  return ((llv[0] + llv[1]) + llv[2]) + llv[3];
 }
+
+// The kernel for the dimension at hand (compile-time for d <= 4), in one clone or the other.
+template <bool STATS>
+GMMMI_INLINE double block_v4(const Packed& P, const double* X, const double* w, std::size_t begin,
+                             std::size_t end, double* st, double* lse_out, V4Buffer& vb) {
+  switch (P.d) {
+    case 1: return block_pass_v4<1, STATS>(P, X, w, begin, end, st, lse_out, vb);
+    case 2: return block_pass_v4<2, STATS>(P, X, w, begin, end, st, lse_out, vb);
+    case 3: return block_pass_v4<3, STATS>(P, X, w, begin, end, st, lse_out, vb);
+    case 4: return block_pass_v4<4, STATS>(P, X, w, begin, end, st, lse_out, vb);
+    default: return block_pass_v4<0, STATS>(P, X, w, begin, end, st, lse_out, vb);
+  }
+}
+template <bool STATS>
+inline double block_base(const Packed& P, const double* X, const double* w, std::size_t begin,
+                         std::size_t end, double* st, double* lse_out) {
+  V4Buffer vb;
+  return block_v4<STATS>(P, X, w, begin, end, st, lse_out, vb);
+}
+#ifdef GMMMI_AVX2_CLONES
+template <bool STATS>
+GMMMI_TARGET_AVX2 double block_avx2(const Packed& P, const double* X, const double* w, std::size_t begin,
+                                    std::size_t end, double* st, double* lse_out) {
+  V4Buffer vb;
+  return block_v4<STATS>(P, X, w, begin, end, st, lse_out, vb);
+}
+#endif
 #endif  // vector extensions
 
 template <bool STATS>
 inline double block_dispatch(const Packed& P, const double* X, const double* w, std::size_t begin,
                              std::size_t end, double* st, double* lse_out) {
 #ifdef GMMMI_EM_VECTOR
-  switch (P.d) {
-    case 1: return block_pass_v2<1, STATS>(P, X, w, begin, end, st, lse_out);
-    case 2: return block_pass_v2<2, STATS>(P, X, w, begin, end, st, lse_out);
-    case 3: return block_pass_v2<3, STATS>(P, X, w, begin, end, st, lse_out);
-    case 4: return block_pass_v2<4, STATS>(P, X, w, begin, end, st, lse_out);
-    default: return block_pass_v2<0, STATS>(P, X, w, begin, end, st, lse_out);
-  }
+#ifdef GMMMI_AVX2_CLONES
+  if (use_avx2()) return block_avx2<STATS>(P, X, w, begin, end, st, lse_out);
+#endif
+  return block_base<STATS>(P, X, w, begin, end, st, lse_out);
 #else
   return block_dispatch_scalar<STATS>(P, X, w, begin, end, st, lse_out);
 #endif
@@ -759,6 +807,37 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
   res.iterations = 0;
   const double W = total_weight(w, n);
   if (!(W > 0.0)) throw InputError("em_run: the weights sum to zero");
+  // One component: EM reaches the weighted maximum-likelihood Gaussian in its first M-step from
+  // any start and stays there, so take it in closed form (one iteration, converged). A singular
+  // covariance goes through the general loop below with its recovery steps.
+  if (K == 1) {
+    Vec mu;
+    Mat C;
+    data_moments(X, n, d, w, mu, C);
+    Mat Creg = C;
+    Creg.diagonal().array() += opt.reg_covar;
+    if (cov_ok(Creg)) {
+      Gmm g(1, d);
+      g.weights[0] = 1.0;
+      g.means.col(0) = mu;
+      g.covs[0] = Creg;
+      if (g.prepare()) {
+        Eigen::LLT<Mat> llt(Creg);
+        double logdet = 0.0;
+        for (int j = 0; j < d; ++j) logdet += 2.0 * std::log(llt.matrixL()(j, j));
+        const double tr = llt.solve(C).trace();
+        res.loglik = -0.5 * W * (d * kLog2Pi + logdet + tr);
+        res.mean_loglik = res.loglik / W;
+        res.iterations = 1;
+        res.converged = std::isfinite(res.loglik);
+        res.model = std::move(g);
+        if (res.converged) return res;
+      }
+    }
+    res = EmResult();
+    res.converged = false;
+    res.iterations = 0;
+  }
   const int tri = d * (d + 1) / 2;
   const int S = 1 + d + tri;
   // raised regularisation per component: ridge_k times the column variances of the data

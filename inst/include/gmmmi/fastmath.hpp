@@ -1,8 +1,8 @@
 // Small numerical kernels shared by the EM (em.hpp) and the Monte Carlo MI (mi_gmm.hpp).
 //
-// * Two-lane vector helpers (GCC/Clang vector extensions: SSE2 on x86-64, NEON on arm64,
-//   portable C++ otherwise lowered by the compiler) and exp for non-positive arguments
-//   (vexp_le0). Available when GMMMI_HAVE_V2D is defined; callers keep a scalar fallback.
+// * Four-lane vector helpers (GCC/Clang vector extensions) and exp for non-positive arguments
+//   (vexp_le0), with a run-time choice of AVX2 clones on x86-64. Available when GMMMI_HAVE_V4D
+//   is defined; callers keep a scalar fallback.
 // * normal_zig(rng): a standard normal by the ziggurat method (Marsaglia & Tsang 2000, 256 layers,
 //   53-bit uniforms as in Doornik 2005). The tables are literal constants (computed once with the
 //   recurrence x_{i+1} = f^{-1}(f(x_i) + v / x_i), f(x) = exp(-x^2/2), r = 3.6541528853610088,
@@ -13,6 +13,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 #include "rng.hpp"
 
@@ -283,18 +285,24 @@ inline double normal_zig(Stream& rng) {
 
 // (The exp below relies on IEEE round-to-nearest arithmetic, so -ffast-math builds use scalar
 // code.)
+//
+// Four-lane vectors. The hot kernels (EM pass, Monte Carlo log-densities) are written once with
+// v4d and compiled twice: for the baseline target, where the compiler lowers each v4d operation
+// to two SSE2 (or NEON) operations, and, on x86-64, for AVX2 (target attribute), where it is one
+// 256-bit operation; use_avx2() picks the clone at run time. AVX2 does not include FMA, so no
+// multiply-add is contracted and every lane does exactly the same IEEE operations in both
+// clones: results are bitwise identical whichever clone runs (tested). Vectors are passed by
+// reference only (passing 32-byte vectors by value changes the ABI between the two targets).
 #if defined(__GNUC__) && !defined(__FAST_MATH__) && !defined(GMMMI_NO_VECTOR_EXT)
-#define GMMMI_HAVE_V2D 1
-typedef double v2d __attribute__((vector_size(16)));
-typedef long long v2l __attribute__((vector_size(16)));
+#define GMMMI_HAVE_V4D 1
+#define GMMMI_INLINE inline __attribute__((always_inline))
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
 
-inline v2d vsel(v2l mask, v2d a, v2d b) {  // mask ? a : b
-  return (v2d)(((v2l)a & mask) | ((v2l)b & ~mask));
-}
-inline v2d vsplat(double a) {
-  v2d r = {a, a};
-  return r;
-}
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__AVX2__) && !defined(GMMMI_NO_DISPATCH)
+#define GMMMI_AVX2_CLONES 1
+#define GMMMI_TARGET_AVX2 __attribute__((target("avx2")))
+#endif
 
 // 2^(j/32), j = 0..31, correctly rounded.
 inline const double* exp2_table32() {
@@ -310,34 +318,153 @@ inline const double* exp2_table32() {
   return t;
 }
 
-// exp(x) for x <= 0 (x < -708 is treated as -708, i.e. about 3e-308 instead of an underflow
-// to 0; only used for exp(l_k - max) where the largest term is 1). x = (32 m + j) ln2/32 + r
-// with |r| <= ln2/64 (Cody-Waite), exp(x) = 2^m 2^(j/32) exp(r), exp(r) by a degree-6 Taylor
-// polynomial (truncation error < 4e-18): relative error about 2 ulp.
-inline v2d vexp_le0(v2d x) {
-  const v2d lo = vsplat(-708.0);
-  x = vsel((v2l)(x < lo), lo, x);
-  const v2d shift = vsplat(6755399441055744.0);  // 1.5 * 2^52: round to nearest integer
-  const v2d t = x * 46.166241308446828 + shift;   // 32 / ln 2
-  const v2d n = t - shift;
-  v2d r = x - n * (0.693147180369123816490 / 32.0);
+// x <- exp(x) lane by lane, for x <= 0 (x < -708 is treated as -708, i.e. about 3e-308 instead
+// of an underflow to 0; only used for exp(l_k - max) where the largest term is 1).
+// x = (32 m + j) ln2/32 + r with |r| <= ln2/64 (Cody-Waite), exp(x) = 2^m 2^(j/32) exp(r),
+// exp(r) by a degree-6 Taylor polynomial (truncation error < 4e-18): relative error about 2 ulp.
+GMMMI_INLINE void vexp_le0(v4d& x) {
+  const v4d lo = {-708.0, -708.0, -708.0, -708.0};
+  x = x < lo ? lo : x;
+  const double sh = 6755399441055744.0;  // 1.5 * 2^52: round to nearest integer
+  const v4d shift = {sh, sh, sh, sh};
+  const v4d t = x * 46.166241308446828 + shift;  // 32 / ln 2
+  const v4d n = t - shift;
+  v4d r = x - n * (0.693147180369123816490 / 32.0);
   r = r - n * (1.90821492927058770002e-10 / 32.0);
-  v2d p = vsplat(1.0 / 720.0);
-  p = p * r + 1.0 / 120.0;
+  v4d p = r * (1.0 / 720.0) + 1.0 / 120.0;
   p = p * r + 1.0 / 24.0;
   p = p * r + 1.0 / 6.0;
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  const v2l ni = (v2l)t - (v2l)shift;
-  const v2l j = ni & 31;
-  const v2l m = ni >> 5;  // arithmetic shift: floor(n / 32)
+  const v4l ni = (v4l)t - (v4l)shift;
+  const v4l j = ni & 31;
+  const v4l m = ni >> 5;  // arithmetic shift: floor(n / 32)
   const double* tab = exp2_table32();
-  const v2d tj = {tab[j[0]], tab[j[1]]};
-  const v2l e = (m + 1023) << 52;
-  return (p * tj) * (v2d)e;
+  const v4d tj = {tab[j[0]], tab[j[1]], tab[j[2]], tab[j[3]]};
+  const v4l e = (m + 1023) << 52;
+  x = (p * tj) * (v4d)e;
 }
-#endif  // GMMMI_HAVE_V2D
+
+// x <- log(x) lane by lane, for positive normal finite x (callers check, see vlog_ok). As in
+// fdlibm: x = 2^k (1 + f) with 1 + f in [sqrt(1/2), sqrt(2)), s = f / (2 + f),
+// log(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2))), R(z) = sum_{i=1..9} 2 z^i / (2i + 1) (Taylor
+// series of 2 atanh(s) / s - 2, truncation error below 2e-17 relative), plus k ln2 in two parts.
+// Error about 1 ulp.
+GMMMI_INLINE void vlog_pos(v4d& x) {
+  const v4l bits = (v4l)x;
+  const v4l mant = (bits & 0x000FFFFFFFFFFFFFLL) | 0x3FF0000000000000LL;  // 1 + f in [1, 2)
+  v4d m = (v4d)mant;
+  const v4l big = (v4l)(m > 1.4142135623730951);  // all ones where true
+  v4l k = ((bits >> 52) - 1023) - big;           // big lanes: halve m, k + 1
+  m = big ? m * 0.5 : m;
+  const double sh = 6755399441055744.0;  // 1.5 * 2^52: integer to double for |k| < 2^51
+  const v4d shift = {sh, sh, sh, sh};
+  const v4d dk = (v4d)((v4l)shift + k) - shift;
+  const v4d f = m - 1.0;
+  const v4d s = f / (2.0 + f);
+  const v4d z = s * s;
+  v4d R = z * (2.0 / 19.0) + 2.0 / 17.0;
+  R = R * z + 2.0 / 15.0;
+  R = R * z + 2.0 / 13.0;
+  R = R * z + 2.0 / 11.0;
+  R = R * z + 2.0 / 9.0;
+  R = R * z + 2.0 / 7.0;
+  R = R * z + 2.0 / 5.0;
+  R = R * z + 2.0 / 3.0;
+  R = R * z;
+  const v4d hfsq = 0.5 * f * f;
+  x = dk * 6.93147180369123816490e-01 - ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);
+}
+
+// True when every lane is a positive normal finite number (vlog_pos applies).
+GMMMI_INLINE bool vlog_ok(const v4d& x) {
+  const v4l ok = (x >= 2.2250738585072014e-308) & (x <= 1.7976931348623157e308);
+  return ok[0] & ok[1] & ok[2] & ok[3];
+}
+
+// x <- log(x): the vector path when every lane allows it, else std::log lane by lane.
+GMMMI_INLINE void vlog(v4d& x) {
+  if (vlog_ok(x)) {
+    vlog_pos(x);
+  } else {
+    for (int l = 0; l < 4; ++l) x[l] = std::log(x[l]);
+  }
+}
+
+// out[i] += log(num[i] / den[i]), i < m, four at a time (a partial last quad is padded with 1).
+GMMMI_INLINE void add_log_ratio_any(double* out, const double* num, const double* den, std::size_t m) {
+  const std::size_t full = m / 4 * 4;
+  for (std::size_t i = 0; i < full; i += 4) {
+    v4d a, b, o;
+    std::memcpy(&a, num + i, sizeof a);
+    std::memcpy(&b, den + i, sizeof b);
+    std::memcpy(&o, out + i, sizeof o);
+    a = a / b;
+    vlog(a);
+    o += a;
+    std::memcpy(out + i, &o, sizeof o);
+  }
+  if (full < m) {
+    v4d a = {1.0, 1.0, 1.0, 1.0}, b = a;
+    for (std::size_t l = 0; l < m - full; ++l) {
+      a[l] = num[full + l];
+      b[l] = den[full + l];
+    }
+    a = a / b;
+    vlog(a);
+    for (std::size_t l = 0; l < m - full; ++l) out[full + l] += a[l];
+  }
+}
+inline void add_log_ratio_base(double* out, const double* num, const double* den, std::size_t m) {
+  add_log_ratio_any(out, num, den, m);
+}
+#ifdef GMMMI_AVX2_CLONES
+GMMMI_TARGET_AVX2 inline void add_log_ratio_avx2(double* out, const double* num, const double* den,
+                                                 std::size_t m) {
+  add_log_ratio_any(out, num, den, m);
+}
+#endif
+
+// Storage for n vectors aligned to 32 bytes (std::vector<v4d> is not: operator new only
+// guarantees 16 before C++17).
+class V4Buffer {
+ public:
+  v4d* get(std::size_t n) {
+    raw_.resize(4 * n + 4);
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(raw_.data());
+    return reinterpret_cast<v4d*>((p + 31) & ~static_cast<std::uintptr_t>(31));
+  }
+
+ private:
+  std::vector<double> raw_;
+};
+#endif  // GMMMI_HAVE_V4D
+
+// Which kernel clone runs: 1 (default) the AVX2 clones when the CPU has AVX2, 0 the baseline
+// clones always (for tests: both must give identical results).
+inline int& simd_mode() {
+  static int mode = 1;
+  return mode;
+}
+
+inline bool use_avx2() {
+#ifdef GMMMI_AVX2_CLONES
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has && simd_mode() != 0;
+#else
+  return false;
+#endif
+}
+
+#ifdef GMMMI_HAVE_V4D
+inline void add_log_ratio(double* out, const double* num, const double* den, std::size_t m) {
+#ifdef GMMMI_AVX2_CLONES
+  if (use_avx2()) return add_log_ratio_avx2(out, num, den, m);
+#endif
+  add_log_ratio_base(out, num, den, m);
+}
+#endif
 
 }  // namespace gmmmi
 

@@ -134,105 +134,127 @@ struct LogTerm {
     }
   }
 
-#ifdef GMMMI_HAVE_V2D
-  // The same, two points at a time (lane l = point i + l) with the vectorised exp, in blocks of
-  // up to 2 kPairs points: first every log-density term of the block (P x K x pairs), then per
+#ifdef GMMMI_HAVE_V4D
+  // The same, four points at a time (lane l = point i + l) with the vectorised exp, in blocks of
+  // up to 4 kQuads points: first every log-density term of the block (P x K x quads), then per
   // prefix the maximum over components and the sum of exponentials in flat loops over the
-  // block's pairs. The sums over components run in the same order for every point, so a point's
-  // value depends neither on its partner nor on the block.
-  static constexpr std::size_t kPairs = 128;
+  // block's quads. The sums over components run in the same order for every point, so a point's
+  // value depends neither on its lane partners nor on the block nor on the kernel clone.
+  static constexpr std::size_t kQuads = 64;
   // (Here the sums of terms with coefficient -1 are multiplied into den instead of dividing prod.)
   void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
-                  std::vector<v2d>& L) const {
+                  V4Buffer& vb) const {
+#ifdef GMMMI_AVX2_CLONES
+    if (use_avx2()) return accumulate_avx2(X, D, m, lin, prod, den, vb);
+#endif
+    return accumulate_base(X, D, m, lin, prod, den, vb);
+  }
+  void accumulate_base(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
+                       V4Buffer& vb) const {
+    accumulate_any(X, D, m, lin, prod, den, vb);
+  }
+#ifdef GMMMI_AVX2_CLONES
+  GMMMI_TARGET_AVX2 void accumulate_avx2(const double* X, int D, std::size_t m, double* lin, double* prod,
+                                         double* den, V4Buffer& vb) const {
+    accumulate_any(X, D, m, lin, prod, den, vb);
+  }
+#endif
+  GMMMI_INLINE void accumulate_any(const double* X, int D, std::size_t m, double* lin, double* prod,
+                                   double* den, V4Buffer& vb) const {
     switch (g.d) {
-      case 1: return accumulate_v2<1>(X, D, m, lin, prod, den, L);
-      case 2: return accumulate_v2<2>(X, D, m, lin, prod, den, L);
-      case 3: return accumulate_v2<3>(X, D, m, lin, prod, den, L);
-      case 4: return accumulate_v2<4>(X, D, m, lin, prod, den, L);
-      default: return accumulate_v2<0>(X, D, m, lin, prod, den, L);
+      case 1: return accumulate_v4<1>(X, D, m, lin, prod, den, vb);
+      case 2: return accumulate_v4<2>(X, D, m, lin, prod, den, vb);
+      case 3: return accumulate_v4<3>(X, D, m, lin, prod, den, vb);
+      case 4: return accumulate_v4<4>(X, D, m, lin, prod, den, vb);
+      default: return accumulate_v4<0>(X, D, m, lin, prod, den, vb);
     }
   }
 
   template <int DD>
-  void accumulate_v2(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
-                     std::vector<v2d>& Lv) const {
+  GMMMI_INLINE void accumulate_v4(const double* X, int D, std::size_t m, double* lin, double* prod,
+                                  double* den, V4Buffer& vb) const {
     const int d = DD > 0 ? DD : g.d, K = g.K;
-    const std::size_t P = prefixes.size(), NP = kPairs;
-    Lv.resize(P * static_cast<std::size_t>(K) * NP + 2 * NP + 2 * static_cast<std::size_t>(d));
-    v2d* L = Lv.data();           // (j, k, pair)
-    v2d* mxv = L + P * K * NP;    // per pair
-    v2d* smv = mxv + NP;          // per pair
-    v2d* xv = smv + NP;
-    v2d* cs = xv + d;  // cumulative squared norms of the whitened coordinates
+    const std::size_t P = prefixes.size(), NQ = kQuads;
+    v4d* L = vb.get(P * static_cast<std::size_t>(K) * NQ + 2 * NQ + 2 * static_cast<std::size_t>(d));
+    v4d* mxv = L + P * K * NQ;  // per quad
+    v4d* smv = mxv + NQ;        // per quad
+    v4d* xv = smv + NQ;
+    v4d* cs = xv + d;  // cumulative squared norms of the whitened coordinates
+    const v4d zero = {0.0, 0.0, 0.0, 0.0}, one = {1.0, 1.0, 1.0, 1.0};
     const bool sub = !dims.empty();
     int pref[8];
     const int np_ = static_cast<int>(std::min<std::size_t>(P, 8));
     for (int j = 0; j < np_; ++j) pref[j] = prefixes[j] - 1;
-    for (std::size_t i0 = 0; i0 < m; i0 += 2 * NP) {
-      const std::size_t mb = std::min(m - i0, 2 * NP), npair = (mb + 1) / 2;
-      for (std::size_t q = 0; q < npair; ++q) {
-        const std::size_t i = i0 + 2 * q;
-        const std::size_t i1 = i + 1 < m ? i + 1 : i;
-        const double* x0 = X + i * D;
-        const double* x1 = X + i1 * D;
+    for (std::size_t i0 = 0; i0 < m; i0 += 4 * NQ) {
+      const std::size_t mb = std::min(m - i0, 4 * NQ), nquad = (mb + 3) / 4;
+      for (std::size_t q = 0; q < nquad; ++q) {
+        const std::size_t i = i0 + 4 * q;
+        const double* xp[4];
+        for (std::size_t l = 0; l < 4; ++l) xp[l] = X + (i + l < m ? i + l : i) * D;
         for (int a = 0; a < d; ++a) {
           const int da = sub ? dims[a] : a;
-          const v2d t = {x0[da], x1[da]};
+          const v4d t = {xp[0][da], xp[1][da], xp[2][da], xp[3][da]};
           xv[a] = t;
         }
         for (int k = 0; k < K; ++k) {
           const double* U = packed.data() + static_cast<std::size_t>(k) * packed_size;
           const double* pm = g.prec_mean.data() + static_cast<std::size_t>(k) * d;
-          v2d ss = vsplat(0.0);
+          v4d ss = zero;
           for (int a = 0; a < d; ++a) {
-            v2d z = vsplat(-pm[a]);
+            v4d z = zero - pm[a];
             const double* Ua = U + a * (a + 1) / 2;
             for (int b = 0; b <= a; ++b) z += Ua[b] * xv[b];
             ss += z * z;
             cs[a] = ss;
           }
           for (std::size_t j = 0; j < P; ++j)
-            L[(j * K + k) * NP + q] = pn[j * K + k] - 0.5 * cs[j < 8 ? pref[j] : prefixes[j] - 1];
+            L[(j * K + k) * NQ + q] = pn[j * K + k] - 0.5 * cs[j < 8 ? pref[j] : prefixes[j] - 1];
         }
       }
       for (std::size_t j = 0; j < P; ++j) {
-        const v2d* Lj = L + j * K * NP;
-        for (std::size_t q = 0; q < npair; ++q) mxv[q] = Lj[q];
+        const v4d* Lj = L + j * K * NQ;
+        for (std::size_t q = 0; q < nquad; ++q) mxv[q] = Lj[q];
         for (int k = 1; k < K; ++k) {
-          const v2d* Lk = Lj + static_cast<std::size_t>(k) * NP;
-          for (std::size_t q = 0; q < npair; ++q) mxv[q] = vsel((v2l)(Lk[q] > mxv[q]), Lk[q], mxv[q]);
+          const v4d* Lk = Lj + static_cast<std::size_t>(k) * NQ;
+          for (std::size_t q = 0; q < nquad; ++q) mxv[q] = Lk[q] > mxv[q] ? Lk[q] : mxv[q];
         }
-        for (std::size_t q = 0; q < npair; ++q) smv[q] = vexp_le0(Lj[q] - mxv[q]);
+        for (std::size_t q = 0; q < nquad; ++q) {
+          smv[q] = Lj[q] - mxv[q];
+          vexp_le0(smv[q]);
+        }
         for (int k = 1; k < K; ++k) {
-          const v2d* Lk = Lj + static_cast<std::size_t>(k) * NP;
-          for (std::size_t q = 0; q < npair; ++q) smv[q] += vexp_le0(Lk[q] - mxv[q]);
+          const v4d* Lk = Lj + static_cast<std::size_t>(k) * NQ;
+          for (std::size_t q = 0; q < nquad; ++q) {
+            v4d e = Lk[q] - mxv[q];
+            vexp_le0(e);
+            smv[q] += e;
+          }
         }
         const double c = coefs[j];
         double* li = lin + i0;
         double* pr = (c == 1.0 ? prod : den) + i0;
         if (c == 1.0 || c == -1.0) {
-          // pairs: lin += c mx, prod (c = 1) or den (c = -1) *= sum (1 if mx is not finite)
-          const v2d cv = vsplat(c), one = vsplat(1.0);
-          const std::size_t full = mb / 2;
+          // quads: lin += c mx, prod (c = 1) or den (c = -1) *= sum (1 if mx is not finite)
+          const std::size_t full = mb / 4;
           for (std::size_t q = 0; q < full; ++q) {
-            const v2d mx = mxv[q];
-            const v2d sm = vsel((v2l)((mx - mx) == vsplat(0.0)), smv[q], one);
-            v2d lv, pv;
-            std::memcpy(&lv, li + 2 * q, sizeof lv);
-            std::memcpy(&pv, pr + 2 * q, sizeof pv);
-            lv += cv * mx;
+            const v4d mx = mxv[q];
+            const v4d sm = (mx - mx) == zero ? smv[q] : one;
+            v4d lv, pv;
+            std::memcpy(&lv, li + 4 * q, sizeof lv);
+            std::memcpy(&pv, pr + 4 * q, sizeof pv);
+            lv += c * mx;
             pv *= sm;
-            std::memcpy(li + 2 * q, &lv, sizeof lv);
-            std::memcpy(pr + 2 * q, &pv, sizeof pv);
+            std::memcpy(li + 4 * q, &lv, sizeof lv);
+            std::memcpy(pr + 4 * q, &pv, sizeof pv);
           }
-          if (mb % 2) {
-            const double mt = mxv[full][0], st = std::isfinite(mt) ? smv[full][0] : 1.0;
-            li[mb - 1] += c * mt;
-            pr[mb - 1] *= st;
+          for (std::size_t t = 4 * full; t < mb; ++t) {
+            const double mt = mxv[t / 4][t % 4], st = std::isfinite(mt) ? smv[t / 4][t % 4] : 1.0;
+            li[t] += c * mt;
+            pr[t] *= st;
           }
         } else {
           for (std::size_t t = 0; t < mb; ++t) {
-            const double mt = mxv[t / 2][t % 2], st = std::isfinite(mt) ? smv[t / 2][t % 2] : 1.0;
+            const double mt = mxv[t / 4][t % 4], st = std::isfinite(mt) ? smv[t / 4][t % 4] : 1.0;
             li[t] += c * (mt + std::log(st));
           }
         }
@@ -302,8 +324,8 @@ struct LogTerm {
 
 struct Workspace {
   std::vector<double> L, xbuf, prod, den;
-#ifdef GMMMI_HAVE_V2D
-  std::vector<v2d> Lv;
+#ifdef GMMMI_HAVE_V4D
+  V4Buffer Lv;
 #endif
 };
 
@@ -311,10 +333,10 @@ inline void eval_terms(const std::vector<LogTerm>& terms, const double* X, int D
                        double* out, Workspace& ws) {
   std::fill(out, out + m, 0.0);
   ws.prod.assign(m, 1.0);
-#ifdef GMMMI_HAVE_V2D
+#ifdef GMMMI_HAVE_V4D
   ws.den.assign(m, 1.0);
   for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.den.data(), ws.Lv);
-  for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i] / ws.den[i]);
+  add_log_ratio(out, ws.prod.data(), ws.den.data(), m);
 #else
   for (const auto& t : terms) t.accumulate(X, D, m, out, ws.prod.data(), ws.L, ws.xbuf);
   for (std::size_t i = 0; i < m; ++i) out[i] += std::log(ws.prod[i]);
