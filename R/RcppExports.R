@@ -33,8 +33,8 @@
     .Call(`_gmmmi_gmm_pmi_categorical`, models, p, labels, Y, n_threads)
 }
 
-.gmm_mi_run <- function(groups, kind, dx, dy, p, opt, seed, n_threads, callback) {
-    .Call(`_gmmmi_gmm_mi_run`, groups, kind, dx, dy, p, opt, seed, n_threads, callback)
+.gmm_mi_run <- function(groups, kind, dx, dy, p, opt, seed, n_threads, callback, center, scale) {
+    .Call(`_gmmmi_gmm_mi_run`, groups, kind, dx, dy, p, opt, seed, n_threads, callback, center, scale)
 }
 
 .normal_zig_draws <- function(seed, n_streams, n_per, n_threads) {
@@ -47,6 +47,14 @@
 
 .vector_math <- function(x, fun) {
     .Call(`_gmmmi_vector_math`, x, fun)
+}
+
+.col_stats <- function(x) {
+    .Call(`_gmmmi_col_stats`, x)
+}
+
+.stream4_draws <- function(seed, index, n_per) {
+    .Call(`_gmmmi_stream4_draws`, seed, index, n_per)
 }
 
 .knn_search <- function(x, k, norm, n_threads, brute) {

@@ -153,9 +153,12 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     d <- data$dy
   } else {
     joint <- cbind(data$x, data$y, data$z)
-    check_not_constant(data$x, "x")
-    check_not_constant(data$y, if (data$from_xy) "x" else "y")
-    if (!is.null(data$z)) check_not_constant(data$z, "z")
+    js <- .col_stats(joint)
+    blocks <- rep(1:3, c(data$dx, data$dy, data$dz))
+    part <- function(b) lapply(js, `[`, blocks == b)
+    check_not_constant(NULL, "x", stats = part(1L), n = nrow(joint))
+    check_not_constant(NULL, if (data$from_xy) "x" else "y", stats = part(2L), n = nrow(joint))
+    if (!is.null(data$z)) check_not_constant(NULL, "z", stats = part(3L), n = nrow(joint))
     if (nrow(joint) < min_rows(ncol(joint))) {
       gmmmi_abort(sprintf("`x` has %d complete rows; at least %d are needed (n_folds = %d, %d dimensions).",
                           nrow(joint), min_rows(ncol(joint)), n_folds, ncol(joint)))
@@ -182,12 +185,11 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                           if (G > 1) " in the smallest class" else ""))
     }
   }
-  # standardise each group's columns with the pooled statistics
-  all_rows <- do.call(rbind, groups)
-  center <- colMeans(all_rows)
-  scl <- apply(all_rows, 2L, stats::sd)
+  # standardise each group's columns with the pooled statistics (done in C++ by .gmm_mi_run)
+  pooled <- if (length(groups) == 1L) js else .col_stats(do.call(rbind, groups))
+  center <- pooled$mean
+  scl <- pooled$sd
   scl[!is.finite(scl) | scl == 0] <- 1
-  std_groups <- lapply(groups, function(g) sweep(sweep(g, 2L, center, "-"), 2L, scl, "/"))
 
   opt <- list(tol = tol, max_iter = max_iter, reg_covar = reg_covar, init = init, scale = 1,
               select = select, n_inits = n_inits, n_folds = n_folds, threshold = threshold,
@@ -198,8 +200,8 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   on.exit(if (!is.null(bar)) bar$close(), add = TRUE)
   seed <- draw_seed()
   opt$fixed_k <- fixed
-  res <- .gmm_mi_run(std_groups, kind, data$dx, data$dy, p, opt, seed, n_threads,
-                     if (is.null(bar)) NULL else bar$update)
+  res <- .gmm_mi_run(groups, kind, data$dx, data$dy, p, opt, seed, n_threads,
+                     if (is.null(bar)) NULL else bar$update, center, scl)
   gmm_mi_result(res, data = data, groups = groups, levels = lev, p = p, center = center, scale = scl,
                 unit = unit, kind = kind, call = call,
                 settings = list(select = select, n_components = if (is.null(n_components)) NA else n_components,

@@ -100,24 +100,33 @@ as_data_matrix <- function(x, arg, allow_na = TRUE, call = sys.call(-1)) {
 }
 
 # Columns with zero (or numerically zero) variance carry no information and break EM.
-check_not_constant <- function(x, arg, call = sys.call(-1)) {
-  sds <- apply(x, 2L, stats::sd)
-  scale <- pmax(apply(abs(x), 2L, max), 1e-300)
+check_not_constant <- function(x, arg, call = sys.call(-1), stats = .col_stats(x), n = nrow(x)) {
+  sds <- stats$sd
+  scale <- pmax(stats$absmax, 1e-300)
   bad <- which(!is.finite(sds) | sds <= 1e-12 * scale)
-  if (length(bad) > 0L && nrow(x) > 1L) {
+  if (length(bad) > 0L && n > 1L) {
     gmmmi_abort(sprintf("`%s` has constant column(s) %s: a constant carries no information.",
                         arg, paste(bad, collapse = ", ")), call = call)
   }
   invisible(x)
 }
 
+# Column standard deviations (n - 1 denominator; NA for fewer than 2 rows), in C++.
+col_sd <- function(x) .col_stats(x)$sd
+
+# (x - center) / scale column by column, without sweep() (whose aperm() copies are slow).
+center_scale <- function(x, center, scale) {
+  n <- nrow(x)
+  (x - rep(center, each = n)) / rep(scale, each = n)
+}
+
 # Standardise columns (MI is invariant to per-column affine maps). Returns the matrix with
 # attributes "center" and "scale".
 standardise <- function(x) {
   center <- colMeans(x)
-  scale <- apply(x, 2L, stats::sd)
+  scale <- col_sd(x)
   scale[!is.finite(scale) | scale == 0] <- 1
-  out <- sweep(sweep(x, 2L, center, "-"), 2L, scale, "/")
+  out <- center_scale(x, center, scale)
   attr(out, "center") <- center
   attr(out, "scale") <- scale
   out

@@ -145,8 +145,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // gmm_mi_run
-Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads, Rcpp::Nullable<Rcpp::Function> callback);
-RcppExport SEXP _gmmmi_gmm_mi_run(SEXP groupsSEXP, SEXP kindSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP pSEXP, SEXP optSEXP, SEXP seedSEXP, SEXP n_threadsSEXP, SEXP callbackSEXP) {
+Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads, Rcpp::Nullable<Rcpp::Function> callback, Rcpp::NumericVector center, Rcpp::NumericVector scale);
+RcppExport SEXP _gmmmi_gmm_mi_run(SEXP groupsSEXP, SEXP kindSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP pSEXP, SEXP optSEXP, SEXP seedSEXP, SEXP n_threadsSEXP, SEXP callbackSEXP, SEXP centerSEXP, SEXP scaleSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -159,7 +159,9 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
     Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::Function> >::type callback(callbackSEXP);
-    rcpp_result_gen = Rcpp::wrap(gmm_mi_run(groups, kind, dx, dy, p, opt, seed, n_threads, callback));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type center(centerSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type scale(scaleSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_run(groups, kind, dx, dy, p, opt, seed, n_threads, callback, center, scale));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -197,6 +199,30 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
     Rcpp::traits::input_parameter< std::string >::type fun(funSEXP);
     rcpp_result_gen = Rcpp::wrap(vector_math(x, fun));
+    return rcpp_result_gen;
+END_RCPP
+}
+// col_stats
+Rcpp::List col_stats(Rcpp::NumericMatrix x);
+RcppExport SEXP _gmmmi_col_stats(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(col_stats(x));
+    return rcpp_result_gen;
+END_RCPP
+}
+// stream4_draws
+Rcpp::List stream4_draws(Rcpp::NumericVector seed, double index, int n_per);
+RcppExport SEXP _gmmmi_stream4_draws(SEXP seedSEXP, SEXP indexSEXP, SEXP n_perSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< double >::type index(indexSEXP);
+    Rcpp::traits::input_parameter< int >::type n_per(n_perSEXP);
+    rcpp_result_gen = Rcpp::wrap(stream4_draws(seed, index, n_per));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -369,10 +395,12 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
     {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
     {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
-    {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
+    {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 11},
     {"_gmmmi_normal_zig_draws", (DL_FUNC) &_gmmmi_normal_zig_draws, 4},
     {"_gmmmi_simd_mode", (DL_FUNC) &_gmmmi_simd_mode, 1},
     {"_gmmmi_vector_math", (DL_FUNC) &_gmmmi_vector_math, 2},
+    {"_gmmmi_col_stats", (DL_FUNC) &_gmmmi_col_stats, 1},
+    {"_gmmmi_stream4_draws", (DL_FUNC) &_gmmmi_stream4_draws, 3},
     {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
     {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
     {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},

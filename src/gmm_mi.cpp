@@ -144,12 +144,14 @@ gmmmi::InitMethod init_method(const std::string& s) {
 
 }  // namespace
 
-// groups: list of numeric matrices (rows = samples, same number of columns), already standardised.
+// groups: list of numeric matrices (rows = samples, same number of columns), standardised here
+// as (x - center) / scale column by column while they are copied to the core's row-major layout.
 // kind: 0 MI, 1 conditional MI, 2 categorical (one group per class, p = class frequencies).
 // [[Rcpp::export(.gmm_mi_run)]]
 Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p,
                       Rcpp::List opt, Rcpp::NumericVector seed, int n_threads,
-                      Rcpp::Nullable<Rcpp::Function> callback) {
+                      Rcpp::Nullable<Rcpp::Function> callback, Rcpp::NumericVector center,
+                      Rcpp::NumericVector scale) {
   gmmmi::GmmMiOptions o;
   o.em.tol = Rcpp::as<double>(opt["tol"]);
   o.em.max_iter = Rcpp::as<int>(opt["max_iter"]);
@@ -176,9 +178,13 @@ Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::Numeric
     Rcpp::NumericMatrix M = groups[g];
     const std::size_t n = M.nrow();
     d = M.ncol();
+    if (center.size() != d || scale.size() != d) Rcpp::stop("center and scale must have one value per column");
     data[g].resize(n * d);
-    for (std::size_t i = 0; i < n; ++i)
-      for (int a = 0; a < d; ++a) data[g][i * d + a] = M(i, a);
+    for (int a = 0; a < d; ++a) {
+      const double* col = &M[static_cast<R_xlen_t>(a) * n];
+      const double c = center[a], s = scale[a];
+      for (std::size_t i = 0; i < n; ++i) data[g][i * d + a] = (col[i] - c) / s;
+    }
     gr[g].X = data[g].data();
     gr[g].n = n;
   }
@@ -286,4 +292,60 @@ Rcpp::NumericVector vector_math(Rcpp::NumericVector x, std::string fun) {
   for (R_xlen_t i = 0; i < x.size(); ++i) out[i] = fun == "exp" ? std::exp(x[i]) : std::log(x[i]);
 #endif
   return out;
+}
+
+// Column means, standard deviations (n - 1 denominator, two passes, long double sums as R's
+// colMeans and var use) and largest absolute values of a numeric matrix, for input checks and
+// standardisation without R-level copies of the data.
+// [[Rcpp::export(.col_stats)]]
+Rcpp::List col_stats(Rcpp::NumericMatrix x) {
+  const R_xlen_t n = x.nrow();
+  const int d = x.ncol();
+  Rcpp::NumericVector mean(d), sd(d), absmax(d);
+  for (int j = 0; j < d; ++j) {
+    const double* c = &x[static_cast<R_xlen_t>(j) * n];
+    long double s = 0.0L;
+    double mx = 0.0;
+    for (R_xlen_t i = 0; i < n; ++i) {
+      s += c[i];
+      const double a = std::fabs(c[i]);
+      mx = a > mx ? a : mx;
+    }
+    const double m = n > 0 ? static_cast<double>(s / n) : NA_REAL;
+    long double q = 0.0L;
+    for (R_xlen_t i = 0; i < n; ++i) q += (static_cast<long double>(c[i]) - m) * (c[i] - m);
+    mean[j] = m;
+    sd[j] = n > 1 ? std::sqrt(static_cast<double>(q / (n - 1))) : NA_REAL;
+    absmax[j] = mx;
+  }
+  return Rcpp::List::create(Rcpp::Named("mean") = mean, Rcpp::Named("sd") = sd,
+                            Rcpp::Named("absmax") = absmax);
+}
+
+// The four-lane streams of fastmath.hpp, for the tests: n_per draws of Stream4(seed, index) as
+// 53-bit uniforms (lane l in column l + 1; must equal Stream(seed, 4 index + l)), and 4 n_per
+// ziggurat normals from a fresh Stream4(seed, index) (four per call, in call order).
+// [[Rcpp::export(.stream4_draws)]]
+Rcpp::List stream4_draws(Rcpp::NumericVector seed, double index, int n_per) {
+  const std::uint64_t s = gmmmi_r::seed_arg(seed);
+  const std::uint64_t idx = static_cast<std::uint64_t>(index);
+  Rcpp::NumericMatrix u(n_per, 4);
+  Rcpp::NumericVector z(4 * static_cast<R_xlen_t>(n_per));
+#ifdef GMMMI_HAVE_V4D
+  gmmmi::Stream4 a(s, idx);
+  for (int i = 0; i < n_per; ++i) {
+    gmmmi::v4u b;
+    a.next(b);
+    for (int l = 0; l < 4; ++l) u(i, l) = (static_cast<double>(b[l] >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+  }
+  gmmmi::Stream4 g(s, idx);
+  for (int i = 0; i < n_per; ++i) {
+    gmmmi::v4d v;
+    gmmmi::normal4(g, v);
+    for (int l = 0; l < 4; ++l) z[4 * static_cast<R_xlen_t>(i) + l] = v[l];
+  }
+#else
+  Rcpp::stop("built without vector extensions");
+#endif
+  return Rcpp::List::create(Rcpp::Named("uniform") = u, Rcpp::Named("normal") = z);
 }

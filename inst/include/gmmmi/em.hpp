@@ -97,26 +97,29 @@ inline double total_weight(const double* w, std::size_t n) {
 }
 
 // Weighted mean and covariance of the data (two passes, serial; the second accumulates the
-// lower triangle of the centred cross-products row by row).
-inline void data_moments(const double* X, std::size_t n, int d, const double* w, Vec& mean,
-                         Mat& cov) {
+// lower triangle of the centred cross-products row by row). D > 0: d known at compile time.
+template <int D>
+inline void data_moments_impl(const double* X, std::size_t n, int dd, const double* w, Vec& mean,
+                              Mat& cov) {
+  const int d = D > 0 ? D : dd;
   mean = Vec::Zero(d);
   cov = Mat::Zero(d, d);
   double W = 0.0;
+  std::vector<double> mu(d, 0.0), r(d), tri(static_cast<std::size_t>(d) * (d + 1) / 2, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const double wi = row_weight(w, i);
     if (wi == 0.0) continue;
     W += wi;
-    for (int j = 0; j < d; ++j) mean[j] += wi * X[i * d + j];
+    const double* x = X + i * d;
+    for (int j = 0; j < d; ++j) mu[j] += wi * x[j];
   }
   if (!(W > 0.0)) return;
-  mean /= W;
-  std::vector<double> r(d), tri(static_cast<std::size_t>(d) * (d + 1) / 2, 0.0);
+  for (int j = 0; j < d; ++j) mu[j] /= W;
   for (std::size_t i = 0; i < n; ++i) {
     const double wi = row_weight(w, i);
     if (wi == 0.0) continue;
     const double* x = X + i * d;
-    for (int j = 0; j < d; ++j) r[j] = x[j] - mean[j];
+    for (int j = 0; j < d; ++j) r[j] = x[j] - mu[j];
     double* t = tri.data();
     for (int j = 0; j < d; ++j) {
       const double wr = wi * r[j];
@@ -124,8 +127,19 @@ inline void data_moments(const double* X, std::size_t n, int d, const double* w,
     }
   }
   const double* t = tri.data();
-  for (int j = 0; j < d; ++j)
+  for (int j = 0; j < d; ++j) {
+    mean[j] = mu[j];
     for (int l = 0; l <= j; ++l, ++t) cov(j, l) = cov(l, j) = *t / W;
+  }
+}
+
+inline void data_moments(const double* X, std::size_t n, int d, const double* w, Vec& mean, Mat& cov) {
+  switch (d) {
+    case 1: return data_moments_impl<1>(X, n, d, w, mean, cov);
+    case 2: return data_moments_impl<2>(X, n, d, w, mean, cov);
+    case 3: return data_moments_impl<3>(X, n, d, w, mean, cov);
+    default: return data_moments_impl<0>(X, n, d, w, mean, cov);
+  }
 }
 
 // Weighted variance of every column (the scale of regularisation fallbacks); entries that are

@@ -337,13 +337,15 @@ GMMMI_INLINE void vexp_le0(v4d& x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  const v4l ni = (v4l)t - (v4l)shift;
+  const v4l ni = (v4l)t - (v4l)shift;  // n = 32 m + j as an integer
   const v4l j = ni & 31;
-  const v4l m = ni >> 5;  // arithmetic shift: floor(n / 32)
   const double* tab = exp2_table32();
   const v4d tj = {tab[j[0]], tab[j[1]], tab[j[2]], tab[j[3]]};
-  const v4l e = (m + 1023) << 52;
-  x = (p * tj) * (v4d)e;
+  // 2^m 2^(j/32) by adding m to the exponent field of the table value ((32 m) << 47 = m << 52,
+  // exact in two's complement; the result stays normal for x >= -708); scaling by 2^m commutes
+  // with rounding, so this equals (p 2^(j/32)) 2^m exactly.
+  const v4l scaled = (v4l)tj + ((ni - j) << 47);
+  x = p * (v4d)scaled;
 }
 
 // x <- log(x) lane by lane, for positive normal finite x (callers check, see vlog_ok). As in
@@ -425,6 +427,77 @@ GMMMI_TARGET_AVX2 inline void add_log_ratio_avx2(double* out, const double* num,
   add_log_ratio_any(out, num, den, m);
 }
 #endif
+
+typedef unsigned long long v4u __attribute__((vector_size(32)));
+
+// Four xoshiro256** streams side by side: lane l produces exactly the numbers of
+// Stream(seed, 4 index + l) (the multiplications by 5 and 9 are shifts and adds).
+struct Stream4 {
+  v4u s0, s1, s2, s3;
+  Stream4(std::uint64_t seed, std::uint64_t index) {
+    for (int l = 0; l < 4; ++l) set_lane(l, Stream(seed, 4 * index + static_cast<std::uint64_t>(l)));
+  }
+  GMMMI_INLINE void next(v4u& out) {
+    const v4u a = s1 + (s1 << 2);      // s1 * 5
+    const v4u r = (a << 7) | (a >> 57);  // rotl 7
+    out = r + (r << 3);                // * 9
+    const v4u t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 45) | (s3 >> 19);
+  }
+  Stream lane(int l) const {
+    Stream st;
+    const std::uint64_t v[4] = {s0[l], s1[l], s2[l], s3[l]};
+    st.set_state(v);
+    return st;
+  }
+  void set_lane(int l, const Stream& st) {
+    std::uint64_t v[4];
+    st.get_state(v);
+    s0[l] = v[0];
+    s1[l] = v[1];
+    s2[l] = v[2];
+    s3[l] = v[3];
+  }
+};
+
+// Uniforms on (0, 1) from the top 52 bits of b: ((b >> 12) + 1/2) / 2^52.
+GMMMI_INLINE void uniform4(const v4u& b, v4d& u) {
+  const v4u m = (b >> 12) | 0x4330000000000000ULL;  // the double 2^52 + (b >> 12), exactly
+  u = (((v4d)m - 4503599627370496.0) + 0.5) * (1.0 / 4503599627370496.0);
+}
+
+// Four standard normals by the ziggurat (as normal_zig, one draw per lane: layer from bits 0-7,
+// sign from bit 8, a 52-bit uniform from bits 12-63). A lane whose candidate falls outside its
+// layer's rectangle (about 1% of draws) finishes with the scalar wedge / tail code on its own
+// stream, so every lane is a pure function of its stream.
+GMMMI_INLINE void normal4(Stream4& g, v4d& out) {
+  v4u b;
+  g.next(b);
+  const v4u i = b & 255ULL;
+  const v4u sign = (b & 256ULL) << 55;
+  v4d u;
+  uniform4(b, u);
+  const double* X = zig_detail::table_x();
+  const double* R = zig_detail::table_ratio();
+  const v4d xi = {X[i[0]], X[i[1]], X[i[2]], X[i[3]]};
+  const v4d ri = {R[i[0]], R[i[1]], R[i[2]], R[i[3]]};
+  out = (v4d)((v4u)(u * xi) ^ sign);
+  const v4l inside = u < ri;
+  if (inside[0] & inside[1] & inside[2] & inside[3]) return;
+  for (int l = 0; l < 4; ++l) {
+    if (inside[l]) continue;
+    Stream st = g.lane(l);
+    double o;
+    if (!zig_detail::slow(st, static_cast<int>(i[l]), sign[l] != 0, u[l], o)) o = normal_zig(st);
+    out[l] = o;
+    g.set_lane(l, st);
+  }
+}
 
 // Storage for n vectors aligned to 32 bytes (std::vector<v4d> is not: operator new only
 // guarantees 16 before C++17).

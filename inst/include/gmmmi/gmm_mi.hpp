@@ -15,6 +15,7 @@
 #ifndef GMMMI_GMM_MI_HPP
 #define GMMMI_GMM_MI_HPP
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -357,16 +358,17 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
         const std::size_t n = groups[g].n;
         std::vector<double> counts(n, 0.0);
         for (std::size_t i = 0; i < n; ++i) counts[static_cast<std::size_t>(rng.below(n))] += 1.0;
-        std::vector<double> Xb, wb;
-        Xb.reserve(n * d);
-        wb.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          if (counts[i] > 0.0) {
-            Xb.insert(Xb.end(), groups[g].X + i * d, groups[g].X + (i + 1) * d);
-            wb.push_back(counts[i]);
-          }
+        // compact: the distinct resampled rows with their multiplicities as weights
+        std::size_t nb = 0;
+        for (std::size_t i = 0; i < n; ++i) nb += counts[i] > 0.0;
+        std::vector<double> Xb((nb + 1) * d), wb(nb + 1);  // one spare row: the loop is branch-free
+        const double* Xg = groups[g].X;
+        for (std::size_t i = 0, o = 0; i < n; ++i) {
+          std::copy(Xg + i * d, Xg + (i + 1) * d, Xb.data() + o * d);
+          wb[o] = counts[i];
+          o += counts[i] > 0.0;
         }
-        EmResult r = em_run(Xb.data(), wb.size(), d, wb.data(), start[g], opt.em, serial);
+        EmResult r = em_run(Xb.data(), nb, d, wb.data(), start[g], opt.em, serial);
         ok = std::isfinite(r.loglik);
         iters += r.iterations;
         events += static_cast<int>(r.events.size());

@@ -11,7 +11,8 @@
 // separate mixture), and (z, x, y) for conditional MI (p(z) and p(z, x) are prefixes, p(z, y)
 // is separate).
 //
-// Monte Carlo: n_mc draws in chunks of `chunk` draws; chunk c uses its own Stream(seed, c), so
+// Monte Carlo: n_mc draws in chunks of `chunk` draws; chunk c uses its own streams (four-lane
+// Stream4(seed, c), i.e. Stream(seed, 4c + l) for lane l; see sample_chunk), so
 // the draws do not depend on the executor; per-chunk mean and sum of squared deviations are
 // combined in chunk order (Chan et al.), so the result is bitwise identical for any thread count.
 #ifndef GMMMI_MI_GMM_HPP
@@ -213,22 +214,22 @@ struct LogTerm {
       }
       for (std::size_t j = 0; j < P; ++j) {
         const v4d* Lj = L + j * K * NQ;
-        for (std::size_t q = 0; q < nquad; ++q) mxv[q] = Lj[q];
-        for (int k = 1; k < K; ++k) {
-          const v4d* Lk = Lj + static_cast<std::size_t>(k) * NQ;
-          for (std::size_t q = 0; q < nquad; ++q) mxv[q] = Lk[q] > mxv[q] ? Lk[q] : mxv[q];
-        }
         for (std::size_t q = 0; q < nquad; ++q) {
-          smv[q] = Lj[q] - mxv[q];
-          vexp_le0(smv[q]);
-        }
-        for (int k = 1; k < K; ++k) {
-          const v4d* Lk = Lj + static_cast<std::size_t>(k) * NQ;
-          for (std::size_t q = 0; q < nquad; ++q) {
-            v4d e = Lk[q] - mxv[q];
-            vexp_le0(e);
-            smv[q] += e;
+          const v4d* Lq = Lj + q;
+          v4d mx = Lq[0];
+          for (int k = 1; k < K; ++k) {
+            const v4d l = Lq[static_cast<std::size_t>(k) * NQ];
+            mx = l > mx ? l : mx;
           }
+          v4d sm = Lq[0] - mx;
+          vexp_le0(sm);
+          for (int k = 1; k < K; ++k) {
+            v4d e = Lq[static_cast<std::size_t>(k) * NQ] - mx;
+            vexp_le0(e);
+            sm += e;
+          }
+          mxv[q] = mx;
+          smv[q] = sm;
         }
         const double c = coefs[j];
         double* li = lin + i0;
@@ -392,6 +393,91 @@ inline void sample_points(const Gmm& g, const std::vector<double>& cdf, const st
   }
 }
 
+#ifdef GMMMI_HAVE_V4D
+// The same with four-lane streams (fastmath.hpp): first the m component draws, four at a time,
+// of which only the counts are kept, then all m d standard normals, four at a time, then
+// mean + L z component by component. The output is grouped by component.
+GMMMI_INLINE void sample_points_v4(const Gmm& g, const std::vector<double>& cdf,
+                                   const std::vector<double>& packedL, Stream4& rng, std::size_t m,
+                                   double* out, std::vector<std::size_t>& counts, std::vector<double>& zbuf) {
+  const int d = g.d, K = g.K;
+  const std::size_t ps = static_cast<std::size_t>(d) * (d + 1) / 2;
+  counts.assign(K, 0);
+  const double total = cdf[K - 1];
+  for (std::size_t i = 0; i < m; i += 4) {
+    const std::size_t nl = m - i < 4 ? m - i : 4;
+    v4u b;
+    rng.next(b);
+    v4d u;
+    uniform4(b, u);
+    u = u * total;
+    if (K <= 16) {
+      v4l k = {0, 0, 0, 0};
+      for (int j = 0; j < K - 1; ++j) k -= (v4l)(u >= cdf[j]);  // true is -1
+      for (std::size_t l = 0; l < nl; ++l) ++counts[static_cast<std::size_t>(k[l])];
+    } else {
+      for (std::size_t l = 0; l < nl; ++l) {
+        int k = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), u[l]) - cdf.begin());
+        if (k >= K) k = K - 1;
+        ++counts[k];
+      }
+    }
+  }
+  const std::size_t nz = m * static_cast<std::size_t>(d);
+  zbuf.resize((nz + 3) / 4 * 4);
+  for (std::size_t t = 0; t < nz; t += 4) {
+    v4d z;
+    normal4(rng, z);
+    std::memcpy(zbuf.data() + t, &z, sizeof z);
+  }
+  const double* zp = zbuf.data();
+  double* x = out;
+  for (int k = 0; k < K; ++k) {
+    const double* Lk = packedL.data() + static_cast<std::size_t>(k) * ps;
+    const double* mu = g.means.data() + static_cast<std::size_t>(k) * d;
+    for (std::size_t t = 0; t < counts[k]; ++t, x += d, zp += d) {
+      for (int a = 0; a < d; ++a) {
+        const double* La = Lk + a * (a + 1) / 2;
+        double v = mu[a];
+        for (int b = 0; b <= a; ++b) v += La[b] * zp[b];
+        x[a] = v;
+      }
+    }
+  }
+}
+inline void sample_points_base(const Gmm& g, const std::vector<double>& cdf, const std::vector<double>& packedL,
+                               Stream4& rng, std::size_t m, double* out, std::vector<std::size_t>& counts,
+                               std::vector<double>& zbuf) {
+  sample_points_v4(g, cdf, packedL, rng, m, out, counts, zbuf);
+}
+#ifdef GMMMI_AVX2_CLONES
+GMMMI_TARGET_AVX2 inline void sample_points_avx2(const Gmm& g, const std::vector<double>& cdf,
+                                                 const std::vector<double>& packedL, Stream4& rng,
+                                                 std::size_t m, double* out, std::vector<std::size_t>& counts,
+                                                 std::vector<double>& zbuf) {
+  sample_points_v4(g, cdf, packedL, rng, m, out, counts, zbuf);
+}
+#endif
+#endif
+
+// m draws from the mixture for Monte Carlo chunk `index` of the stream family `seed`
+// (four-lane streams when vector extensions are available, else the scalar Stream(seed, index)).
+inline void sample_chunk(const Gmm& g, const std::vector<double>& cdf, const std::vector<double>& packedL,
+                         std::uint64_t seed, std::uint64_t index, std::size_t m, double* out,
+                         std::vector<std::size_t>& counts) {
+#ifdef GMMMI_HAVE_V4D
+  Stream4 rng(seed, index);
+  std::vector<double> zbuf;
+#ifdef GMMMI_AVX2_CLONES
+  if (use_avx2()) return sample_points_avx2(g, cdf, packedL, rng, m, out, counts, zbuf);
+#endif
+  sample_points_base(g, cdf, packedL, rng, m, out, counts, zbuf);
+#else
+  Stream rng(seed, index);
+  sample_points(g, cdf, packedL, rng, m, out, counts);
+#endif
+}
+
 // The tables sample_points needs for the prepared mixture g: cumulative weights and the packed
 // lower Cholesky factors.
 inline void sampler_tables(const Gmm& g, std::vector<double>& cdf, std::vector<double>& packedL) {
@@ -416,10 +502,9 @@ inline McResult mc_expect(const Gmm& sampler, const std::vector<LogTerm>& terms,
   sampler_tables(sampler, cdf, packedL);
   parallel_for(ex, blocks.count, 1, [&](std::size_t c) {
     const std::size_t m = blocks.end(c) - blocks.begin(c);
-    Stream rng(seed, c);
     std::vector<double> X(static_cast<std::size_t>(D) * m), v(m);
     std::vector<std::size_t> counts;
-    sample_points(sampler, cdf, packedL, rng, m, X.data(), counts);
+    sample_chunk(sampler, cdf, packedL, seed, c, m, X.data(), counts);
     Workspace ws;
     eval_terms(terms, X.data(), D, m, v.data(), ws);
     parts[c].add_block(v.data(), m);
@@ -592,10 +677,10 @@ inline McResult mi_categorical_mc(const std::vector<Gmm>& gs, const std::vector<
     const int c = unit_class[u];
     const std::size_t j = u - first_unit[c];
     const std::size_t b = j * chunk, m = std::min(chunk, n_c[c] - b);
-    Stream rng(derive_seed(seed, static_cast<std::uint64_t>(c)), j);
     std::vector<double> Y(static_cast<std::size_t>(dy) * m), lc(m);
     std::vector<std::size_t> counts;
-    detail::sample_points(terms[c][0].g, cdfs[c], packs[c], rng, m, Y.data(), counts);
+    detail::sample_chunk(terms[c][0].g, cdfs[c], packs[c], derive_seed(seed, static_cast<std::uint64_t>(c)), j,
+                         m, Y.data(), counts);
     detail::Workspace ws;
     detail::eval_terms(terms[c], Y.data(), dy, m, lc.data(), ws);
     parts[u].add_block(lc.data(), m);

@@ -88,6 +88,16 @@ class Stream {
   // Exponential(1).
   double exponential() { return -std::log(uniform()); }
 
+  // The xoshiro state (for the four-lane streams of fastmath.hpp, which run four Streams side
+  // by side and hand a lane back to scalar code for rare cases).
+  void get_state(std::uint64_t out[4]) const {
+    for (int i = 0; i < 4; ++i) out[i] = s_[i];
+  }
+  void set_state(const std::uint64_t in[4]) {
+    for (int i = 0; i < 4; ++i) s_[i] = in[i];
+    has_spare_ = false;
+  }
+
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
