@@ -26,12 +26,12 @@ test_that("ziggurat normals follow N(0, 1), including the tail beyond the base s
   expect_equal(sum(z < 0) / n, 0.5, tolerance = 5 * 0.5 / sqrt(n))
 })
 
-test_that("the vectorised exp and log agree with libm to about 1-2 ulp", {
+test_that("the vectorised exp and log agree with libm to about 2 ulp", {
   set.seed(3)
   x <- c(-runif(4000, 0, 700), -runif(1000, 0, 1), 0, -1e-300, -log(2), -745, -1e4)
   e <- gmmmi:::.vector_math(x, "exp")
   ref <- exp(pmax(x, -708))  # documented: arguments below -708 are treated as -708
-  expect_lt(max(abs(e - ref) / ref), 4.5e-16)
+  expect_lt(max(abs(e - ref) / ref), 5e-16)
   expect_identical(e[x == 0], 1)
   y <- c(exp(runif(4000, -700, 700)), runif(1000, 0.5, 2), 1, 2, 0.5, 1e-300, .Machine$double.xmax)
   l <- gmmmi:::.vector_math(y, "log")

@@ -161,25 +161,34 @@ inline Vec data_var(const double* X, std::size_t n, int d, const double* w) {
 inline bool cov_ok(const Mat& cov) {
   if (!cov.allFinite()) return false;
   const int d = static_cast<int>(cov.rows());
-  Vec s(d);
+  double stackbuf[3 * 16 + 4];
+  std::vector<double> heap;
+  double* buf = stackbuf;
+  if (d > 4) {
+    heap.resize(3 * static_cast<std::size_t>(d) * d + d);
+    buf = heap.data();
+  }
+  double* R = buf;
+  double* L = R + static_cast<std::size_t>(d) * d;
+  double* s = L + static_cast<std::size_t>(d) * d;
+  const double* A = cov.data();
   for (int j = 0; j < d; ++j) {
-    const double v = cov(j, j);
+    const double v = A[j + j * d];
     if (!(v > 1e-300) || !(v < 1e300)) return false;
     s[j] = 1.0 / std::sqrt(v);
   }
   if (d > 1) {
-    const Mat R = s.asDiagonal() * cov * s.asDiagonal();
-    Eigen::LLT<Mat> lr(R);
-    if (lr.info() != Eigen::Success) return false;
+    for (int j = 0; j < d; ++j)
+      for (int i = 0; i < d; ++i) R[i + j * d] = s[i] * A[i + j * d] * s[j];
+    if (!small::cholesky(R, d, L)) return false;
     for (int j = 0; j < d; ++j) {
-      const double v = lr.matrixLLT()(j, j);
+      const double v = L[j + j * d];
       if (!(v > 1e-7) || !std::isfinite(v)) return false;
     }
   }
-  Eigen::LLT<Mat> llt(cov);
-  if (llt.info() != Eigen::Success) return false;
+  if (!small::cholesky(A, d, L)) return false;
   for (int j = 0; j < d; ++j) {
-    const double v = llt.matrixLLT()(j, j);
+    const double v = L[j + j * d];
     if (!(v > 1e-150) || !(v < 1e150)) return false;
   }
   return true;
@@ -370,15 +379,21 @@ GMMMI_INLINE double block_pass_v4(const Packed& P, const double* X, const double
   const double* b = P.b.data();
   const double* c = P.c.data();
   const double inf = std::numeric_limits<double>::infinity();
-  v4d* zbuf = vb.get(static_cast<std::size_t>(K) * (d + 1 + (STATS ? S : 0)) + d);
+  const std::size_t nq = (end - begin + 3) / 4;  // quads in the block
+  v4d* zbuf = vb.get(static_cast<std::size_t>(K) * (d + 1 + (STATS ? S : 0)) + d + 3 * nq);
   v4d* lbuf = zbuf + static_cast<std::size_t>(K) * d;
   v4d* acc = lbuf + K;
   v4d* xv = acc + (STATS ? static_cast<std::size_t>(K) * S : 0);
+  // per quad: the sum of exponentials, the maximum and the weights; log p = max + log(sum) is
+  // taken after the loop, where the logarithms of consecutive quads overlap in the pipeline
+  v4d* qsum = xv + d;
+  v4d* qmax = qsum + nq;
+  v4d* qw = qmax + nq;
   const v4d zero = {0.0, 0.0, 0.0, 0.0};
   if (STATS)
     for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j) acc[j] = zero;
-  v4d llv = zero;
   for (std::size_t i = begin; i < end; i += 4) {
+    const std::size_t qi = (i - begin) / 4;
     const std::size_t nl = std::min<std::size_t>(4, end - i);  // live lanes
     const double* xr[4];
     v4d wv;
@@ -398,9 +413,10 @@ GMMMI_INLINE double block_pass_v4(const Packed& P, const double* X, const double
     }
     if (w) {
       const v4l nz = wv != zero;
-      if (!(nz[0] | nz[1] | nz[2] | nz[3])) {
-        if (lse_out)
-          for (std::size_t l = 0; l < nl; ++l) lse_out[i + l - begin] = inf;
+      if (!(nz[0] | nz[1] | nz[2] | nz[3])) {  // no weight: log p = 0 + log 1, times 0
+        qsum[qi] = zero + 1.0;
+        qmax[qi] = zero;
+        qw[qi] = zero;
         continue;
       }
     }
@@ -432,13 +448,9 @@ GMMMI_INLINE double block_pass_v4(const Packed& P, const double* X, const double
       lbuf[k] = e;
       sum += e;
     }
-    v4d lse = sum;
-    vlog(lse);
-    lse += mx;
-    if (lse_out)
-      for (std::size_t l = 0; l < nl; ++l) lse_out[i + l - begin] = wv[l] == 0.0 ? inf : lse[l];
-    // zero-weight lanes contribute exactly 0 (their lse is finite)
-    llv += wv * lse;
+    qsum[qi] = sum;
+    qmax[qi] = mx;
+    qw[qi] = wv;
     if (STATS) {
       const v4d inv = wv / sum;
       for (int k = 0; k < K; ++k) {
@@ -459,6 +471,19 @@ GMMMI_INLINE double block_pass_v4(const Packed& P, const double* X, const double
   if (STATS)
     for (std::size_t j = 0; j < static_cast<std::size_t>(K) * S; ++j)
       st[j] += ((acc[j][0] + acc[j][1]) + acc[j][2]) + acc[j][3];
+  v4d llv = zero;
+  for (std::size_t qi = 0; qi < nq; ++qi) {
+    v4d lse = qsum[qi];
+    vlog(lse);
+    lse += qmax[qi];
+    const v4d wv = qw[qi];
+    if (lse_out) {
+      const std::size_t i = begin + 4 * qi, nl = std::min<std::size_t>(4, end - i);
+      for (std::size_t l = 0; l < nl; ++l) lse_out[i + l - begin] = wv[l] == 0.0 ? inf : lse[l];
+    }
+    // zero-weight lanes contribute exactly 0 (their lse is finite)
+    llv += wv * lse;
+  }
   return ((llv[0] + llv[1]) + llv[2]) + llv[3];
 }
 
@@ -869,6 +894,11 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
     cur.prepare();
   }
   std::vector<double> totals, scratch, lse;
+  // M-step storage reused across iterations
+  Gmm next(K, d);
+  std::vector<char> healthy(K, 1);
+  std::vector<double> mwork(static_cast<std::size_t>(d) * (2 * d + 1));
+  Mat C(d, d), Creg(d, d);
   double ll = fused_pass(cur, X, n, w, opt.block_size, ex, totals, scratch);
   double mean_ll = ll / W;
   int n_reseed = 0;
@@ -877,33 +907,50 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
 
   for (int it = 1; it <= opt.max_iter; ++it) {
     // ---- M-step from the whitened statistics of cur ----
-    Gmm next(K, d);
-    std::vector<char> healthy(K, 1);
+    std::fill(healthy.begin(), healthy.end(), 1);
     bool any_event = false;
     for (int k = 0; k < K; ++k) {
       const double* st = totals.data() + static_cast<std::size_t>(k) * S;
       const double Nk = st[0];
       bool ok = Nk > 1e-10 * W && std::isfinite(Nk);
       if (ok) {
-        Vec zbar(d);
-        Mat Sz(d, d);
+        // whitened mean zbar and covariance Sz, mapped back with L: mean + L zbar, L Sz L'
+        double* zbar = mwork.data();
+        double* Sz = zbar + d;
+        double* LS = Sz + static_cast<std::size_t>(d) * d;
         for (int j = 0; j < d; ++j) zbar[j] = st[1 + j] / Nk;
         const double* s2 = st + 1 + d;
         for (int j = 0; j < d; ++j)
           for (int l = 0; l <= j; ++l) {
             const double v = *s2++ / Nk - zbar[j] * zbar[l];
-            Sz(j, l) = v;
-            Sz(l, j) = v;
+            Sz[j + l * d] = v;
+            Sz[l + j * d] = v;
           }
-        const Mat& L = cur.chol[k];
-        next.means.col(k) = cur.means.col(k) + L.triangularView<Eigen::Lower>() * zbar;
-        Mat LS = L.triangularView<Eigen::Lower>() * Sz;
-        Mat C = LS * L.transpose();
-        C = 0.5 * (C + C.transpose());
+        const double* L = cur.chol[k].data();
+        for (int a = 0; a < d; ++a) {
+          double t = cur.means(a, k);
+          for (int b = 0; b <= a; ++b) t += L[a + b * d] * zbar[b];
+          next.means(a, k) = t;
+        }
+        for (int c = 0; c < d; ++c)
+          for (int a = 0; a < d; ++a) {
+            double t = 0.0;
+            for (int b = 0; b <= a; ++b) t += L[a + b * d] * Sz[b + c * d];
+            LS[a + c * d] = t;
+          }
+        C.resize(d, d);
+        for (int c = 0; c < d; ++c)
+          for (int a = 0; a < d; ++a) {
+            double t = 0.0;
+            for (int b = 0; b <= c; ++b) t += LS[a + b * d] * L[c + b * d];
+            C(a, c) = t;
+          }
+        for (int c = 0; c < d; ++c)
+          for (int a = c + 1; a < d; ++a) C(a, c) = C(c, a) = 0.5 * (C(a, c) + C(c, a));
         next.weights[k] = Nk / W;
         ok = next.means.col(k).allFinite() && C.allFinite();
         if (ok) {
-          Mat Creg = C;
+          Creg = C;
           Creg.diagonal().array() += opt.reg_covar;
           if (ridge[k] > 0.0) Creg.diagonal() += ridge[k] * get_var();
           if (!cov_ok(Creg)) {
@@ -972,7 +1019,7 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
       // should not happen after the checks above; keep the last valid model
       break;
     }
-    cur = std::move(next);
+    std::swap(cur, next);  // next keeps its storage for the following iteration
     res.iterations = it;
     if (monitor) {
       work += static_cast<double>(n) * K;

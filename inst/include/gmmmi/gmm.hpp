@@ -27,6 +27,45 @@ using CMapMat = Eigen::Map<const Mat>;
 
 constexpr double kLog2Pi = 1.8378770664093454835606594728112;
 
+// Small dense kernels on column-major d x d arrays (entry (i, j) at i + j d), without allocation:
+// EM calls them for every component at every iteration, where Eigen's dynamic-size temporaries
+// would cost more than the arithmetic.
+namespace small {
+
+// Lower Cholesky factor L of the symmetric matrix A (only its lower triangle is read); the upper
+// triangle of L is set to 0. False when a pivot is not positive and finite (L is then partial).
+inline bool cholesky(const double* A, int d, double* L) {
+  for (int j = 0; j < d; ++j) {
+    double s = A[j + j * d];
+    for (int l = 0; l < j; ++l) s -= L[j + l * d] * L[j + l * d];
+    if (!(s > 0.0) || !std::isfinite(s)) return false;
+    const double ljj = std::sqrt(s);
+    L[j + j * d] = ljj;
+    for (int i = 0; i < j; ++i) L[i + j * d] = 0.0;
+    for (int i = j + 1; i < d; ++i) {
+      double t = A[i + j * d];
+      for (int l = 0; l < j; ++l) t -= L[i + l * d] * L[j + l * d];
+      L[i + j * d] = t / ljj;
+    }
+  }
+  return true;
+}
+
+// U = L^{-1} for a lower-triangular L with a positive diagonal (U is lower triangular).
+inline void tri_inverse(const double* L, int d, double* U) {
+  for (int j = 0; j < d; ++j) {
+    for (int i = 0; i < j; ++i) U[i + j * d] = 0.0;
+    U[j + j * d] = 1.0 / L[j + j * d];
+    for (int i = j + 1; i < d; ++i) {
+      double t = 0.0;
+      for (int l = j; l < i; ++l) t += L[i + l * d] * U[l + j * d];
+      U[i + j * d] = -t / L[i + i * d];
+    }
+  }
+}
+
+}  // namespace small
+
 struct Gmm {
   int K = 0, d = 0;
   Vec weights;             // K, sum to 1
@@ -46,24 +85,28 @@ struct Gmm {
   // Compute the derived quantities. Returns false (and leaves the model unusable) when a
   // covariance is not positive definite or a weight is not positive and finite.
   bool prepare() {
-    chol.assign(K, Mat());
-    prec_chol.assign(K, Mat());
+    if (static_cast<int>(chol.size()) != K) {
+      chol.assign(K, Mat(d, d));
+      prec_chol.assign(K, Mat(d, d));
+    }
     prec_mean.resize(d, K);
     log_weights.resize(K);
     log_norm.resize(K);
     for (int k = 0; k < K; ++k) {
       if (!(weights[k] > 0.0) || !std::isfinite(weights[k])) return false;
-      Eigen::LLT<Mat> llt(covs[k]);
-      if (llt.info() != Eigen::Success) return false;
-      chol[k] = llt.matrixL();
+      chol[k].resize(d, d);
+      prec_chol[k].resize(d, d);
+      if (covs[k].rows() != d || covs[k].cols() != d) return false;
+      if (!small::cholesky(covs[k].data(), d, chol[k].data())) return false;
       double logdet = 0.0;
-      for (int j = 0; j < d; ++j) {
-        const double djj = chol[k](j, j);
-        if (!(djj > 0.0) || !std::isfinite(djj)) return false;
-        logdet += 2.0 * std::log(djj);
+      for (int j = 0; j < d; ++j) logdet += 2.0 * std::log(chol[k](j, j));
+      small::tri_inverse(chol[k].data(), d, prec_chol[k].data());
+      const double* U = prec_chol[k].data();
+      for (int i = 0; i < d; ++i) {
+        double t = 0.0;
+        for (int l = 0; l <= i; ++l) t += U[i + l * d] * means(l, k);
+        prec_mean(i, k) = t;
       }
-      prec_chol[k] = chol[k].triangularView<Eigen::Lower>().solve(Mat::Identity(d, d));
-      prec_mean.col(k) = prec_chol[k].triangularView<Eigen::Lower>() * means.col(k);
       log_weights[k] = std::log(weights[k]);
       log_norm[k] = log_weights[k] - 0.5 * (d * kLog2Pi + logdet);
       if (!std::isfinite(log_norm[k])) return false;

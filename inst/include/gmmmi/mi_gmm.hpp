@@ -176,11 +176,11 @@ struct LogTerm {
                                   double* den, V4Buffer& vb) const {
     const int d = DD > 0 ? DD : g.d, K = g.K;
     const std::size_t P = prefixes.size(), NQ = kQuads;
-    v4d* L = vb.get(P * static_cast<std::size_t>(K) * NQ + 2 * NQ + 2 * static_cast<std::size_t>(d));
+    v4d* L = vb.get(P * static_cast<std::size_t>(K) * NQ + 2 * NQ + static_cast<std::size_t>(d) * (NQ + 1));
     v4d* mxv = L + P * K * NQ;  // per quad
     v4d* smv = mxv + NQ;        // per quad
-    v4d* xv = smv + NQ;
-    v4d* cs = xv + d;  // cumulative squared norms of the whitened coordinates
+    v4d* XB = smv + NQ;         // d x NQ
+    v4d* cs = XB + static_cast<std::size_t>(d) * NQ;  // cumulative squared norms of the whitened coordinates
     const v4d zero = {0.0, 0.0, 0.0, 0.0}, one = {1.0, 1.0, 1.0, 1.0};
     const bool sub = !dims.empty();
     int pref[8];
@@ -188,6 +188,7 @@ struct LogTerm {
     for (int j = 0; j < np_; ++j) pref[j] = prefixes[j] - 1;
     for (std::size_t i0 = 0; i0 < m; i0 += 4 * NQ) {
       const std::size_t mb = std::min(m - i0, 4 * NQ), nquad = (mb + 3) / 4;
+      // the block's coordinates, lane = point: XB[a NQ + q]
       for (std::size_t q = 0; q < nquad; ++q) {
         const std::size_t i = i0 + 4 * q;
         const double* xp[4];
@@ -195,16 +196,19 @@ struct LogTerm {
         for (int a = 0; a < d; ++a) {
           const int da = sub ? dims[a] : a;
           const v4d t = {xp[0][da], xp[1][da], xp[2][da], xp[3][da]};
-          xv[a] = t;
+          XB[static_cast<std::size_t>(a) * NQ + q] = t;
         }
-        for (int k = 0; k < K; ++k) {
-          const double* U = packed.data() + static_cast<std::size_t>(k) * packed_size;
-          const double* pm = g.prec_mean.data() + static_cast<std::size_t>(k) * d;
+      }
+      // log-density terms, component by component (its parameters stay in registers)
+      for (int k = 0; k < K; ++k) {
+        const double* U = packed.data() + static_cast<std::size_t>(k) * packed_size;
+        const double* pm = g.prec_mean.data() + static_cast<std::size_t>(k) * d;
+        for (std::size_t q = 0; q < nquad; ++q) {
           v4d ss = zero;
           for (int a = 0; a < d; ++a) {
             v4d z = zero - pm[a];
             const double* Ua = U + a * (a + 1) / 2;
-            for (int b = 0; b <= a; ++b) z += Ua[b] * xv[b];
+            for (int b = 0; b <= a; ++b) z += Ua[b] * XB[static_cast<std::size_t>(b) * NQ + q];
             ss += z * z;
             cs[a] = ss;
           }
@@ -395,8 +399,8 @@ inline void sample_points(const Gmm& g, const std::vector<double>& cdf, const st
 
 #ifdef GMMMI_HAVE_V4D
 // The same with four-lane streams (fastmath.hpp): first the m component draws, four at a time,
-// of which only the counts are kept, then all m d standard normals, four at a time, then
-// mean + L z component by component. The output is grouped by component.
+// of which only the counts are kept, then the points component by component, four at a time
+// (lane = point): d calls of normal4 and mean + L z. The output is grouped by component.
 GMMMI_INLINE void sample_points_v4(const Gmm& g, const std::vector<double>& cdf,
                                    const std::vector<double>& packedL, Stream4& rng, std::size_t m,
                                    double* out, std::vector<std::size_t>& counts, std::vector<double>& zbuf) {
@@ -423,25 +427,31 @@ GMMMI_INLINE void sample_points_v4(const Gmm& g, const std::vector<double>& cdf,
       }
     }
   }
-  const std::size_t nz = m * static_cast<std::size_t>(d);
-  zbuf.resize((nz + 3) / 4 * 4);
-  for (std::size_t t = 0; t < nz; t += 4) {
-    v4d z;
-    normal4(rng, z);
-    std::memcpy(zbuf.data() + t, &z, sizeof z);
-  }
-  const double* zp = zbuf.data();
+  // points of component k in quads (lane = point; a partial last quad draws and drops its dead
+  // lanes): d normal4 calls give z (coordinate a in zq[a]), then x = mu + L z per coordinate
+  zbuf.resize(4 * static_cast<std::size_t>(d));  // zbuf[4 a + l]: coordinate a of lane l
   double* x = out;
   for (int k = 0; k < K; ++k) {
     const double* Lk = packedL.data() + static_cast<std::size_t>(k) * ps;
     const double* mu = g.means.data() + static_cast<std::size_t>(k) * d;
-    for (std::size_t t = 0; t < counts[k]; ++t, x += d, zp += d) {
+    for (std::size_t t = 0; t < counts[k]; t += 4) {
+      const std::size_t nl = counts[k] - t < 4 ? counts[k] - t : 4;
+      for (int a = 0; a < d; ++a) {
+        v4d z;
+        normal4(rng, z);
+        std::memcpy(zbuf.data() + 4 * a, &z, sizeof z);
+      }
       for (int a = 0; a < d; ++a) {
         const double* La = Lk + a * (a + 1) / 2;
-        double v = mu[a];
-        for (int b = 0; b <= a; ++b) v += La[b] * zp[b];
-        x[a] = v;
+        v4d v = {mu[a], mu[a], mu[a], mu[a]};
+        for (int b = 0; b <= a; ++b) {
+          v4d zb;
+          std::memcpy(&zb, zbuf.data() + 4 * b, sizeof zb);
+          v += La[b] * zb;
+        }
+        for (std::size_t l = 0; l < nl; ++l) x[l * d + a] = v[l];
       }
+      x += nl * d;
     }
   }
 }
