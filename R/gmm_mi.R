@@ -86,7 +86,10 @@
 #'     Monte Carlo standard error of each replicate);
 #'   * `diagnostics`: a list with `k_at_cap`, `n_nonconverged`, `n_recovered` (EM recoveries from
 #'     collapsing components), `n_failed_replicates`, `n_retried`, `all_cv_fits_short` (every CV
-#'     fit stopped within 2 EM iterations, which suggests a too loose `tol`) and `messages`.
+#'     fit stopped within 2 EM iterations, which suggests a too loose `tol`), `atoms` (the largest
+#'     fraction of rows within 0.001 standard deviations of one value, for each column of x, y or
+#'     z where it exceeds 5%: data with atoms, such as ties or saturated units, for which a
+#'     density-based MI can be far too large) and `messages`.
 #'
 #'   Methods: `print()`, `summary()`, `coef()`, `confint()` (percentile or normal),
 #'   `as.data.frame()` and `plot()` (see [plot.gmm_mi()]).
@@ -278,6 +281,36 @@ gmm_mi_data <- function(x, y, z, na.rm, call = sys.call(-1)) {
        n = nrow(ym), n_dropped = n_bad)
 }
 
+# ---- diagnostics ----
+
+# Largest fraction of the values of v within 0.001 sd of one another (a window slid over the
+# sorted values); about 0.0004 n / n for continuous data, large for atoms and near-atoms.
+atom_fraction <- function(v) {
+  v <- sort(v[is.finite(v)])
+  n <- length(v)
+  if (n < 20L) return(0)
+  s <- stats::sd(v)
+  if (!(s > 0)) return(1)
+  cnt <- findInterval(v + 1e-3 * s, v) - seq_len(n) + 1L
+  max(cnt) / n
+}
+
+# Columns of x, y and z whose atom fraction exceeds `limit` (named numeric, possibly empty).
+atom_columns <- function(data, limit = 0.05) {
+  out <- numeric(0)
+  for (b in c("x", "y", "z")) {
+    m <- data[[b]]
+    if (is.null(m)) next
+    for (j in seq_len(ncol(m))) {
+      f <- atom_fraction(m[, j])
+      label <- if (isTRUE(data$from_xy)) sprintf("column %d of x", match(b, c("x", "y")))
+               else if (ncol(m) > 1L) sprintf("%s[, %d]", b, j) else b
+      if (f > limit) out[[label]] <- f
+    }
+  }
+  out
+}
+
 # ---- progress ----
 
 gmm_mi_progress <- function() {
@@ -406,10 +439,18 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
   n_recovered <- sum(vapply(res$selection, function(r) sum(r$n_events), numeric(1))) +
     sum(vapply(res$fits, function(f) f$n_events, numeric(1))) + sum(b$n_events)
   if (n_nonconv > 0L) messages <- c(messages, sprintf("%d EM fit(s) reached max_iter without converging.", n_nonconv))
+  atoms <- atom_columns(data)
+  if (length(atoms)) {
+    messages <- c(messages, sprintf(paste0(
+      "%s: %s of the rows lie within 0.001 sd of a single value (an atom or near-atom). A Gaussian ",
+      "mixture models it as a very narrow density, which can inflate the MI; consider mi_ksg() or ",
+      "mi_binned(), or check the data."),
+      paste(names(atoms), collapse = ", "), paste0(round(100 * atoms), "%", collapse = ", ")))
+  }
   diagnostics <- list(k_at_cap = any(k_at_cap), n_nonconverged = as.integer(n_nonconv),
                       n_recovered = as.integer(n_recovered), n_failed_replicates = as.integer(n_failed),
                       n_retried = as.integer(n_retried), all_cv_fits_short = all_short,
-                      n_dropped_rows = as.integer(data$n_dropped), messages = messages)
+                      n_dropped_rows = as.integer(data$n_dropped), atoms = atoms, messages = messages)
   for (msg in messages[grepl("max_components|failed|not finite", messages)]) gmmmi_warn(msg, call = call)
   if (length(boot) >= 2L) {
     estimate <- mean(boot)

@@ -347,7 +347,12 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
   }
   dx <- ncol(x)
   dy <- ncol(y)
-  wts <- lapply(c(dx, dy, dx + dy), function(d) if (weighted && d >= 4L) kl_weights(d, k) else NULL)
+  here <- sys.call()
+  what <- c("x", "y", "the joint of x and y")
+  wts <- lapply(1:3, function(j) {
+    d <- c(dx, dy, dx + dy)[j]
+    if (weighted && d >= 4L) kl_weights(d, k, call = here, what = what[j]) else NULL
+  })
   seed <- draw_seed()
   three <- function(b) {
     blocks <- list(b[, seq_len(dx), drop = FALSE], b[, dx + seq_len(dy), drop = FALSE], b)
@@ -521,7 +526,8 @@ kl_estimate <- function(x, k, weights, norm, form, n_threads) {
 }
 
 # Minimum-norm weights of Berrett, Samworth & Yuan (2019) for dimension d and k neighbours.
-kl_weights <- function(d, k, call = sys.call(-1)) {
+kl_weights <- function(d, k, call = sys.call(-1), what = NULL) {
+  where <- if (is.null(what)) sprintf("d = %d", d) else sprintf("d = %d (%s)", d, what)
   support <- unique(floor(seq_len(d) * k / d))
   support <- support[support >= 1L]
   n_con <- floor(d / 4)
@@ -532,13 +538,14 @@ kl_weights <- function(d, k, call = sys.call(-1)) {
   }
   b <- c(1, rep(0, n_con))
   if (length(support) < nrow(A)) {
-    gmmmi_abort(sprintf(paste0("`k` = %d is too small for the weighted estimator in d = %d: ",
-                               "at least %d neighbours are needed (k >= d recommended)."),
-                        k, d, n_con + 1L), call = call)
+    gmmmi_abort(sprintf(paste0("`k` = %d is too small for the weighted estimator in %s: ",
+                               "at least %d neighbours are needed, and k >= %d is recommended ",
+                               "(or use `weighted = FALSE`)."),
+                        k, where, n_con + 1L, d), call = call)
   }
   if (k < d) {
-    gmmmi_warn(sprintf("`k` = %d is smaller than d = %d: the weights may be large and the estimate unstable.",
-                       k, d), call = call)
+    gmmmi_warn(sprintf("`k` = %d is smaller than %s: the weights may be large and the estimate unstable.",
+                       k, where), call = call)
   }
   ws <- drop(crossprod(A, solve(tcrossprod(A), b)))
   w <- numeric(k)

@@ -129,3 +129,22 @@ test_that("entropy: duplicates, units, threads", {
   expect_identical(c1$estimate, b$estimate)
   expect_identical(c1$std_error, b$std_error)
 })
+
+test_that("the weighted estimator names the block whose dimension needs more neighbours", {
+  set.seed(2)
+  x <- matrix(rnorm(300 * 10), ncol = 10)
+  y <- x + matrix(rnorm(300 * 10), ncol = 10)
+  e <- tryCatch(suppressWarnings(mi_knn_entropy(x, y, k = 5, weighted = TRUE)), error = function(e) e)
+  expect_s3_class(e, "gmmmi_error_input")
+  expect_match(conditionMessage(e), "d = 20 (the joint of x and y)", fixed = TRUE)
+  expect_match(conditionMessage(e), "weighted = FALSE", fixed = TRUE)
+  expect_identical(as.character(conditionCall(e)[[1]]), "mi_knn_entropy")
+  msgs <- character(0)
+  withCallingHandlers(try(mi_knn_entropy(x, y, k = 5, weighted = TRUE), silent = TRUE),
+                      warning = function(w) {
+                        msgs <<- c(msgs, conditionMessage(w))
+                        invokeRestart("muffleWarning")
+                      })
+  expect_true(any(grepl("smaller than d = 10 (x)", msgs, fixed = TRUE)))
+  expect_true(any(grepl("smaller than d = 10 (y)", msgs, fixed = TRUE)))
+})

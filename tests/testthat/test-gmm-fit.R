@@ -83,6 +83,21 @@ test_that("1-D and 5-D fits work and agree with closed forms", {
   ll <- sum(-0.5 * (5 * log(2 * pi) + as.numeric(determinant(S)$modulus) +
                       stats::mahalanobis(x5, colMeans(x5), S)))
   expect_equal(f5$loglik, ll, tolerance = 1e-10)
+  expect_identical(f5$iterations, 1L)
+  expect_true(f5$converged)
+  # weighted, with regularisation: equals the fit of the replicated rows, and the log-likelihood
+  # includes the trace term tr((S + reg I)^-1 S)
+  w <- rep(1:4, length.out = nrow(x5))
+  fw <- gmm_fit(x5, 1, weights = w, reg_covar = 1e-3, n_threads = 1)
+  xr <- x5[rep(seq_len(nrow(x5)), w), ]
+  fr <- gmm_fit(xr, 1, reg_covar = 1e-3, n_threads = 1)
+  expect_equal(fw$means, fr$means, tolerance = 1e-12)
+  expect_equal(fw$covariances, fr$covariances, tolerance = 1e-12)
+  expect_equal(fw$loglik, fr$loglik, tolerance = 1e-12)
+  Sr <- stats::cov(xr) * (nrow(xr) - 1) / nrow(xr) + diag(1e-3, 5)
+  llr <- sum(-0.5 * (5 * log(2 * pi) + as.numeric(determinant(Sr)$modulus) +
+                       stats::mahalanobis(xr, colMeans(xr), Sr)))
+  expect_equal(fr$loglik, llr, tolerance = 1e-10)
   # 5-D two clusters
   x5b <- rbind(matrix(stats::rnorm(1500 * 5), ncol = 5), matrix(stats::rnorm(1500 * 5, 4), ncol = 5))
   f5b <- gmm_fit(x5b, 2, n_threads = 1)

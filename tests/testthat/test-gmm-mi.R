@@ -286,3 +286,22 @@ test_that("the progress display runs through every phase without changing the re
   expect_true(any(grepl("Bootstrap", out)))
   expect_identical(a$bootstrap, b$bootstrap)
 })
+
+test_that("data with atoms (ties, saturated values) are flagged in the diagnostics", {
+  set.seed(11)
+  cls <- factor(sample(c("a", "b"), 1000, replace = TRUE))
+  y <- pmin(pmax(rnorm(1000, ifelse(cls == "a", -0.3, 0.3)), -0.8), 0.8)  # about 21% at each bound
+  f <- gmm_mi(cls, y, n_components = 2, n_bootstrap = 2, n_mc = 2000, n_threads = 1)
+  expect_named(f$diagnostics$atoms, "y")
+  expect_gt(f$diagnostics$atoms[["y"]], 0.15)
+  expect_true(any(grepl("atom", f$diagnostics$messages)))
+  expect_output(print(f), "atom")
+  # continuous data: no flag (for Gaussian data the fraction is about 0.0004 + a few / n)
+  tg <- toy_gaussian(2000, 0.6)
+  g <- gmm_mi(tg$x, tg$y, n_components = 1, n_bootstrap = 2, n_threads = 1)
+  expect_length(g$diagnostics$atoms, 0)
+  expect_lt(gmmmi:::atom_fraction(rnorm(1e4)), 0.005)
+  expect_equal(gmmmi:::atom_fraction(c(rep(0, 30), rnorm(70))), 0.3, tolerance = 0.02)
+  expect_named(gmmmi:::atom_columns(list(x = matrix(rnorm(100)), y = matrix(rep(1:2, 50)), from_xy = TRUE)),
+               "column 2 of x")
+})
