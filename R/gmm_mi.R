@@ -284,9 +284,13 @@ gmm_mi_data <- function(x, y, z, na.rm, call = sys.call(-1)) {
 # ---- diagnostics ----
 
 # Largest fraction of the values of v within 0.001 sd of one another (a window slid over the
-# sorted values); about 0.0004 n / n for continuous data, large for atoms and near-atoms.
-atom_fraction <- function(v) {
-  v <- sort(v[is.finite(v)])
+# sorted values); about 0.0004 for continuous data, large for atoms and near-atoms. Beyond `max_n`
+# values an evenly spaced subsample is used (no random numbers; the fraction is then estimated
+# to about +-0.5% at 5%).
+atom_fraction <- function(v, max_n = 5000L) {
+  v <- v[is.finite(v)]
+  if (length(v) > max_n) v <- v[unique(round(seq(1, length(v), length.out = max_n)))]
+  v <- sort(v)
   n <- length(v)
   if (n < 20L) return(0)
   s <- stats::sd(v)
