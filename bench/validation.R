@@ -1,9 +1,9 @@
 # Full validation run for the vignette "Validation on toy data" (Piras et al. 2023, figs. 1-3).
 # Run from the package root after installing:  Rscript bench/validation.R
 # Writes inst/extdata/validation.rds (read by the vignette) and bench/results/validation.txt.
-# Sized to about 15 minutes on 2 shared cores: 20 grid points per case at N = 200; calibration
-# targets of 100 / 100 / 30 realisations at N = 200 / 2000 / 20000 with a time budget of
-# 150 / 240 / 300 s per N (the realisations actually done are recorded); 10 data sets of
+# Sized to about 30 minutes on 2 shared cores: 20 grid points per case at N = 200; calibration
+# targets of 500 / 500 / 100 realisations at N = 200 / 2000 / 20000 with a time budget of
+# 300 / 500 / 700 s per N (the realisations actually done are recorded); 10 data sets of
 # N = 200 with 30 resamples each for the bootstrap comparison.
 suppressPackageStartupMessages(library(gmmmi))
 source(file.path("inst", "validation", "validation.R"))

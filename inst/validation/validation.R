@@ -5,8 +5,8 @@
 validation_settings <- function(full = FALSE) {
   if (full) {
     list(mode = "full", n_grid = 20L, grid_n = 200L,
-         calib_n = c(200L, 2000L, 20000L), calib_reps = c(100L, 100L, 30L),
-         calib_budget = c(150, 240, 300),          # seconds per N (stops early, counts recorded)
+         calib_n = c(200L, 2000L, 20000L), calib_reps = c(500L, 500L, 100L),
+         calib_budget = c(300, 500, 700),          # seconds per N (stops early, counts recorded)
          boot_n = 200L, boot_reps = 10L, boot_b = 30L,
          n_bootstrap = 50L, n_mc = 1e5, n_threads = 2L)
   } else {

@@ -19,6 +19,11 @@
 // log-likelihood changes by less than tol between consecutive models (never right after a
 // recovery) or after max_iter M-steps, and returns the last model with its exact log-likelihood.
 //
+// K = 1 is taken in closed form: the weighted maximum-likelihood Gaussian (what the first M-step
+// gives from any start), one iteration, converged; a singular covariance falls back to the loop.
+// The per-iteration M-step and prepare() use the allocation-free small-matrix kernels of
+// gmm.hpp (gmmmi::small), so small fits are not dominated by allocation.
+//
 // Recovery (never crash, never NaN): a component whose mass N_k falls below
 // 1e-10 * sum(w) (or whose statistics are not finite) is re-seeded at the worst-explained point
 // not yet used (mean = that point, covariance = the weighted average covariance of the healthy
@@ -27,7 +32,8 @@
 // gets a larger, persistent per-component regularisation: eps times each column's variance is
 // added to the diagonal, eps = 1e-10, 1e-9, ... until it is: kind 2. Both are scale-invariant.
 //
-// API (namespace gmmmi; all functions are reentrant, with no global state):
+// API (namespace gmmmi; all functions are reentrant; the only global is the kernel-clone switch
+// of fastmath.hpp, read-only during a fit):
 //   em_initialise(X, n, d, w, K, opt, rng [, ex])   starting model by opt.init
 //   em_init_responsibilities(X, n, d, w, R, K, opt)  starting model from given responsibilities
 //   em_run(X, n, d, w, start, opt, ex [, monitor])   EM from a starting model (warm start)

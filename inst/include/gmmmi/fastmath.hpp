@@ -1,8 +1,10 @@
 // Small numerical kernels shared by the EM (em.hpp) and the Monte Carlo MI (mi_gmm.hpp).
 //
-// * Four-lane vector helpers (GCC/Clang vector extensions) and exp for non-positive arguments
-//   (vexp_le0), with a run-time choice of AVX2 clones on x86-64. Available when GMMMI_HAVE_V4D
-//   is defined; callers keep a scalar fallback.
+// * Four-lane vector helpers (GCC/Clang vector extensions): exp for non-positive arguments
+//   (vexp_le0), log (vlog), log of ratios over arrays (add_log_ratio), four xoshiro256**
+//   streams side by side (Stream4) and four ziggurat normals at a time (normal4), with a
+//   run-time choice of AVX2 clones on x86-64 (use_avx2). Available when GMMMI_HAVE_V4D is
+//   defined; callers keep a scalar fallback.
 // * normal_zig(rng): a standard normal by the ziggurat method (Marsaglia & Tsang 2000, 256 layers,
 //   53-bit uniforms as in Doornik 2005). The tables are literal constants (computed once with the
 //   recurrence x_{i+1} = f^{-1}(f(x_i) + v / x_i), f(x) = exp(-x^2/2), r = 3.6541528853610088,
