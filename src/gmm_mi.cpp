@@ -262,14 +262,15 @@ Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, in
   return m;
 }
 
-// Kernel clone selection (fastmath.hpp), for the tests: mode 1 lets the AVX2 clones run when the
-// CPU has AVX2, mode 0 forces the baseline clones. Returns the previous mode and whether AVX2
-// clones are in use now.
+// Kernel clone selection (fastmath.hpp), for the tests: mode 2 (default) lets the widest clones
+// the CPU supports run (AVX-512 for the Monte Carlo kernel, AVX2), mode 1 at most AVX2, mode 0
+// the baseline clones only. Returns the previous mode and which clones are in use now.
 // [[Rcpp::export(.simd_mode)]]
 Rcpp::List simd_mode(int mode) {
   const int old = gmmmi::simd_mode();
-  if (mode == 0 || mode == 1) gmmmi::simd_mode() = mode;
-  return Rcpp::List::create(Rcpp::Named("previous") = old, Rcpp::Named("avx2") = gmmmi::use_avx2());
+  if (mode >= 0 && mode <= 2) gmmmi::simd_mode() = mode;
+  return Rcpp::List::create(Rcpp::Named("previous") = old, Rcpp::Named("avx2") = gmmmi::use_avx2(),
+                            Rcpp::Named("avx512") = gmmmi::use_avx512());
 }
 
 // The vectorised exp (for x <= 0) and log of fastmath.hpp applied to x, for the tests.

@@ -43,8 +43,8 @@ test_that("the vectorised exp and log agree with libm to about 2 ulp", {
                    suppressWarnings(c(-Inf, NaN, Inf, NaN, log(2), log(4))))
 })
 
-test_that("the baseline and AVX2 kernel clones give identical results", {
-  info <- gmmmi:::.simd_mode(1L)
+test_that("the baseline, AVX2 and AVX-512 kernel clones give identical results", {
+  info <- gmmmi:::.simd_mode(2L)
   on.exit(gmmmi:::.simd_mode(info$previous), add = TRUE)
   if (!isTRUE(info$avx2)) skip("this CPU has no AVX2: only the baseline clone runs")
   set.seed(5)
@@ -56,13 +56,20 @@ test_that("the baseline and AVX2 kernel clones give identical results", {
     f <- gmm_fit(xy, 4, n_threads = 2)
     set.seed(9)
     m <- gmm_mi(xy, n_bootstrap = 6, n_mc = 5000, n_threads = 2)
-    list(f$loglik, f$weights, f$means, f$covariances, m$estimate, m$bootstrap, m$point)
+    set.seed(9)
+    cl <- factor(sample(c("a", "b", "c"), 600, replace = TRUE))
+    mc <- gmm_mi(cl, xy, n_components = 2, n_bootstrap = 3, n_mc = 3000, n_threads = 2)
+    list(f$loglik, f$weights, f$means, f$covariances, m$estimate, m$bootstrap, m$point,
+         mc$bootstrap, mc$point)
   }
-  a <- run(1L)
+  a <- run(2L)
+  b <- run(1L)
   expect_true(gmmmi:::.simd_mode(1L)$avx2)
-  b <- run(0L)
+  expect_false(gmmmi:::.simd_mode(1L)$avx512)
+  c0 <- run(0L)
   expect_false(gmmmi:::.simd_mode(0L)$avx2)
   expect_identical(a, b)
+  expect_identical(a, c0)
 })
 
 test_that("four-lane streams reproduce the scalar streams lane by lane", {

@@ -301,9 +301,20 @@ inline double normal_zig(Stream& rng) {
 typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4l __attribute__((vector_size(32)));
 
+typedef double v8d __attribute__((vector_size(64)));
+typedef long long v8l __attribute__((vector_size(64)));
+
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(__AVX2__) && !defined(GMMMI_NO_DISPATCH)
 #define GMMMI_AVX2_CLONES 1
 #define GMMMI_TARGET_AVX2 __attribute__((target("avx2")))
+// The Monte Carlo kernel (whose points are independent lane by lane) also has an eight-lane
+// AVX-512 clone. AVX-512F includes FMA, so the clone is built with fp-contract=off (a GCC
+// function attribute; other compilers do not get this clone): no multiply-add is fused and the
+// lanes do the same IEEE operations as in the other clones.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__AVX512F__)
+#define GMMMI_AVX512_CLONES 1
+#define GMMMI_TARGET_AVX512 __attribute__((target("avx512f"), optimize("fp-contract=off")))
+#endif
 #endif
 
 // 2^(j/256), j = 0..255, correctly rounded (from 50-digit decimal arithmetic).
@@ -377,34 +388,47 @@ inline const double* exp2_table256() {
   return t;
 }
 
+// Table lookups lane by lane: out[l] = tab[j[l]].
+GMMMI_INLINE void lookup(const double* tab, const v4l& j, v4d& out) {
+  const v4d t = {tab[j[0]], tab[j[1]], tab[j[2]], tab[j[3]]};
+  out = t;
+}
+GMMMI_INLINE void lookup(const double* tab, const v8l& j, v8d& out) {
+  const v8d t = {tab[j[0]], tab[j[1]], tab[j[2]], tab[j[3]], tab[j[4]], tab[j[5]], tab[j[6]], tab[j[7]]};
+  out = t;
+}
+
 // x <- exp(x) lane by lane, for x <= 0 (x < -708 is treated as -708, i.e. about 3e-308 instead
 // of an underflow to 0; only used for exp(l_k - max) where the largest term is 1).
 // x = (256 m + j) ln2/256 + r with |r| <= ln2/512 (Cody-Waite, n = 256 m + j < 2^21 so n ln2_hi is
 // exact), exp(x) = 2^m 2^(j/256) exp(r), exp(r) by a degree-4 Taylor polynomial (truncation
-// error < 4e-17): relative error about 1-2 ulp.
-GMMMI_INLINE void vexp_le0(v4d& x) {
-  const v4d lo = {-708.0, -708.0, -708.0, -708.0};
+// error < 4e-17): relative error about 1-2 ulp. V: v4d or v8d, I: the matching integer vector.
+template <class V, class I>
+GMMMI_INLINE void vexp_gen(V& x) {
+  const V zero = {};
+  const V lo = zero - 708.0;
   x = x < lo ? lo : x;
-  const double sh = 6755399441055744.0;  // 1.5 * 2^52: round to nearest integer
-  const v4d shift = {sh, sh, sh, sh};
-  const v4d t = x * 369.32993046757463 + shift;  // 256 / ln 2
-  const v4d n = t - shift;
-  v4d r = x - n * (0.693147180369123816490 / 256.0);
+  const V shift = zero + 6755399441055744.0;  // 1.5 * 2^52: round to nearest integer
+  const V t = x * 369.32993046757463 + shift;  // 256 / ln 2
+  const V n = t - shift;
+  V r = x - n * (0.693147180369123816490 / 256.0);
   r = r - n * (1.90821492927058770002e-10 / 256.0);
-  v4d p = r * (1.0 / 24.0) + 1.0 / 6.0;
+  V p = r * (1.0 / 24.0) + 1.0 / 6.0;
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  const v4l ni = (v4l)t - (v4l)shift;  // n = 256 m + j as an integer
-  const v4l j = ni & 255;
-  const double* tab = exp2_table256();
-  const v4d tj = {tab[j[0]], tab[j[1]], tab[j[2]], tab[j[3]]};
+  const I ni = (I)t - (I)shift;  // n = 256 m + j as an integer
+  const I j = ni & 255;
+  V tj;
+  lookup(exp2_table256(), j, tj);
   // 2^m 2^(j/256) by adding m to the exponent field of the table value ((256 m) << 44 = m << 52,
   // exact in two's complement; the result stays normal for x >= -708); scaling by 2^m commutes
   // with rounding, so this equals (p 2^(j/256)) 2^m exactly.
-  const v4l scaled = (v4l)tj + ((ni - j) << 44);
-  x = p * (v4d)scaled;
+  const I scaled = (I)tj + ((ni - j) << 44);
+  x = p * (V)scaled;
 }
+GMMMI_INLINE void vexp_le0(v4d& x) { vexp_gen<v4d, v4l>(x); }
+GMMMI_INLINE void vexp_le0(v8d& x) { vexp_gen<v8d, v8l>(x); }
 
 // x <- log(x) lane by lane, for positive normal finite x (callers check, see vlog_ok). As in
 // fdlibm: x = 2^k (1 + f) with 1 + f in [sqrt(1/2), sqrt(2)), s = f / (2 + f),
@@ -557,14 +581,15 @@ GMMMI_INLINE void normal4(Stream4& g, v4d& out) {
   }
 }
 
-// Storage for n vectors aligned to 32 bytes (std::vector<v4d> is not: operator new only
-// guarantees 16 before C++17).
+// Storage for n vectors aligned to 64 bytes (std::vector<v4d> is not aligned enough: operator
+// new only guarantees 16 before C++17). get() serves v4d, get<V>() any vector type.
 class V4Buffer {
  public:
-  v4d* get(std::size_t n) {
-    raw_.resize(4 * n + 4);
+  template <class V = v4d>
+  V* get(std::size_t n) {
+    raw_.resize((sizeof(V) / sizeof(double)) * n + 8);
     const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(raw_.data());
-    return reinterpret_cast<v4d*>((p + 31) & ~static_cast<std::uintptr_t>(31));
+    return reinterpret_cast<V*>((p + 63) & ~static_cast<std::uintptr_t>(63));
   }
 
  private:
@@ -572,17 +597,27 @@ class V4Buffer {
 };
 #endif  // GMMMI_HAVE_V4D
 
-// Which kernel clone runs: 1 (default) the AVX2 clones when the CPU has AVX2, 0 the baseline
-// clones always (for tests: both must give identical results).
+// Which kernel clones run: 2 (default) the widest the CPU has (AVX-512 for the Monte Carlo
+// kernel, AVX2 elsewhere), 1 at most AVX2, 0 the baseline clones always (for tests: all must
+// give identical results).
 inline int& simd_mode() {
-  static int mode = 1;
+  static int mode = 2;
   return mode;
 }
 
 inline bool use_avx2() {
 #ifdef GMMMI_AVX2_CLONES
   static const bool has = __builtin_cpu_supports("avx2");
-  return has && simd_mode() != 0;
+  return has && simd_mode() >= 1;
+#else
+  return false;
+#endif
+}
+
+inline bool use_avx512() {
+#ifdef GMMMI_AVX512_CLONES
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has && simd_mode() >= 2;
 #else
   return false;
 #endif

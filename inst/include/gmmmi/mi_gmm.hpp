@@ -136,15 +136,19 @@ struct LogTerm {
   }
 
 #ifdef GMMMI_HAVE_V4D
-  // The same, four points at a time (lane l = point i + l) with the vectorised exp, in blocks of
-  // up to 4 kQuads points: first every log-density term of the block (P x K x quads), then per
-  // prefix the maximum over components and the sum of exponentials in flat loops over the
-  // block's quads. The sums over components run in the same order for every point, so a point's
-  // value depends neither on its lane partners nor on the block nor on the kernel clone.
-  static constexpr std::size_t kQuads = 64;
+  // The same, W = 4 (or, in the AVX-512 clone, 8) points at a time (lane l = point i + l) with
+  // the vectorised exp, in blocks of up to 256 points: first every log-density term of the
+  // block (P x K x groups of W), then per prefix the maximum over components and the sum of
+  // exponentials in flat loops over the block's groups. The sums over components run in the same
+  // order for every point, so a point's value depends neither on its lane partners nor on the
+  // block nor on the kernel clone.
+  static constexpr std::size_t kBlock = 256;
   // (Here the sums of terms with coefficient -1 are multiplied into den instead of dividing prod.)
   void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
                   V4Buffer& vb) const {
+#ifdef GMMMI_AVX512_CLONES
+    if (use_avx512()) return accumulate_avx512(X, D, m, lin, prod, den, vb);
+#endif
 #ifdef GMMMI_AVX2_CLONES
     if (use_avx2()) return accumulate_avx2(X, D, m, lin, prod, den, vb);
 #endif
@@ -152,61 +156,75 @@ struct LogTerm {
   }
   void accumulate_base(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
                        V4Buffer& vb) const {
-    accumulate_any(X, D, m, lin, prod, den, vb);
+    accumulate_any<v4d, v4l, 4>(X, D, m, lin, prod, den, vb);
   }
 #ifdef GMMMI_AVX2_CLONES
   GMMMI_TARGET_AVX2 void accumulate_avx2(const double* X, int D, std::size_t m, double* lin, double* prod,
                                          double* den, V4Buffer& vb) const {
-    accumulate_any(X, D, m, lin, prod, den, vb);
+    accumulate_any<v4d, v4l, 4>(X, D, m, lin, prod, den, vb);
   }
 #endif
+#ifdef GMMMI_AVX512_CLONES
+  GMMMI_TARGET_AVX512 void accumulate_avx512(const double* X, int D, std::size_t m, double* lin,
+                                             double* prod, double* den, V4Buffer& vb) const {
+    accumulate_any<v8d, v8l, 8>(X, D, m, lin, prod, den, vb);
+  }
+#endif
+  template <class V, class I, int W>
   GMMMI_INLINE void accumulate_any(const double* X, int D, std::size_t m, double* lin, double* prod,
                                    double* den, V4Buffer& vb) const {
     switch (g.d) {
-      case 1: return accumulate_v4<1>(X, D, m, lin, prod, den, vb);
-      case 2: return accumulate_v4<2>(X, D, m, lin, prod, den, vb);
-      case 3: return accumulate_v4<3>(X, D, m, lin, prod, den, vb);
-      case 4: return accumulate_v4<4>(X, D, m, lin, prod, den, vb);
-      default: return accumulate_v4<0>(X, D, m, lin, prod, den, vb);
+      case 1: return accumulate_v4<1, V, I, W>(X, D, m, lin, prod, den, vb);
+      case 2: return accumulate_v4<2, V, I, W>(X, D, m, lin, prod, den, vb);
+      case 3: return accumulate_v4<3, V, I, W>(X, D, m, lin, prod, den, vb);
+      case 4: return accumulate_v4<4, V, I, W>(X, D, m, lin, prod, den, vb);
+      default: return accumulate_v4<0, V, I, W>(X, D, m, lin, prod, den, vb);
     }
   }
 
-  template <int DD>
+  // Lane l of t = x_l[a] (one coordinate of W points).
+  GMMMI_INLINE static void load_lanes(const double* const* xp, int a, v4d& t) {
+    const v4d v = {xp[0][a], xp[1][a], xp[2][a], xp[3][a]};
+    t = v;
+  }
+  GMMMI_INLINE static void load_lanes(const double* const* xp, int a, v8d& t) {
+    const v8d v = {xp[0][a], xp[1][a], xp[2][a], xp[3][a], xp[4][a], xp[5][a], xp[6][a], xp[7][a]};
+    t = v;
+  }
+
+  template <int DD, class V, class I, int W>
   GMMMI_INLINE void accumulate_v4(const double* X, int D, std::size_t m, double* lin, double* prod,
                                   double* den, V4Buffer& vb) const {
     const int d = DD > 0 ? DD : g.d, K = g.K;
-    const std::size_t P = prefixes.size(), NQ = kQuads;
-    v4d* L = vb.get(P * static_cast<std::size_t>(K) * NQ + 2 * NQ + static_cast<std::size_t>(d) * (NQ + 1));
-    v4d* mxv = L + P * K * NQ;  // per quad
-    v4d* smv = mxv + NQ;        // per quad
-    v4d* XB = smv + NQ;         // d x NQ
-    v4d* cs = XB + static_cast<std::size_t>(d) * NQ;  // cumulative squared norms of the whitened coordinates
-    const v4d zero = {0.0, 0.0, 0.0, 0.0}, one = {1.0, 1.0, 1.0, 1.0};
+    const std::size_t P = prefixes.size(), NQ = kBlock / W;  // groups of W points per block
+    V* L = vb.get<V>(P * static_cast<std::size_t>(K) * NQ + 2 * NQ + static_cast<std::size_t>(d) * (NQ + 1));
+    V* mxv = L + P * K * NQ;  // per group
+    V* smv = mxv + NQ;        // per group
+    V* XB = smv + NQ;         // d x NQ
+    V* cs = XB + static_cast<std::size_t>(d) * NQ;  // cumulative squared norms of the whitened coordinates
+    const V zero = {};
+    const V one = zero + 1.0;
     const bool sub = !dims.empty();
     int pref[8];
     const int np_ = static_cast<int>(std::min<std::size_t>(P, 8));
     for (int j = 0; j < np_; ++j) pref[j] = prefixes[j] - 1;
-    for (std::size_t i0 = 0; i0 < m; i0 += 4 * NQ) {
-      const std::size_t mb = std::min(m - i0, 4 * NQ), nquad = (mb + 3) / 4;
+    for (std::size_t i0 = 0; i0 < m; i0 += kBlock) {
+      const std::size_t mb = std::min(m - i0, kBlock), nq = (mb + W - 1) / W;
       // the block's coordinates, lane = point: XB[a NQ + q]
-      for (std::size_t q = 0; q < nquad; ++q) {
-        const std::size_t i = i0 + 4 * q;
-        const double* xp[4];
-        for (std::size_t l = 0; l < 4; ++l) xp[l] = X + (i + l < m ? i + l : i) * D;
-        for (int a = 0; a < d; ++a) {
-          const int da = sub ? dims[a] : a;
-          const v4d t = {xp[0][da], xp[1][da], xp[2][da], xp[3][da]};
-          XB[static_cast<std::size_t>(a) * NQ + q] = t;
-        }
+      for (std::size_t q = 0; q < nq; ++q) {
+        const std::size_t i = i0 + W * q;
+        const double* xp[W];
+        for (std::size_t l = 0; l < static_cast<std::size_t>(W); ++l) xp[l] = X + (i + l < m ? i + l : i) * D;
+        for (int a = 0; a < d; ++a) load_lanes(xp, sub ? dims[a] : a, XB[static_cast<std::size_t>(a) * NQ + q]);
       }
       // log-density terms, component by component (its parameters stay in registers)
       for (int k = 0; k < K; ++k) {
         const double* U = packed.data() + static_cast<std::size_t>(k) * packed_size;
         const double* pm = g.prec_mean.data() + static_cast<std::size_t>(k) * d;
-        for (std::size_t q = 0; q < nquad; ++q) {
-          v4d ss = zero;
+        for (std::size_t q = 0; q < nq; ++q) {
+          V ss = zero;
           for (int a = 0; a < d; ++a) {
-            v4d z = zero - pm[a];
+            V z = zero - pm[a];
             const double* Ua = U + a * (a + 1) / 2;
             for (int b = 0; b <= a; ++b) z += Ua[b] * XB[static_cast<std::size_t>(b) * NQ + q];
             ss += z * z;
@@ -217,18 +235,18 @@ struct LogTerm {
         }
       }
       for (std::size_t j = 0; j < P; ++j) {
-        const v4d* Lj = L + j * K * NQ;
-        for (std::size_t q = 0; q < nquad; ++q) {
-          const v4d* Lq = Lj + q;
-          v4d mx = Lq[0];
+        const V* Lj = L + j * K * NQ;
+        for (std::size_t q = 0; q < nq; ++q) {
+          const V* Lq = Lj + q;
+          V mx = Lq[0];
           for (int k = 1; k < K; ++k) {
-            const v4d l = Lq[static_cast<std::size_t>(k) * NQ];
+            const V l = Lq[static_cast<std::size_t>(k) * NQ];
             mx = l > mx ? l : mx;
           }
-          v4d sm = Lq[0] - mx;
+          V sm = Lq[0] - mx;
           vexp_le0(sm);
           for (int k = 1; k < K; ++k) {
-            v4d e = Lq[static_cast<std::size_t>(k) * NQ] - mx;
+            V e = Lq[static_cast<std::size_t>(k) * NQ] - mx;
             vexp_le0(e);
             sm += e;
           }
@@ -239,27 +257,27 @@ struct LogTerm {
         double* li = lin + i0;
         double* pr = (c == 1.0 ? prod : den) + i0;
         if (c == 1.0 || c == -1.0) {
-          // quads: lin += c mx, prod (c = 1) or den (c = -1) *= sum (1 if mx is not finite)
-          const std::size_t full = mb / 4;
+          // full groups: lin += c mx, prod (c = 1) or den (c = -1) *= sum (1 if mx is not finite)
+          const std::size_t full = mb / W;
           for (std::size_t q = 0; q < full; ++q) {
-            const v4d mx = mxv[q];
-            const v4d sm = (mx - mx) == zero ? smv[q] : one;
-            v4d lv, pv;
-            std::memcpy(&lv, li + 4 * q, sizeof lv);
-            std::memcpy(&pv, pr + 4 * q, sizeof pv);
+            const V mx = mxv[q];
+            const V sm = (mx - mx) == zero ? smv[q] : one;
+            V lv, pv;
+            std::memcpy(&lv, li + W * q, sizeof lv);
+            std::memcpy(&pv, pr + W * q, sizeof pv);
             lv += c * mx;
             pv *= sm;
-            std::memcpy(li + 4 * q, &lv, sizeof lv);
-            std::memcpy(pr + 4 * q, &pv, sizeof pv);
+            std::memcpy(li + W * q, &lv, sizeof lv);
+            std::memcpy(pr + W * q, &pv, sizeof pv);
           }
-          for (std::size_t t = 4 * full; t < mb; ++t) {
-            const double mt = mxv[t / 4][t % 4], st = std::isfinite(mt) ? smv[t / 4][t % 4] : 1.0;
+          for (std::size_t t = W * full; t < mb; ++t) {
+            const double mt = mxv[t / W][t % W], st = std::isfinite(mt) ? smv[t / W][t % W] : 1.0;
             li[t] += c * mt;
             pr[t] *= st;
           }
         } else {
           for (std::size_t t = 0; t < mb; ++t) {
-            const double mt = mxv[t / 4][t % 4], st = std::isfinite(mt) ? smv[t / 4][t % 4] : 1.0;
+            const double mt = mxv[t / W][t % W], st = std::isfinite(mt) ? smv[t / W][t % W] : 1.0;
             li[t] += c * (mt + std::log(st));
           }
         }
