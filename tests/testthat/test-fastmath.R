@@ -8,14 +8,14 @@ test_that("ziggurat normals are reproducible and independent of the thread count
   expect_false(identical(a[, 1], a[, 2]))
 })
 
-test_that("ziggurat normals follow N(0, 1), including the tail beyond the base strip", {
-  z <- as.vector(gmmmi:::.normal_zig_draws(c(1, 2), 4L, 250000L, 2L))
+# Checks that z is a large sample of N(0, 1): KS, moments, the tail beyond the ziggurat's base
+# strip r = 3.654 (layer 0's tail algorithm), bins of width 0.1 (the wedges) and the sign.
+expect_standard_normal <- function(z) {
   n <- length(z)
   expect_gt(stats::ks.test(z, "pnorm")$p.value, 1e-4)
   expect_lt(abs(mean(z)), 5 / sqrt(n))
   expect_lt(abs(var(z) - 1), 5 * sqrt(2 / n))
   expect_lt(abs(mean(z^4) - 3), 5 * sqrt(96 / n))
-  # tail beyond r = 3.654 (layer 0's tail algorithm) and wedges (probabilities per bin)
   r <- 3.6541528853610088
   p_tail <- 2 * stats::pnorm(-r)
   expect_lt(abs(sum(abs(z) > r) - n * p_tail), 5 * sqrt(n * p_tail))
@@ -24,6 +24,10 @@ test_that("ziggurat normals follow N(0, 1), including the tail beyond the base s
   ex <- n * diff(stats::pnorm(brk))
   expect_gt(stats::pchisq(sum((obs - ex)^2 / ex), length(ex) - 1, lower.tail = FALSE), 1e-4)
   expect_equal(sum(z < 0) / n, 0.5, tolerance = 5 * 0.5 / sqrt(n))
+}
+
+test_that("ziggurat normals follow N(0, 1), including the tail beyond the base strip", {
+  expect_standard_normal(as.vector(gmmmi:::.normal_zig_draws(c(1, 2), 4L, 250000L, 2L)))
 })
 
 test_that("the vectorised exp and log agree with libm to about 2 ulp", {
@@ -80,20 +84,9 @@ test_that("four-lane streams reproduce the scalar streams lane by lane", {
 
 test_that("four-lane ziggurat normals follow N(0, 1), including the tail", {
   z <- gmmmi:::.stream4_draws(c(3, 4), 0, 250000L)$normal
-  n <- length(z)
   expect_identical(z, gmmmi:::.stream4_draws(c(3, 4), 0, 250000L)$normal)
-  expect_gt(stats::ks.test(z, "pnorm")$p.value, 1e-4)
-  expect_lt(abs(mean(z)), 5 / sqrt(n))
-  expect_lt(abs(var(z) - 1), 5 * sqrt(2 / n))
-  expect_lt(abs(mean(z^4) - 3), 5 * sqrt(96 / n))
-  r <- 3.6541528853610088
-  p_tail <- 2 * stats::pnorm(-r)
-  expect_lt(abs(sum(abs(z) > r) - n * p_tail), 5 * sqrt(n * p_tail))
-  brk <- c(-Inf, seq(-4, 4, by = 0.1), Inf)
-  obs <- tabulate(cut(z, brk, labels = FALSE), length(brk) - 1)
-  ex <- n * diff(stats::pnorm(brk))
-  expect_gt(stats::pchisq(sum((obs - ex)^2 / ex), length(ex) - 1, lower.tail = FALSE), 1e-4)
-  # lanes are independent: lag-one correlation between neighbouring lanes is near zero
+  expect_standard_normal(z)
+  # lanes are independent: the correlation between neighbouring lanes is near zero
   m <- matrix(z, nrow = 4)
   expect_lt(abs(cor(m[1, ], m[2, ])), 5 / sqrt(ncol(m)))
 })
