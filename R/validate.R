@@ -111,22 +111,15 @@ check_not_constant <- function(x, arg, call = sys.call(-1), stats = .col_stats(x
   invisible(x)
 }
 
-# Column standard deviations (n - 1 denominator; NA for fewer than 2 rows), in C++.
-col_sd <- function(x) .col_stats(x)$sd
-
-# (x - center) / scale column by column, without sweep() (whose aperm() copies are slow).
-center_scale <- function(x, center, scale) {
-  n <- nrow(x)
-  (x - rep(center, each = n)) / rep(scale, each = n)
-}
-
 # Standardise columns (MI is invariant to per-column affine maps). Returns the matrix with
-# attributes "center" and "scale".
+# attributes "center" and "scale". (gmm_mi() does the same in C++ with pooled statistics.)
 standardise <- function(x) {
-  center <- colMeans(x)
-  scale <- col_sd(x)
+  st <- .col_stats(x)
+  center <- st$mean
+  scale <- st$sd
   scale[!is.finite(scale) | scale == 0] <- 1
-  out <- center_scale(x, center, scale)
+  n <- nrow(x)
+  out <- (x - rep(center, each = n)) / rep(scale, each = n)
   attr(out, "center") <- center
   attr(out, "scale") <- scale
   out

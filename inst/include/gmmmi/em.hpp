@@ -376,7 +376,7 @@ inline double block_dispatch_scalar(const Packed& P, const double* X, const doub
 // threads nor on which clone (baseline or AVX2) runs.
 template <int D, bool STATS>
 GMMMI_INLINE double block_pass_v4(const Packed& P, const double* X, const double* w, std::size_t begin,
-                                  std::size_t end, double* st, double* lse_out, V4Buffer& vb) {
+                                  std::size_t end, double* st, double* lse_out, VecBuffer& vb) {
   const int d = D > 0 ? D : P.d;
   const int K = P.K;
   const int tri = D > 0 ? D * (D + 1) / 2 : P.tri;
@@ -496,7 +496,7 @@ GMMMI_INLINE double block_pass_v4(const Packed& P, const double* X, const double
 // The kernel for the dimension at hand (compile-time for d <= 4), in one clone or the other.
 template <bool STATS>
 GMMMI_INLINE double block_v4(const Packed& P, const double* X, const double* w, std::size_t begin,
-                             std::size_t end, double* st, double* lse_out, V4Buffer& vb) {
+                             std::size_t end, double* st, double* lse_out, VecBuffer& vb) {
   switch (P.d) {
     case 1: return block_pass_v4<1, STATS>(P, X, w, begin, end, st, lse_out, vb);
     case 2: return block_pass_v4<2, STATS>(P, X, w, begin, end, st, lse_out, vb);
@@ -508,14 +508,14 @@ GMMMI_INLINE double block_v4(const Packed& P, const double* X, const double* w, 
 template <bool STATS>
 inline double block_base(const Packed& P, const double* X, const double* w, std::size_t begin,
                          std::size_t end, double* st, double* lse_out) {
-  V4Buffer vb;
+  VecBuffer vb;
   return block_v4<STATS>(P, X, w, begin, end, st, lse_out, vb);
 }
 #ifdef GMMMI_AVX2_CLONES
 template <bool STATS>
 GMMMI_TARGET_AVX2 double block_avx2(const Packed& P, const double* X, const double* w, std::size_t begin,
                                     std::size_t end, double* st, double* lse_out) {
-  V4Buffer vb;
+  VecBuffer vb;
   return block_v4<STATS>(P, X, w, begin, end, st, lse_out, vb);
 }
 #endif

@@ -583,7 +583,7 @@ GMMMI_INLINE void normal4(Stream4& g, v4d& out) {
 
 // Storage for n vectors aligned to 64 bytes (std::vector<v4d> is not aligned enough: operator
 // new only guarantees 16 before C++17). get() serves v4d, get<V>() any vector type.
-class V4Buffer {
+class VecBuffer {
  public:
   template <class V = v4d>
   V* get(std::size_t n) {

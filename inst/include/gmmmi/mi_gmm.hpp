@@ -145,7 +145,7 @@ struct LogTerm {
   static constexpr std::size_t kBlock = 256;
   // (Here the sums of terms with coefficient -1 are multiplied into den instead of dividing prod.)
   void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
-                  V4Buffer& vb) const {
+                  VecBuffer& vb) const {
 #ifdef GMMMI_AVX512_CLONES
     if (use_avx512()) return accumulate_avx512(X, D, m, lin, prod, den, vb);
 #endif
@@ -155,30 +155,30 @@ struct LogTerm {
     return accumulate_base(X, D, m, lin, prod, den, vb);
   }
   void accumulate_base(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
-                       V4Buffer& vb) const {
+                       VecBuffer& vb) const {
     accumulate_any<v4d, v4l, 4>(X, D, m, lin, prod, den, vb);
   }
 #ifdef GMMMI_AVX2_CLONES
   GMMMI_TARGET_AVX2 void accumulate_avx2(const double* X, int D, std::size_t m, double* lin, double* prod,
-                                         double* den, V4Buffer& vb) const {
+                                         double* den, VecBuffer& vb) const {
     accumulate_any<v4d, v4l, 4>(X, D, m, lin, prod, den, vb);
   }
 #endif
 #ifdef GMMMI_AVX512_CLONES
   GMMMI_TARGET_AVX512 void accumulate_avx512(const double* X, int D, std::size_t m, double* lin,
-                                             double* prod, double* den, V4Buffer& vb) const {
+                                             double* prod, double* den, VecBuffer& vb) const {
     accumulate_any<v8d, v8l, 8>(X, D, m, lin, prod, den, vb);
   }
 #endif
   template <class V, class I, int W>
   GMMMI_INLINE void accumulate_any(const double* X, int D, std::size_t m, double* lin, double* prod,
-                                   double* den, V4Buffer& vb) const {
+                                   double* den, VecBuffer& vb) const {
     switch (g.d) {
-      case 1: return accumulate_v4<1, V, I, W>(X, D, m, lin, prod, den, vb);
-      case 2: return accumulate_v4<2, V, I, W>(X, D, m, lin, prod, den, vb);
-      case 3: return accumulate_v4<3, V, I, W>(X, D, m, lin, prod, den, vb);
-      case 4: return accumulate_v4<4, V, I, W>(X, D, m, lin, prod, den, vb);
-      default: return accumulate_v4<0, V, I, W>(X, D, m, lin, prod, den, vb);
+      case 1: return accumulate_vec<1, V, I, W>(X, D, m, lin, prod, den, vb);
+      case 2: return accumulate_vec<2, V, I, W>(X, D, m, lin, prod, den, vb);
+      case 3: return accumulate_vec<3, V, I, W>(X, D, m, lin, prod, den, vb);
+      case 4: return accumulate_vec<4, V, I, W>(X, D, m, lin, prod, den, vb);
+      default: return accumulate_vec<0, V, I, W>(X, D, m, lin, prod, den, vb);
     }
   }
 
@@ -193,8 +193,8 @@ struct LogTerm {
   }
 
   template <int DD, class V, class I, int W>
-  GMMMI_INLINE void accumulate_v4(const double* X, int D, std::size_t m, double* lin, double* prod,
-                                  double* den, V4Buffer& vb) const {
+  GMMMI_INLINE void accumulate_vec(const double* X, int D, std::size_t m, double* lin, double* prod,
+                                  double* den, VecBuffer& vb) const {
     const int d = DD > 0 ? DD : g.d, K = g.K;
     const std::size_t P = prefixes.size(), NQ = kBlock / W;  // groups of W points per block
     V* L = vb.get<V>(P * static_cast<std::size_t>(K) * NQ + 2 * NQ + static_cast<std::size_t>(d) * (NQ + 1));
@@ -348,7 +348,7 @@ struct LogTerm {
 struct Workspace {
   std::vector<double> L, xbuf, prod, den;
 #ifdef GMMMI_HAVE_V4D
-  V4Buffer Lv;
+  VecBuffer Lv;
 #endif
 };
 
