@@ -301,6 +301,10 @@ test_that("data with atoms (ties, saturated values) are flagged in the diagnosti
   g <- gmm_mi(tg$x, tg$y, n_components = 1, n_bootstrap = 2, n_threads = 1)
   expect_length(g$diagnostics$atoms, 0)
   expect_lt(gmmmi:::atom_fraction(rnorm(1e4)), 0.005)
+  # values rounded to a grid (faithful: whole minutes, 6% at the mode) are not atoms
+  expect_gt(gmmmi:::atom_fraction(faithful$waiting), 0.05)
+  expect_length(gmmmi:::atom_columns(list(x = as.matrix(faithful[1]), y = as.matrix(faithful[2]),
+                                          from_xy = TRUE)), 0)
   expect_equal(gmmmi:::atom_fraction(c(rep(0, 30), rnorm(70))), 0.3, tolerance = 0.02)
   expect_named(gmmmi:::atom_columns(list(x = matrix(rnorm(100)), y = matrix(rep(1:2, 50)), from_xy = TRUE)),
                "column 2 of x")
