@@ -33,8 +33,8 @@
     .Call(`_gmmmi_gmm_pmi_categorical`, models, p, labels, Y, n_threads)
 }
 
-.gmm_mi_run <- function(groups, kind, dx, dy, p, opt, seed, n_threads, callback, center, scale) {
-    .Call(`_gmmmi_gmm_mi_run`, groups, kind, dx, dy, p, opt, seed, n_threads, callback, center, scale)
+.gmm_mi_run <- function(reps, kind, dx, dy, p, opt, seed, n_threads, callback) {
+    .Call(`_gmmmi_gmm_mi_run`, reps, kind, dx, dy, p, opt, seed, n_threads, callback)
 }
 
 .normal_zig_draws <- function(seed, n_streams, n_per, n_threads) {

@@ -110,10 +110,25 @@
 #' @export
 gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", "aic", "bic"),
                    n_inits = 3, n_folds = 2, threshold = 1e-5, patience = 1, max_components = 50,
-                   init = "random", tol = 1e-5, max_iter = 10000, reg_covar = 1e-12,
+                   init = c("kmeans", "random"), tol = 1e-5, max_iter = 10000, reg_covar = 1e-12,
                    n_bootstrap = 50, n_mc = 1e5, unit = c("nat", "bit"), na.rm = TRUE,
+                   transform = c("auto", "normal_scores", "none"), full_fit = c("all_starts", "best_cv_start"),
+                   bootstrap_starts = 1, preset = c("default", "reference"),
                    n_threads = NULL, progress = interactive()) {
   call <- match.call()
+  preset <- if (identical(preset, c("default", "reference"))) "default" else check_choice(preset, c("default", "reference"), "preset")
+  if (preset == "reference") {
+    # the published reference's settings (Piras et al. 2023), for whatever the call does not set
+    if (is.null(call$init)) init <- "random"
+    if (is.null(call$transform)) transform <- "none"
+    if (is.null(call$full_fit)) full_fit <- "best_cv_start"
+    if (is.null(call$bootstrap_starts)) bootstrap_starts <- 0
+  }
+  transform <- if (identical(transform, c("auto", "normal_scores", "none"))) "auto" else
+    check_choice(transform, c("auto", "normal_scores", "none"), "transform")
+  full_fit <- if (identical(full_fit, c("all_starts", "best_cv_start"))) "all_starts" else
+    check_choice(full_fit, c("all_starts", "best_cv_start"), "full_fit")
+  bootstrap_starts <- check_count(bootstrap_starts, "bootstrap_starts", min = 0, max = 100)
   select <- if (identical(select, c("cv", "aic", "bic"))) "cv" else check_choice(select, c("cv", "aic", "bic"), "select")
   unit <- check_unit(unit)
   n_inits <- check_count(n_inits, "n_inits", min = 1, max = 1000)
@@ -121,7 +136,11 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   threshold <- check_number(threshold, "threshold", lower = 0)
   patience <- check_count(patience, "patience", min = 1)
   max_components <- check_count(max_components, "max_components", min = 1, max = 10000)
-  init <- check_choice(init, c("random", "kmeans", "randomized_kmeans", "minmax"), "init")
+  init_methods <- c("random", "kmeans", "randomized_kmeans", "minmax")
+  if (!is.character(init) || length(init) < 1L || anyNA(init) || !all(init %in% init_methods)) {
+    gmmmi_abort(sprintf("`init` must be one or more of %s (cycled over the %s starts).",
+                        paste0('"', init_methods, '"', collapse = ", "), "`n_inits`"))
+  }
   tol <- check_number(tol, "tol", lower = 0, lower_open = TRUE)
   max_iter <- check_count(max_iter, "max_iter", min = 1)
   reg_covar <- check_number(reg_covar, "reg_covar", lower = 0)
@@ -188,13 +207,19 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                           if (G > 1) " in the smallest class" else ""))
     }
   }
-  # standardise each group's columns with the pooled statistics (done in C++ by .gmm_mi_run)
-  pooled <- if (length(groups) == 1L) js else .col_stats(do.call(rbind, groups))
-  center <- pooled$mean
-  scl <- pooled$sd
-  scl[!is.finite(scl) | scl == 0] <- 1
+  # the representations of the data to fit: raw values and / or normal scores
+  atoms <- atom_columns(data)
+  candidates <- switch(transform, none = "none", normal_scores = "normal_scores",
+                       auto = if (length(atoms) || select != "cv") "normal_scores" else c("normal_scores", "none"))
+  reps <- lapply(candidates, function(tr) {
+    if (tr == "none") return(gmm_mi_representation(data, lev, "none", 0))
+    ns <- normal_scores_data(data)
+    gmm_mi_representation(ns, lev, "normal_scores",
+                          if (length(candidates) > 1L) normal_scores_log_jacobian(data, ns) else 0)
+  })
 
   opt <- list(tol = tol, max_iter = max_iter, reg_covar = reg_covar, init = init, scale = 1,
+              full_fit_all_starts = full_fit == "all_starts", boot_fresh_starts = bootstrap_starts,
               select = select, n_inits = n_inits, n_folds = n_folds, threshold = threshold,
               patience = patience, max_components = max_components, fixed_k = 0L,
               n_bootstrap = n_bootstrap, n_mc = as.double(n_mc), max_attempts = 5L)
@@ -203,13 +228,18 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   on.exit(if (!is.null(bar)) bar$close(), add = TRUE)
   seed <- draw_seed()
   opt$fixed_k <- fixed
-  res <- .gmm_mi_run(groups, kind, data$dx, data$dy, p, opt, seed, n_threads,
-                     if (is.null(bar)) NULL else bar$update, center, scl)
-  gmm_mi_result(res, data = data, groups = groups, levels = lev, p = p, center = center, scale = scl,
-                unit = unit, kind = kind, call = call,
+  res <- .gmm_mi_run(lapply(reps, `[`, c("groups", "center", "scale", "offset")), kind, data$dx, data$dy,
+                     p, opt, seed, n_threads, if (is.null(bar)) NULL else bar$update)
+  rep <- reps[[res$chosen_rep]]
+  rep$data$atoms <- atoms
+  rep$data$transform_scores <- if (length(reps) > 1L) stats::setNames(res$rep_scores, candidates) else NULL
+  gmm_mi_result(res, data = rep$data, groups = rep$groups, levels = lev, p = p, center = rep$center,
+                scale = rep$scale, unit = unit, kind = kind, call = call,
                 settings = list(select = select, n_components = if (is.null(n_components)) NA else n_components,
                                 n_inits = n_inits, n_folds = n_folds, threshold = threshold,
                                 patience = patience, max_components = max_components, init = init,
+                                transform = transform, full_fit = full_fit,
+                                bootstrap_starts = bootstrap_starts, preset = preset,
                                 tol = tol, max_iter = max_iter, reg_covar = reg_covar,
                                 n_bootstrap = n_bootstrap, n_mc = n_mc, n_threads = n_threads))
 }
@@ -279,6 +309,80 @@ gmm_mi_data <- function(x, y, z, na.rm, call = sys.call(-1)) {
   list(x = xm, y = ym, z = zm, classes = classes, from_xy = from_xy,
        dx = if (is.null(xm)) 1L else ncol(xm), dy = ncol(ym), dz = if (is.null(zm)) 0L else ncol(zm),
        n = nrow(ym), n_dropped = n_bad)
+}
+
+# ---- marginal transform ----
+
+# Normal scores of one column: qnorm((rank - 1/2) / n). Tied values get distinct ranks in a
+# random order (R's random number generator, drawn only for columns with ties): this is a
+# dequantisation by uniform noise inside each tied value's block of ranks, which leaves the MI
+# unchanged (the original column is a function of the scores, and the noise is independent of
+# everything else), where a density fitted to exact ties would make it infinite.
+normal_scores <- function(v) {
+  n <- length(v)
+  r <- if (anyDuplicated(v)) order(order(v, stats::runif(n))) else rank(v, ties.method = "first")
+  stats::qnorm((r - 0.5) / n)
+}
+
+# Applies normal_scores to every numeric column of x, y and z (not to a categorical x's labels);
+# records the number of tied rows per column in data$ties.
+normal_scores_data <- function(data) {
+  ties <- integer(0)
+  for (b in c("x", "y", "z")) {
+    m <- data[[b]]
+    if (is.null(m)) next
+    for (j in seq_len(ncol(m))) {
+      v <- m[, j]
+      nt <- length(v) - length(unique(v))
+      if (nt > 0L) ties[[if (ncol(m) > 1L) sprintf("%s[, %d]", b, j) else b]] <- nt
+      m[, j] <- normal_scores(v)
+    }
+    data[[b]] <- m
+  }
+  data$ties <- ties
+  data
+}
+
+# One representation of the data for .gmm_mi_run: the groups (the joint rows, or one matrix of y
+# rows per class), the pooled centre and scale used to standardise them, and the offset that
+# puts a held-out log-likelihood per row of the standardised representation on the scale of the
+# original data: - sum(log scale) - (mean log-Jacobian of the map from the data to this
+# representation; `log_jac`, 0 for the raw values).
+gmm_mi_representation <- function(data, lev, transform, log_jac) {
+  groups <- if (is.null(lev)) list(cbind(data$x, data$y, data$z)) else
+    lapply(lev, function(l) data$y[data$classes == l, , drop = FALSE])
+  pooled <- .col_stats(if (length(groups) == 1L) groups[[1]] else do.call(rbind, groups))
+  scl <- pooled$sd
+  scl[!is.finite(scl) | scl == 0] <- 1
+  data$transform <- transform
+  list(groups = groups, center = pooled$mean, scale = scl, offset = log_jac - sum(log(scl)),
+       data = data, transform = transform)
+}
+
+# Mean log-Jacobian (summed over the transformed columns) of the normal-scores map, estimated by
+# m-spacings (m = round(sqrt(n))): log J(x_(i)) = log(s_(i+m) - s_(i-m)) - log(x_(i+m) - x_(i-m))
+# with indices clamped to 1..n, x the data and s their scores in the same (tie-broken) order.
+# As both spacings span the same ranks, the bias of the m-spacing density estimate cancels to
+# first order. Ties in x make it +Inf: such data have no density to fit on the raw scale.
+normal_scores_log_jacobian <- function(data, ns) {
+  total <- 0
+  for (b in c("x", "y", "z")) {
+    m <- data[[b]]
+    if (is.null(m) || (b == "x" && !is.null(data$classes))) next
+    for (j in seq_len(ncol(m))) {
+      s <- ns[[b]][, j]
+      o <- order(s)
+      v <- m[o, j]
+      s <- s[o]
+      n <- length(v)
+      h <- max(1L, round(sqrt(n)))
+      i <- seq_len(n)
+      lo <- pmax(i - h, 1L)
+      hi <- pmin(i + h, n)
+      total <- total + mean(log(s[hi] - s[lo]) - log(v[hi] - v[lo]))
+    }
+  }
+  total
 }
 
 # ---- diagnostics ----
@@ -384,7 +488,7 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
     m$mean_loglik <- m$loglik / m$n
     m$iterations <- f$iterations
     m$converged <- f$converged
-    m$init <- settings$init
+    m$init <- settings$init[(f$start - 1L) %% length(settings$init) + 1L]
     m
   })
   sel <- lapply(seq_len(G), function(g) {
@@ -446,7 +550,7 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
   n_recovered <- sum(vapply(res$selection, function(r) sum(r$n_events), numeric(1))) +
     sum(vapply(res$fits, function(f) f$n_events, numeric(1))) + sum(b$n_events)
   if (n_nonconv > 0L) messages <- c(messages, sprintf("%d EM fit(s) reached max_iter without converging.", n_nonconv))
-  atoms <- atom_columns(data)
+  atoms <- if (identical(data$transform, "none")) data$atoms else numeric(0)
   if (length(atoms)) {
     messages <- c(messages, sprintf(paste0(
       "%s: %s of the rows lie within 0.001 sd of a single value (an atom or near-atom). A Gaussian ",
@@ -457,7 +561,9 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
   diagnostics <- list(k_at_cap = any(k_at_cap), n_nonconverged = as.integer(n_nonconv),
                       n_recovered = as.integer(n_recovered), n_failed_replicates = as.integer(n_failed),
                       n_retried = as.integer(n_retried), all_cv_fits_short = all_short,
-                      n_dropped_rows = as.integer(data$n_dropped), atoms = atoms, messages = messages)
+                      n_dropped_rows = as.integer(data$n_dropped), atoms = atoms,
+                      ties = if (is.null(data$ties)) integer(0) else data$ties,
+                      n_switched = as.integer(sum(b$switched[!b$failed])), messages = messages)
   for (msg in messages[grepl("max_components|failed|not finite", messages)]) gmmmi_warn(msg, call = call)
   if (length(boot) >= 2L) {
     estimate <- mean(boot)
@@ -475,6 +581,7 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
     timing = res$timing, dims = c(dx = data$dx, dy = data$dy, dz = data$dz),
     categorical = categorical, class_prob = if (categorical) stats::setNames(p, levels) else NULL,
     data = list(x = if (categorical) data$classes else data$x, y = data$y, z = data$z),
+    transform = data$transform, transform_scores = data$transform_scores,
     bootstrap_mc_se = if (length(b$mc_se)) b$mc_se[!b$failed] * s else numeric(0),
     class = "gmm_mi"
   )

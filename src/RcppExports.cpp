@@ -145,12 +145,12 @@ BEGIN_RCPP
 END_RCPP
 }
 // gmm_mi_run
-Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads, Rcpp::Nullable<Rcpp::Function> callback, Rcpp::NumericVector center, Rcpp::NumericVector scale);
-RcppExport SEXP _gmmmi_gmm_mi_run(SEXP groupsSEXP, SEXP kindSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP pSEXP, SEXP optSEXP, SEXP seedSEXP, SEXP n_threadsSEXP, SEXP callbackSEXP, SEXP centerSEXP, SEXP scaleSEXP) {
+Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads, Rcpp::Nullable<Rcpp::Function> callback);
+RcppExport SEXP _gmmmi_gmm_mi_run(SEXP repsSEXP, SEXP kindSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP pSEXP, SEXP optSEXP, SEXP seedSEXP, SEXP n_threadsSEXP, SEXP callbackSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::List >::type groups(groupsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type reps(repsSEXP);
     Rcpp::traits::input_parameter< int >::type kind(kindSEXP);
     Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
     Rcpp::traits::input_parameter< int >::type dy(dySEXP);
@@ -159,9 +159,7 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
     Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::Function> >::type callback(callbackSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type center(centerSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type scale(scaleSEXP);
-    rcpp_result_gen = Rcpp::wrap(gmm_mi_run(groups, kind, dx, dy, p, opt, seed, n_threads, callback, center, scale));
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_run(reps, kind, dx, dy, p, opt, seed, n_threads, callback));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -395,7 +393,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
     {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
     {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
-    {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 11},
+    {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
     {"_gmmmi_normal_zig_draws", (DL_FUNC) &_gmmmi_normal_zig_draws, 4},
     {"_gmmmi_simd_mode", (DL_FUNC) &_gmmmi_simd_mode, 1},
     {"_gmmmi_vector_math", (DL_FUNC) &_gmmmi_vector_math, 2},

@@ -148,15 +148,20 @@ gmmmi::InitMethod init_method(const std::string& s) {
 // as (x - center) / scale column by column while they are copied to the core's row-major layout.
 // kind: 0 MI, 1 conditional MI, 2 categorical (one group per class, p = class frequencies).
 // [[Rcpp::export(.gmm_mi_run)]]
-Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::NumericVector p,
+Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVector p,
                       Rcpp::List opt, Rcpp::NumericVector seed, int n_threads,
-                      Rcpp::Nullable<Rcpp::Function> callback, Rcpp::NumericVector center,
-                      Rcpp::NumericVector scale) {
+                      Rcpp::Nullable<Rcpp::Function> callback) {
   gmmmi::GmmMiOptions o;
   o.em.tol = Rcpp::as<double>(opt["tol"]);
   o.em.max_iter = Rcpp::as<int>(opt["max_iter"]);
   o.em.reg_covar = Rcpp::as<double>(opt["reg_covar"]);
-  o.em.init = init_method(Rcpp::as<std::string>(opt["init"]));
+  {
+    const std::vector<std::string> inits = Rcpp::as<std::vector<std::string>>(opt["init"]);
+    o.em.init = init_method(inits.at(0));
+    for (const auto& i : inits) o.inits.push_back(init_method(i));
+  }
+  o.full_fit_all_starts = Rcpp::as<bool>(opt["full_fit_all_starts"]);
+  o.boot_fresh_starts = Rcpp::as<int>(opt["boot_fresh_starts"]);
   o.em.scale = Rcpp::as<double>(opt["scale"]);
   const std::string sel = Rcpp::as<std::string>(opt["select"]);
   o.select = sel == "aic" ? gmmmi::Select::AIC : (sel == "bic" ? gmmmi::Select::BIC : gmmmi::Select::CV);
@@ -170,23 +175,35 @@ Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::Numeric
   o.n_mc = static_cast<std::size_t>(Rcpp::as<double>(opt["n_mc"]));
   o.max_attempts = Rcpp::as<int>(opt["max_attempts"]);
 
-  const int G = groups.size();
-  std::vector<std::vector<double>> data(G);
-  std::vector<gmmmi::Group> gr(G);
-  int d = 0;
-  for (int g = 0; g < G; ++g) {
-    Rcpp::NumericMatrix M = groups[g];
-    const std::size_t n = M.nrow();
-    d = M.ncol();
-    if (center.size() != d || scale.size() != d) Rcpp::stop("center and scale must have one value per column");
-    data[g].resize(n * d);
-    for (int a = 0; a < d; ++a) {
-      const double* col = &M[static_cast<R_xlen_t>(a) * n];
-      const double c = center[a], s = scale[a];
-      for (std::size_t i = 0; i < n; ++i) data[g][i * d + a] = (col[i] - c) / s;
+  // each representation: list(groups = list of numeric matrices (rows = samples, same columns),
+  // center, scale, offset); standardised as (x - center) / scale column by column while copied
+  // to the core's row-major layout
+  const int NR = reps.size();
+  std::vector<gmmmi::Representation> rr(NR);
+  std::vector<std::vector<std::vector<double>>> data(NR);
+  int d = 0, G = 0;
+  for (int r = 0; r < NR; ++r) {
+    Rcpp::List rep = reps[r];
+    Rcpp::List groups = rep["groups"];
+    Rcpp::NumericVector center = rep["center"], scale = rep["scale"];
+    rr[r].offset = Rcpp::as<double>(rep["offset"]);
+    G = groups.size();
+    data[r].resize(G);
+    rr[r].groups.resize(G);
+    for (int g = 0; g < G; ++g) {
+      Rcpp::NumericMatrix M = groups[g];
+      const std::size_t n = M.nrow();
+      d = M.ncol();
+      if (center.size() != d || scale.size() != d) Rcpp::stop("center and scale must have one value per column");
+      data[r][g].resize(n * d);
+      for (int a = 0; a < d; ++a) {
+        const double* col = &M[static_cast<R_xlen_t>(a) * n];
+        const double c = center[a], s = scale[a];
+        for (std::size_t i = 0; i < n; ++i) data[r][g][i * d + a] = (col[i] - c) / s;
+      }
+      rr[r].groups[g].X = data[r][g].data();
+      rr[r].groups[g].n = n;
     }
-    gr[g].X = data[g].data();
-    gr[g].n = n;
   }
   gmmmi::MiSpec spec;
   spec.kind = kind;
@@ -195,7 +212,7 @@ Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::Numeric
   spec.p.assign(p.begin(), p.end());
   gmmmi_r::ParallelExecutor ex(n_threads);
   RPhaseMonitor mon(callback);
-  const gmmmi::GmmMiResult r = gmmmi::gmm_mi(gr, d, spec, o, gmmmi_r::seed_arg(seed), ex, mon);
+  const gmmmi::GmmMiResult r = gmmmi::gmm_mi(rr, d, spec, o, gmmmi_r::seed_arg(seed), ex, mon);
 
   Rcpp::List sel_out(G), fit_out(G);
   for (int g = 0; g < G; ++g) {
@@ -228,7 +245,8 @@ Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::Numeric
     const auto& f = r.fits[g];
     fit_out[g] = Rcpp::List::create(Rcpp::Named("model") = gmm_to_r(f.model), Rcpp::Named("loglik") = f.loglik,
                                     Rcpp::Named("iterations") = f.iterations,
-                                    Rcpp::Named("converged") = f.converged, Rcpp::Named("n_events") = f.n_events);
+                                    Rcpp::Named("converged") = f.converged, Rcpp::Named("n_events") = f.n_events,
+                                    Rcpp::Named("start") = f.start + 1);
   }
   const auto& b = r.boot;
   Rcpp::List boot = Rcpp::List::create(
@@ -238,10 +256,13 @@ Rcpp::List gmm_mi_run(Rcpp::List groups, int kind, int dx, int dy, Rcpp::Numeric
       Rcpp::Named("iterations") = Rcpp::IntegerVector(b.iterations.begin(), b.iterations.end()),
       Rcpp::Named("n_events") = Rcpp::IntegerVector(b.n_events.begin(), b.n_events.end()),
       Rcpp::Named("converged") = Rcpp::LogicalVector(b.converged.begin(), b.converged.end()),
-      Rcpp::Named("failed") = Rcpp::LogicalVector(b.failed.begin(), b.failed.end()));
+      Rcpp::Named("failed") = Rcpp::LogicalVector(b.failed.begin(), b.failed.end()),
+      Rcpp::Named("switched") = Rcpp::LogicalVector(b.switched.begin(), b.switched.end()));
   return Rcpp::List::create(
       Rcpp::Named("selection") = sel_out, Rcpp::Named("fits") = fit_out,
       Rcpp::Named("point") = mc_to_r(r.point), Rcpp::Named("bootstrap") = boot,
+      Rcpp::Named("rep_scores") = Rcpp::NumericVector(r.rep_scores.begin(), r.rep_scores.end()),
+      Rcpp::Named("chosen_rep") = r.chosen_rep + 1,
       Rcpp::Named("timing") = Rcpp::NumericVector::create(Rcpp::Named("selection") = r.time_selection,
                                                           Rcpp::Named("full_fit") = r.time_fit,
                                                           Rcpp::Named("bootstrap") = r.time_bootstrap));

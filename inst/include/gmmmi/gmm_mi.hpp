@@ -45,6 +45,20 @@ struct GmmMiOptions {
   int n_bootstrap = 50;
   std::size_t n_mc = 100000;
   int max_attempts = 5;  // per bootstrap replicate (1 + retries)
+  // Initialisation of start i (selection and full fit): inits[i % inits.size()]; empty: em.init.
+  std::vector<InitMethod> inits;
+  // Full-data fit: true = every start at the chosen K is refitted on all rows and the one with
+  // the highest log-likelihood kept; false (the reference) = only the best CV start's stream.
+  bool full_fit_all_starts = true;
+  // Bootstrap: besides the warm start from the full-data fit, each replicate also fits this
+  // many fresh starts (inits cycled) and keeps the highest-likelihood fit of its resample, so a
+  // replicate stuck in another optimum than its resample's best is repaired (0: warm start only).
+  int boot_fresh_starts = 1;
+  EmOptions em_for(int i) const {
+    EmOptions e = em;
+    if (!inits.empty()) e.init = inits[static_cast<std::size_t>(i) % inits.size()];
+    return e;
+  }
 };
 
 // Progress between batches (main thread). phase: 0 = selection, 1 = full fit, 2 = bootstrap.
@@ -78,6 +92,7 @@ struct GroupSelection {
 
 struct GroupFit {
   Gmm model;
+  int start = 0;  // the start (0-based) the fit came from
   double loglik = 0.0;
   int iterations = 0;
   bool converged = false;
@@ -88,6 +103,7 @@ struct BootstrapResult {
   std::vector<double> mi, mc_se;
   std::vector<int> attempts, iterations, n_events;
   std::vector<char> converged, failed;
+  std::vector<char> switched;  // a fresh start beat the warm start (another optimum)
 };
 
 struct GmmMiResult {
@@ -95,6 +111,8 @@ struct GmmMiResult {
   std::vector<GroupFit> fits;
   McResult point;
   BootstrapResult boot;
+  std::vector<double> rep_scores;  // per representation: held-out log-lik per row, original scale
+  int chosen_rep = 0;
   double time_selection = 0.0, time_fit = 0.0, time_bootstrap = 0.0;
 };
 
@@ -156,7 +174,7 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
   parallel_for(ex, static_cast<std::size_t>(I) * F, 1, [&](std::size_t u) {
     const int i = static_cast<int>(u / F), v = static_cast<int>(u % F);
     Stream rng(seed_k, static_cast<std::uint64_t>(i));
-    EmResult r = em_fit(f.train[v].data(), f.n_train[v], d, nullptr, K, opt.em, rng, serial);
+    EmResult r = em_fit(f.train[v].data(), f.n_train[v], d, nullptr, K, opt.em_for(i), rng, serial);
     double s = mean_log_likelihood(r.model, f.valid[v].data(), f.n_valid[v], nullptr, serial);
     if (!std::isfinite(s)) s = -std::numeric_limits<double>::infinity();
     held[u] = s;
@@ -193,7 +211,7 @@ inline KScore score_ic(const double* X, std::size_t n, int d, int K, const GmmMi
   SerialExecutor serial;
   parallel_for(ex, static_cast<std::size_t>(I), 1, [&](std::size_t i) {
     Stream rng(seed_k, static_cast<std::uint64_t>(i));
-    fits[i] = em_fit(X, n, d, nullptr, K, opt.em, rng, serial);
+    fits[i] = em_fit(X, n, d, nullptr, K, opt.em_for(i), rng, serial);
   });
   KScore ks;
   ks.K = K;
@@ -307,8 +325,27 @@ inline GroupFit full_fit(const double* X, std::size_t n, int d, const GmmMiOptio
     return out;
   }
   const std::uint64_t sk = derive_seed(group_seed(seed, 2, g), static_cast<std::uint64_t>(sel.chosen_K));
-  Stream rng(sk, static_cast<std::uint64_t>(row.best_init));
-  EmResult r = em_fit(X, n, d, nullptr, sel.chosen_K, opt.em, rng, ex);
+  EmResult r;
+  if (!opt.full_fit_all_starts || sel.chosen_K == 1 || opt.n_inits == 1) {
+    Stream rng(sk, static_cast<std::uint64_t>(row.best_init));
+    r = em_fit(X, n, d, nullptr, sel.chosen_K, opt.em_for(row.best_init), rng, ex);
+    out.start = row.best_init;
+  } else {
+    // every start refitted on all rows (the same streams as in the selection), best log-likelihood
+    // kept (ties: the lowest index); in parallel over starts, each fit serial inside
+    const int I = opt.n_inits;
+    std::vector<EmResult> fits(I);
+    SerialExecutor serial;
+    parallel_for(ex, static_cast<std::size_t>(I), 1, [&](std::size_t i) {
+      Stream rng(sk, static_cast<std::uint64_t>(i));
+      fits[i] = em_fit(X, n, d, nullptr, sel.chosen_K, opt.em_for(static_cast<int>(i)), rng, serial);
+    });
+    int best = 0;
+    for (int i = 1; i < I; ++i)
+      if (std::isfinite(fits[i].loglik) && !(fits[i].loglik <= fits[best].loglik)) best = i;
+    r = std::move(fits[best]);
+    out.start = best;
+  }
   out.model = r.model;
   out.loglik = r.loglik;
   out.iterations = r.iterations;
@@ -345,6 +382,7 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
   res.n_events.assign(B, 0);
   res.converged.assign(B, 1);
   res.failed.assign(B, 0);
+  res.switched.assign(B, 0);
   const std::uint64_t seed_rs = derive_seed(seed, 3), seed_mc = derive_seed(seed, 4);
   SerialExecutor serial;
   auto one = [&](std::size_t b) {
@@ -353,7 +391,7 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
       Stream rng(seed_rs, unit);
       std::vector<Gmm> models(G);
       int iters = 0, events = 0;
-      bool conv = true, ok = true;
+      bool conv = true, ok = true, switched = false;
       for (int g = 0; g < G && ok; ++g) {
         const std::size_t n = groups[g].n;
         std::vector<double> counts(n, 0.0);
@@ -369,6 +407,17 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
           o += counts[i] > 0.0;
         }
         EmResult r = em_run(Xb.data(), nb, d, wb.data(), start[g], opt.em, serial);
+        // fresh starts on the same resample (drawn from the replicate's stream after the
+        // resampling); the highest log-likelihood wins, the warm start on ties
+        if (start[g].K > 1) {
+          for (int f = 0; f < opt.boot_fresh_starts; ++f) {
+            EmResult rf = em_fit(Xb.data(), nb, d, wb.data(), start[g].K, opt.em_for(f), rng, serial);
+            if (std::isfinite(rf.loglik) && !(rf.loglik <= r.loglik)) {
+              r = std::move(rf);
+              switched = true;
+            }
+          }
+        }
         ok = std::isfinite(r.loglik);
         iters += r.iterations;
         events += static_cast<int>(r.events.size());
@@ -384,6 +433,7 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
         res.mi[b] = m.value;
         res.mc_se[b] = m.std_error;
         res.converged[b] = conv;
+        res.switched[b] = switched;
         return;
       }
     }
@@ -401,22 +451,60 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
   return res;
 }
 
+// One representation of the data (e.g. standardised raw values, or normal scores): its groups
+// and the constant that puts its mean held-out log-likelihood per row on the scale of the
+// original data (minus the mean log-Jacobian of the map from the data to this representation).
+struct Representation {
+  std::vector<Group> groups;
+  double offset = 0.0;
+};
+
+// Mean held-out log-likelihood per row of a representation's chosen fits, on the original
+// scale: the groups' chosen CV scores weighted by their rows, plus the offset.
+inline double representation_score(const std::vector<GroupSelection>& sel, const Representation& rep) {
+  double s = 0.0, n = 0.0;
+  for (std::size_t g = 0; g < sel.size(); ++g) {
+    const double w = static_cast<double>(rep.groups[g].n);
+    s += w * sel[g].rows[sel[g].chosen_row].score;
+    n += w;
+  }
+  return s / n + rep.offset;
+}
+
 // The whole estimator. For categorical problems, groups are the classes and spec.kind == 2.
-inline GmmMiResult gmm_mi(const std::vector<Group>& groups, int d, const MiSpec& spec,
+// With several representations (CV selection only), K is chosen in each and the one whose
+// chosen fits have the best held-out log-likelihood on the original scale is used for the full
+// fit and the bootstrap; representation r > 0 draws its selection streams from
+// derive_seed(seed, 1000 + r), so representation 0 alone gives the same result as before.
+inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const MiSpec& spec,
                           const GmmMiOptions& opt, std::uint64_t seed, const Executor& ex,
                           PhaseMonitor& mon) {
   GmmMiResult out;
-  const int G = static_cast<int>(groups.size());
+  const int R = static_cast<int>(reps.size());
+  if (R < 1) throw InputError("gmm_mi: no data representation");
+  if (R > 1 && opt.select != Select::CV) throw InputError("gmm_mi: several representations need CV selection");
+  const int G = static_cast<int>(reps[0].groups.size());
   auto t0 = std::chrono::steady_clock::now();
   mon.phase(0, static_cast<std::size_t>(opt.max_components));
-  for (int g = 0; g < G; ++g)
-    out.selection.push_back(select_k(groups[g].X, groups[g].n, d, opt, seed, g, ex, mon));
+  out.rep_scores.assign(R, std::numeric_limits<double>::quiet_NaN());
+  std::vector<std::vector<GroupSelection>> sels(R);
+  for (int r = 0; r < R; ++r) {
+    const std::uint64_t sr = r == 0 ? seed : derive_seed(seed, static_cast<std::uint64_t>(1000 + r));
+    for (int g = 0; g < G; ++g)
+      sels[r].push_back(select_k(reps[r].groups[g].X, reps[r].groups[g].n, d, opt, sr, g, ex, mon));
+    if (opt.select == Select::CV) out.rep_scores[r] = representation_score(sels[r], reps[r]);
+    if (r == 0 || out.rep_scores[r] > out.rep_scores[out.chosen_rep]) out.chosen_rep = r;
+  }
+  const int cr = out.chosen_rep;
+  const std::uint64_t seed_sel = cr == 0 ? seed : derive_seed(seed, static_cast<std::uint64_t>(1000 + cr));
+  out.selection = std::move(sels[cr]);
+  const std::vector<Group>& groups = reps[cr].groups;
   out.time_selection = mi_detail::seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
   mon.phase(1, static_cast<std::size_t>(G));
   std::vector<Gmm> models;
   for (int g = 0; g < G; ++g) {
-    out.fits.push_back(full_fit(groups[g].X, groups[g].n, d, opt, seed, g, out.selection[g], ex));
+    out.fits.push_back(full_fit(groups[g].X, groups[g].n, d, opt, seed_sel, g, out.selection[g], ex));
     models.push_back(out.fits.back().model);
     mon.step(static_cast<std::size_t>(g + 1), static_cast<std::size_t>(G));
   }
