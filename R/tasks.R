@@ -7,8 +7,8 @@
 #'
 #' A registry of distributions with known mutual information (MI) for benchmarking estimators:
 #' `mi_tasks()` lists them, `mi_task()` draws a sample of one. Most tasks follow the "Beyond
-#' Normal" benchmark (BMI) of Czyż et al. (2023), which the names echo; the others come from the
-#' mixture follow-up (Czyż et al. 2023b), from Gao et al. (2017), or are independent pairs.
+#' Normal" benchmark (BMI) of Czyz et al. (2023), which the names echo; the others come from the
+#' mixture follow-up (Czyz et al. 2023b), from Gao et al. (2017), or are independent pairs.
 #'
 #' All truths are in nats (`mi_task(unit = "bit")` converts). `truth_se` is 0 for closed forms and
 #' the Monte Carlo standard error for the Gaussian mixtures.
@@ -29,7 +29,7 @@
 #'   \eqn{Z \sim N(0, I)}{Z ~ N(0, I)} and one \eqn{W \sim \chi^2_\nu}{W ~ chi^2_nu} shared by
 #'   \eqn{X} and \eqn{Y} (so they are uncorrelated yet dependent). Arellano-Valle, Contreras-Reyes &
 #'   Genton (2013) give, with \eqn{\psi}{psi} the digamma function,
-#'   \deqn{I = \log\Gamma(\tfrac{\nu}{2}) + \log\Gamma(\tfrac{\nu + d_x + d_y}{2}) - \log\Gamma(\tfrac{\nu + d_x}{2}) - \log\Gamma(\tfrac{\nu + d_y}{2}) + \tfrac{\nu + d_x}{2}\psi(\tfrac{\nu + d_x}{2}) + \tfrac{\nu + d_y}{2}\psi(\tfrac{\nu + d_y}{2}) - \tfrac{\nu}{2}\psi(\tfrac{\nu}{2}) - \tfrac{\nu + d_x + d_y}{2}\psi(\tfrac{\nu + d_x + d_y}{2}).}{I = lgamma(nu/2) + lgamma((nu+dx+dy)/2) - lgamma((nu+dx)/2) - lgamma((nu+dy)/2) + (nu+dx)/2 psi((nu+dx)/2) + (nu+dy)/2 psi((nu+dy)/2) - nu/2 psi(nu/2) - (nu+dx+dy)/2 psi((nu+dx+dy)/2).}
+#'   \deqn{I = \log\Gamma(\frac{\nu}{2}) + \log\Gamma(\frac{\nu + d_x + d_y}{2}) - \log\Gamma(\frac{\nu + d_x}{2}) - \log\Gamma(\frac{\nu + d_y}{2}) + \frac{\nu + d_x}{2}\psi(\frac{\nu + d_x}{2}) + \frac{\nu + d_y}{2}\psi(\frac{\nu + d_y}{2}) - \frac{\nu}{2}\psi(\frac{\nu}{2}) - \frac{\nu + d_x + d_y}{2}\psi(\frac{\nu + d_x + d_y}{2}).}{I = lgamma(nu/2) + lgamma((nu+dx+dy)/2) - lgamma((nu+dx)/2) - lgamma((nu+dy)/2) + (nu+dx)/2 psi((nu+dx)/2) + (nu+dy)/2 psi((nu+dy)/2) - nu/2 psi(nu/2) - (nu+dx+dy)/2 psi((nu+dx+dy)/2).}
 #' * `"uniform-noise"`: \eqn{X \sim U(0, 1)}{X ~ U(0, 1)}, \eqn{Y = X + U(-\epsilon, \epsilon)}{Y = X + U(-eps, eps)}.
 #'   \eqn{Y} has a trapezoidal density, so \eqn{I = h(Y) - \log(2\epsilon)}{I = h(Y) - log(2 eps)}
 #'   gives \eqn{I = \epsilon - \log(2\epsilon)}{I = eps - log(2 eps)} for
@@ -48,7 +48,7 @@
 #'   Gaussian's \eqn{X} is mapped to \eqn{u = \Phi(X)}{u = pnorm(X)} and then onto the spiral
 #'   \eqn{t = 1.5\pi(1 + 2u)}{t = 1.5 pi (1 + 2 u)}, \eqn{x = (t\cos t, t\sin t)/21}{x = (t cos t, t sin t) / 21},
 #'   so `x` is two-dimensional; `y` is unchanged).
-#' * `"mixture"`: Gaussian mixtures (Czyż et al. 2023b), whose MI is computed by [mi_true_gmm()]
+#' * `"mixture"`: Gaussian mixtures (Czyz et al. 2023b), whose MI is computed by [mi_true_gmm()]
 #'   with \eqn{10^7}{1e7} Monte Carlo draws and seed 2023 and stored (the stored numbers
 #'   are rechecked in the tests): `mix-x-1x1`, the "X": an equal mixture of two standard bivariate
 #'   Gaussians with correlations +0.9 and -0.9 (uncorrelated but dependent); `mix-ai-1x1`: six
@@ -86,11 +86,11 @@
 #'   `params` holds the task's family, dimensions, types and parameters. The sample is drawn from
 #'   R's random number generator, so [set.seed()] reproduces it.
 #' @references
-#' Czyż, P., Grabowski, F., Vogt, J. E., Beerenwinkel, N. and Marx, A. (2023). Beyond normal: on
+#' Czyz, P., Grabowski, F., Vogt, J. E., Beerenwinkel, N. and Marx, A. (2023). Beyond normal: on
 #' the evaluation of mutual information estimators. *Advances in Neural Information Processing
 #' Systems* 36. \doi{10.48550/arXiv.2306.11078}
 #'
-#' Czyż, P., Grabowski, F., Vogt, J. E., Beerenwinkel, N. and Marx, A. (2023b). On the properties
+#' Czyz, P., Grabowski, F., Vogt, J. E., Beerenwinkel, N. and Marx, A. (2023b). On the properties
 #' and estimation of pointwise mutual information profiles. \doi{10.48550/arXiv.2310.10240}
 #'
 #' Gao, W., Kannan, S., Oh, S. and Viswanath, P. (2017). Estimating mutual information for
