@@ -80,7 +80,8 @@ new_toy <- function(x, y, mi, name, description, params, unit = "nat", mi_std_er
 #' Piras, D., Peiris, H. V., Pontzen, A., Lucie-Smith, L., Guo, N. and Nord, B. (2023). A robust
 #' estimator of mutual information for deep learning interpretability. *Machine Learning: Science
 #' and Technology* 4, 025006. \doi{10.1088/2632-2153/acc444}
-#' @seealso [mi_true_gaussian()] and friends for the truth alone; [toy_transform()].
+#' @seealso [mi_true_gaussian()] and friends for the truth alone; [toy_transform()]; [mi_tasks()]
+#'   for a registry of benchmark tasks with known MI built on these generators.
 #' @examples
 #' set.seed(1)
 #' d <- toy_gaussian(500, rho = 0.6)
