@@ -27,6 +27,7 @@ n_threads <- as.integer(opt("threads", "2"))
 # each default contributes.
 estimators <- list(
   gmm = function(x, y) gmm_mi(x, y, n_threads = n_threads),
+  gmm_scores = function(x, y) gmm_mi(x, y, transform = "normal_scores", n_threads = n_threads),
   gmm_none = function(x, y) gmm_mi(x, y, transform = "none", n_threads = n_threads),
   gmm_reference = function(x, y) gmm_mi(x, y, preset = "reference", n_threads = n_threads),
   ksg = function(x, y) mi_ksg(x, y, k = 5, n_threads = n_threads),

@@ -162,6 +162,7 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
   }
   o.full_fit_all_starts = Rcpp::as<bool>(opt["full_fit_all_starts"]);
   o.boot_fresh_starts = Rcpp::as<int>(opt["boot_fresh_starts"]);
+  o.representation_z = Rcpp::as<double>(opt["representation_z"]);
   o.em.scale = Rcpp::as<double>(opt["scale"]);
   const std::string sel = Rcpp::as<std::string>(opt["select"]);
   o.select = sel == "aic" ? gmmmi::Select::AIC : (sel == "bic" ? gmmmi::Select::BIC : gmmmi::Select::CV);
@@ -187,6 +188,10 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
     Rcpp::List groups = rep["groups"];
     Rcpp::NumericVector center = rep["center"], scale = rep["scale"];
     rr[r].offset = Rcpp::as<double>(rep["offset"]);
+    if (rep.containsElementNamed("row_offset")) {
+      Rcpp::List ro = rep["row_offset"];
+      for (R_xlen_t g = 0; g < ro.size(); ++g) rr[r].row_offset.push_back(Rcpp::as<std::vector<double>>(ro[g]));
+    }
     G = groups.size();
     data[r].resize(G);
     rr[r].groups.resize(G);
@@ -263,6 +268,7 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
       Rcpp::Named("point") = mc_to_r(r.point), Rcpp::Named("bootstrap") = boot,
       Rcpp::Named("rep_scores") = Rcpp::NumericVector(r.rep_scores.begin(), r.rep_scores.end()),
       Rcpp::Named("chosen_rep") = r.chosen_rep + 1,
+      Rcpp::Named("rep_z") = Rcpp::NumericVector(r.rep_z.begin(), r.rep_z.end()),
       Rcpp::Named("timing") = Rcpp::NumericVector::create(Rcpp::Named("selection") = r.time_selection,
                                                           Rcpp::Named("full_fit") = r.time_fit,
                                                           Rcpp::Named("bootstrap") = r.time_bootstrap));

@@ -202,7 +202,7 @@ test_that("K selection: 3 clusters give K = 3; patience resets; the best K is ch
   expect_equal(nrow(fa$selection), expected_stop(fa$selection$aic, 1e-5, 1L, higher = FALSE))
   # fixed K, and the cap
   expect_identical(gmm_mi(X, n_components = 2, n_bootstrap = 0)$n_components, 2L)
-  expect_warning(fc <- gmm_mi(X, max_components = 2, n_bootstrap = 0), "max_components")
+  expect_warning(fc <- gmm_mi(X, max_components = 2, n_bootstrap = 0, transform = "none"), "max_components")
   expect_true(fc$diagnostics$k_at_cap)
   expect_match(paste(capture.output(print(fc)), collapse = "\n"), "Warning")
 })
@@ -291,11 +291,18 @@ test_that("data with atoms (ties, saturated values) are flagged in the diagnosti
   set.seed(11)
   cls <- factor(sample(c("a", "b"), 1000, replace = TRUE))
   y <- pmin(pmax(rnorm(1000, ifelse(cls == "a", -0.3, 0.3)), -0.8), 0.8)  # about 21% at each bound
-  f <- gmm_mi(cls, y, n_components = 2, n_bootstrap = 2, n_mc = 2000, n_threads = 1)
+  f <- gmm_mi(cls, y, n_components = 2, n_bootstrap = 2, n_mc = 2000, transform = "none", n_threads = 1)
   expect_named(f$diagnostics$atoms, "y")
   expect_gt(f$diagnostics$atoms[["y"]], 0.15)
   expect_true(any(grepl("atom", f$diagnostics$messages)))
   expect_output(print(f), "atom")
+  # the default dequantises the ties (normal scores): the atoms are recorded, without a warning,
+  # and the estimate stays below the entropy of the classes
+  fa <- gmm_mi(cls, y, n_bootstrap = 2, n_mc = 2000, n_threads = 1)
+  expect_identical(fa$transform, "normal_scores")
+  expect_named(fa$diagnostics$atoms, "y")
+  expect_false(any(grepl("atom", fa$diagnostics$messages)))
+  expect_lt(fa$estimate, log(2))
   # continuous data: no flag (for Gaussian data the fraction is about 0.0004 + a few / n)
   tg <- toy_gaussian(2000, 0.6)
   g <- gmm_mi(tg$x, tg$y, n_components = 1, n_bootstrap = 2, n_threads = 1)

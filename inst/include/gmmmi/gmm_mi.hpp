@@ -54,6 +54,9 @@ struct GmmMiOptions {
   // many fresh starts (inits cycled) and keeps the highest-likelihood fit of its resample, so a
   // replicate stuck in another optimum than its resample's best is repaired (0: warm start only).
   int boot_fresh_starts = 1;
+  // Several representations: how many standard errors the paired held-out log-likelihood
+  // difference must exceed for a representation to replace the first one (CV selection).
+  double representation_z = 2.0;
   EmOptions em_for(int i) const {
     EmOptions e = em;
     if (!inits.empty()) e.init = inits[static_cast<std::size_t>(i) % inits.size()];
@@ -74,6 +77,7 @@ struct KScore {
   int best_init = 0;
   std::vector<double> init_scores;  // n_inits
   std::vector<double> fold_scores;  // n_inits x n_folds (init-major), CV only
+  std::vector<double> row_loglik;   // CV: held-out log p of every row under the best init (kept for the chosen K only)
   double loglik = std::numeric_limits<double>::quiet_NaN();  // AIC/BIC: best total log-lik
   int n_fits = 0, n_nonconverged = 0, n_events = 0, max_iterations = 0;
   Gmm best_model;  // AIC/BIC: best full-data fit
@@ -112,6 +116,7 @@ struct GmmMiResult {
   McResult point;
   BootstrapResult boot;
   std::vector<double> rep_scores;  // per representation: held-out log-lik per row, original scale
+  std::vector<double> rep_z;       // per representation: paired z against representation 0 (CV)
   int chosen_rep = 0;
   double time_selection = 0.0, time_fit = 0.0, time_bootstrap = 0.0;
 };
@@ -144,6 +149,8 @@ inline std::vector<int> make_folds(std::size_t n, int n_folds, Stream& rng) {
 struct FoldData {
   std::vector<std::vector<double>> train, valid;
   std::vector<std::size_t> n_train, n_valid;
+  std::vector<std::vector<std::size_t>> valid_idx;  // the rows of each validation fold, in order
+  std::size_t n = 0;
 };
 
 inline FoldData split(const double* X, std::size_t n, int d, const std::vector<int>& fold, int n_folds) {
@@ -152,10 +159,13 @@ inline FoldData split(const double* X, std::size_t n, int d, const std::vector<i
   f.valid.resize(n_folds);
   f.n_train.assign(n_folds, 0);
   f.n_valid.assign(n_folds, 0);
+  f.valid_idx.resize(n_folds);
+  f.n = n;
   for (int v = 0; v < n_folds; ++v) {
     for (std::size_t i = 0; i < n; ++i) {
       auto& dst = fold[i] == v ? f.valid[v] : f.train[v];
       dst.insert(dst.end(), X + i * d, X + (i + 1) * d);
+      if (fold[i] == v) f.valid_idx[v].push_back(i);
     }
     f.n_train[v] = f.train[v].size() / d;
     f.n_valid[v] = f.valid[v].size() / d;
@@ -170,12 +180,20 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
   const int I = opt.n_inits, F = opt.n_folds;
   std::vector<double> held(static_cast<std::size_t>(I) * F);
   std::vector<int> iters(I * F), conv(I * F), events(I * F);
+  std::vector<std::vector<double>> pointwise(static_cast<std::size_t>(I) * F);
   SerialExecutor serial;
   parallel_for(ex, static_cast<std::size_t>(I) * F, 1, [&](std::size_t u) {
     const int i = static_cast<int>(u / F), v = static_cast<int>(u % F);
     Stream rng(seed_k, static_cast<std::uint64_t>(i));
     EmResult r = em_fit(f.train[v].data(), f.n_train[v], d, nullptr, K, opt.em_for(i), rng, serial);
-    double s = mean_log_likelihood(r.model, f.valid[v].data(), f.n_valid[v], nullptr, serial);
+    // held-out log p of every validation row (the mean is the fold's score)
+    std::vector<double>& lp = pointwise[u];
+    lp.assign(f.n_valid[v], -std::numeric_limits<double>::infinity());
+    double s = -std::numeric_limits<double>::infinity();
+    if (r.model.prepare()) {
+      s = em_detail::log_dens_pass(r.model, f.valid[v].data(), f.n_valid[v], nullptr, 1024, serial, lp.data()) /
+          static_cast<double>(f.n_valid[v]);
+    }
     if (!std::isfinite(s)) s = -std::numeric_limits<double>::infinity();
     held[u] = s;
     iters[u] = r.iterations;
@@ -195,6 +213,11 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
   for (int i = 1; i < I; ++i)
     if (ks.init_scores[i] > ks.init_scores[ks.best_init]) ks.best_init = i;
   ks.score = ks.init_scores[ks.best_init];
+  ks.row_loglik.assign(f.n, -std::numeric_limits<double>::infinity());
+  for (int v = 0; v < F; ++v) {
+    const std::vector<double>& lp = pointwise[static_cast<std::size_t>(ks.best_init) * F + v];
+    for (std::size_t j = 0; j < lp.size(); ++j) ks.row_loglik[f.valid_idx[v][j]] = lp[j];
+  }
   ks.n_fits = I * F;
   for (int u = 0; u < I * F; ++u) {
     ks.n_nonconverged += !conv[u];
@@ -302,6 +325,8 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
     sel.chosen_row = best_row;
     sel.chosen_K = sel.rows[best_row].K;
   }
+  for (int j = 0; j < static_cast<int>(sel.rows.size()); ++j)
+    if (j != sel.chosen_row) std::vector<double>().swap(sel.rows[j].row_loglik);
   if (cv) {
     bool all_short = true;
     for (const auto& r : sel.rows) all_short = all_short && r.max_iterations <= 2;
@@ -457,23 +482,62 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
 struct Representation {
   std::vector<Group> groups;
   double offset = 0.0;
+  // per group, per row: the log-Jacobian of the map at that row (empty: 0), for the paired
+  // comparison of representations
+  std::vector<std::vector<double>> row_offset;
 };
 
 // Mean held-out log-likelihood per row of a representation's chosen fits, on the original
 // scale: the groups' chosen CV scores weighted by their rows, plus the offset.
-inline double representation_score(const std::vector<GroupSelection>& sel, const Representation& rep) {
+// For AIC / BIC the score is the penalised log-likelihood per row, -IC / (2 n), plus the offset.
+inline double representation_score(const std::vector<GroupSelection>& sel, const Representation& rep,
+                                   Select select) {
   double s = 0.0, n = 0.0;
   for (std::size_t g = 0; g < sel.size(); ++g) {
     const double w = static_cast<double>(rep.groups[g].n);
-    s += w * sel[g].rows[sel[g].chosen_row].score;
+    const double sc = sel[g].rows[sel[g].chosen_row].score;
+    s += select == Select::CV ? w * sc : -0.5 * sc;
     n += w;
   }
   return s / n + rep.offset;
 }
 
+// Held-out log p of every row (groups one after another) on the original scale, under the
+// chosen CV fits of a representation.
+inline std::vector<double> representation_pointwise(const std::vector<GroupSelection>& sel,
+                                                    const Representation& rep) {
+  std::vector<double> out;
+  for (std::size_t g = 0; g < sel.size(); ++g) {
+    const std::vector<double>& ll = sel[g].rows[sel[g].chosen_row].row_loglik;
+    const bool has = g < rep.row_offset.size() && !rep.row_offset[g].empty();
+    for (std::size_t i = 0; i < ll.size(); ++i)
+      out.push_back(ll[i] + rep.offset + (has ? rep.row_offset[g][i] : 0.0));
+  }
+  return out;
+}
+
+// Paired comparison (Vuong 1989) of representation r against representation 0: the mean
+// difference of the rows' held-out log-likelihoods divided by its standard error.
+inline double representation_z(const std::vector<double>& lr, const std::vector<double>& l0) {
+  const std::size_t n = lr.size();
+  if (n < 2 || l0.size() != n) return std::numeric_limits<double>::quiet_NaN();
+  double m = 0.0;
+  for (std::size_t i = 0; i < n; ++i) m += lr[i] - l0[i];
+  m /= static_cast<double>(n);
+  double v = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = lr[i] - l0[i] - m;
+    v += t * t;
+  }
+  v /= static_cast<double>(n - 1);
+  if (!std::isfinite(m)) return m;  // +-Inf when one side has infinite held-out terms
+  if (!(v > 0.0)) return m > 0.0 ? std::numeric_limits<double>::infinity() : (m < 0.0 ? -std::numeric_limits<double>::infinity() : 0.0);
+  return m / std::sqrt(v / static_cast<double>(n));
+}
+
 // The whole estimator. For categorical problems, groups are the classes and spec.kind == 2.
-// With several representations (CV selection only), K is chosen in each and the one whose
-// chosen fits have the best held-out log-likelihood on the original scale is used for the full
+// With several representations, K is chosen in each and the one whose chosen fits have the
+// best held-out log-likelihood (or penalised log-likelihood) on the original scale is used for the full
 // fit and the bootstrap; representation r > 0 draws its selection streams from
 // derive_seed(seed, 1000 + r), so representation 0 alone gives the same result as before.
 inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const MiSpec& spec,
@@ -482,7 +546,6 @@ inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const 
   GmmMiResult out;
   const int R = static_cast<int>(reps.size());
   if (R < 1) throw InputError("gmm_mi: no data representation");
-  if (R > 1 && opt.select != Select::CV) throw InputError("gmm_mi: several representations need CV selection");
   const int G = static_cast<int>(reps[0].groups.size());
   auto t0 = std::chrono::steady_clock::now();
   mon.phase(0, static_cast<std::size_t>(opt.max_components));
@@ -492,8 +555,29 @@ inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const 
     const std::uint64_t sr = r == 0 ? seed : derive_seed(seed, static_cast<std::uint64_t>(1000 + r));
     for (int g = 0; g < G; ++g)
       sels[r].push_back(select_k(reps[r].groups[g].X, reps[r].groups[g].n, d, opt, sr, g, ex, mon));
-    if (opt.select == Select::CV) out.rep_scores[r] = representation_score(sels[r], reps[r]);
-    if (r == 0 || out.rep_scores[r] > out.rep_scores[out.chosen_rep]) out.chosen_rep = r;
+    out.rep_scores[r] = representation_score(sels[r], reps[r], opt.select);
+  }
+  // Representation 0 is the default; another one replaces it only when its held-out fit is
+  // better by more than opt.representation_z standard errors of the paired row differences
+  // (CV), or has the better penalised likelihood (AIC / BIC).
+  out.rep_z.assign(R, 0.0);
+  if (R > 1) {
+    std::vector<double> l0;
+    if (opt.select == Select::CV) l0 = representation_pointwise(sels[0], reps[0]);
+    double best = opt.select == Select::CV ? opt.representation_z : out.rep_scores[0];
+    for (int r = 1; r < R; ++r) {
+      double crit;
+      if (opt.select == Select::CV) {
+        out.rep_z[r] = representation_z(representation_pointwise(sels[r], reps[r]), l0);
+        crit = out.rep_z[r];
+      } else {
+        crit = out.rep_scores[r];
+      }
+      if (crit > best) {
+        best = crit;
+        out.chosen_rep = r;
+      }
+    }
   }
   const int cr = out.chosen_rep;
   const std::uint64_t seed_sel = cr == 0 ? seed : derive_seed(seed, static_cast<std::uint64_t>(1000 + cr));

@@ -1,0 +1,119 @@
+# The "confident wrong numbers" of the reference's settings, and what the defaults give instead
+# (bench/trust_cases.R runs the same cases at full size; bench/accuracy.R the whole benchmark).
+
+test_that("independent skewed, heavy-tailed and lognormal pairs show no dependence", {
+  set.seed(21)
+  cases <- list(
+    lognormal_2x2 = list(exp(matrix(rnorm(6000), ncol = 2)), exp(matrix(rnorm(6000), ncol = 2))),
+    exponential = list(rexp(3000), rexp(3000)),
+    cauchy = list(rcauchy(3000), rcauchy(3000))
+  )
+  for (nm in names(cases)) {
+    d <- cases[[nm]]
+    f <- gmm_mi(d[[1]], d[[2]], n_bootstrap = 20, n_mc = 2e4, n_threads = 2)
+    expect_lt(f$estimate, 0.01, label = nm)
+    expect_lt(f$estimate / f$std_error, 3, label = nm)
+  }
+  # the reference's settings (raw scale, random starts) report the lognormal pair as dependent
+  set.seed(22)
+  r <- gmm_mi(cases$lognormal_2x2[[1]], cases$lognormal_2x2[[2]], preset = "reference",
+              n_bootstrap = 10, n_mc = 2e4, n_threads = 2)
+  expect_gt(r$estimate / r$std_error, 5)
+})
+
+test_that("normal scores are exactly invariant to increasing maps of each column", {
+  set.seed(23)
+  d <- toy_gaussian(800, 0.5)
+  set.seed(5)
+  a <- gmm_mi(d$x, d$y, transform = "normal_scores", n_bootstrap = 10, n_mc = 1e4, n_threads = 2)
+  set.seed(5)
+  b <- gmm_mi(exp(d$x), d$y^3 + d$y, transform = "normal_scores", n_bootstrap = 10, n_mc = 1e4, n_threads = 1)
+  expect_identical(a$estimate, b$estimate)
+  expect_identical(a$bootstrap, b$bootstrap)
+  # R's trees: I(Volume; Height | Girth) on the raw and on the log scale (auto picks normal
+  # scores for both, so they agree to the bit; the reference gave 0.11 vs 0.37)
+  set.seed(6)
+  t1 <- gmm_mi(trees$Volume, trees$Height, z = trees$Girth, n_bootstrap = 10, n_mc = 1e4, n_threads = 2)
+  set.seed(6)
+  t2 <- gmm_mi(log(trees$Volume), log(trees$Height), z = log(trees$Girth), n_bootstrap = 10,
+               n_mc = 1e4, n_threads = 2)
+  expect_identical(t1$transform, "normal_scores")
+  expect_identical(t1$estimate, t2$estimate)
+  # ties are broken at random: a discrete column becomes distinct scores, in rank blocks
+  set.seed(7)
+  v <- sample(1:3, 30, replace = TRUE)
+  s <- gmmmi:::normal_scores(v)
+  expect_false(anyDuplicated(s) > 0)
+  expect_true(all(diff(v[order(s)]) >= 0))
+  expect_equal(sort(s), stats::qnorm((seq_len(30) - 0.5) / 30))
+})
+
+test_that("transform = 'auto' scores both representations on the original scale", {
+  set.seed(24)
+  x <- rexp(2000)
+  y <- rexp(2000)
+  f <- gmm_mi(x, y, n_bootstrap = 0, n_mc = 1e4, n_threads = 2)
+  ts <- f$transform_scores
+  expect_identical(ts$transform, c("normal_scores", "none"))
+  expect_identical(f$transform, ts$transform[ts$chosen])
+  # the scores estimate E log p(x, y) = -h(X) - h(Y) = -2 for two independent Exp(1); raw
+  # values would need to beat the normal scores by 2 standard errors of the paired difference
+  expect_equal(ts$heldout_loglik[1], -2, tolerance = 0.05)
+  expect_lt(ts$z[2], 2)
+  expect_identical(f$transform, "normal_scores")
+  # m-spacing log-Jacobian of the normal-scores map against the exact one for U(0, 1) data:
+  # E log(phi(qnorm(u)))^-1 = 0.5 log(2 pi) + 0.5 E qnorm(U)^2 = 0.5 log(2 pi e)
+  set.seed(25)
+  u <- runif(5000)
+  dat <- list(x = matrix(u), y = NULL, z = NULL)
+  dat$n <- 5000L
+  lj <- mean(gmmmi:::normal_scores_log_jacobian(dat, gmmmi:::normal_scores_data(dat)))
+  expect_equal(lj, 0.5 * log(2 * pi * exp(1)), tolerance = 0.02)
+  # three separated Gaussian clusters are Gaussian on the raw scale: auto keeps it (K = 3)
+  set.seed(26)
+  g <- toy_gmm(4000, c(1, 1, 1) / 3, rbind(c(-3, -2), c(0, 3), c(3, -2)), list(diag(2), diag(2), diag(2)),
+               dx = 1, n_mc = 2e5)
+  fg <- gmm_mi(g$x, g$y, n_bootstrap = 10, n_mc = 2e4, n_threads = 2)
+  expect_identical(fg$transform, "none")
+  expect_identical(unname(fg$n_components), 3L)
+  expect_lt(abs(fg$estimate - g$mi), 4 * fg$std_error + 0.02)
+})
+
+test_that("the published D3 mixture, uniform noise and a discrete x are estimated within 4 sd + 0.03", {
+  set.seed(27)
+  d3 <- toy_gmm(1e4, c(0.3, 0.45, 0.25), rbind(c(-1, 1), c(0, 2), c(-1.5, 2)),
+                list(matrix(c(1, 0, 0, 0.1), 2), matrix(c(0.5, 0.2, 0.2, 0.5), 2),
+                     matrix(c(0.1, 0.05, 0.05, 0.1), 2)), dx = 1, n_mc = 2e5)
+  f <- gmm_mi(d3$x, d3$y, n_bootstrap = 20, n_mc = 2e4, n_threads = 2)
+  expect_lt(abs(f$estimate - 0.1324), 4 * f$std_error + 0.03)
+  expect_lt(abs(f$point - 0.1324), 0.03)       # the reference's full-data fit gave 0.044
+  expect_lt(f$std_error, 0.02)                  # not a bimodal bootstrap (reference: 0.043)
+  set.seed(28)
+  x <- runif(5000)
+  u <- gmm_mi(x, x + runif(5000, -0.75, 0.75), n_bootstrap = 20, n_mc = 2e4, n_threads = 2)
+  expect_lt(abs(u$estimate - 1 / 3), 4 * u$std_error + 0.03)   # reference: 0.18
+  set.seed(29)
+  k <- sample(0:4, 5000, replace = TRUE)
+  c5 <- gmm_mi(factor(k), k + runif(5000, 0, 2), n_bootstrap = 20, n_mc = 2e4, n_threads = 2)
+  expect_lt(abs(c5$estimate - (log(5) - 0.8 * log(2))), 4 * c5$std_error + 0.03)   # reference: 0.92
+})
+
+test_that("preset = 'reference' is the reference's settings, overridable per argument", {
+  set.seed(30)
+  d <- toy_gaussian(400, 0.6)
+  set.seed(1)
+  a <- gmm_mi(d$x, d$y, preset = "reference", n_bootstrap = 5, n_mc = 5e3, n_threads = 2)
+  set.seed(1)
+  b <- gmm_mi(d$x, d$y, init = "random", transform = "none", full_fit = "best_cv_start",
+              bootstrap_starts = 0, n_bootstrap = 5, n_mc = 5e3, n_threads = 2)
+  expect_identical(a$bootstrap, b$bootstrap)
+  expect_identical(a$settings$init, "random")
+  expect_identical(a$transform, "none")
+  set.seed(1)
+  c <- gmm_mi(d$x, d$y, preset = "reference", transform = "normal_scores", n_bootstrap = 5,
+              n_mc = 5e3, n_threads = 2)
+  expect_identical(c$transform, "normal_scores")
+  expect_error(gmm_mi(d$x, d$y, transform = "log"), class = "gmmmi_error_input")
+  expect_error(gmm_mi(d$x, d$y, init = c("kmeans", "nope")), class = "gmmmi_error_input")
+  expect_error(gmm_mi(d$x, d$y, preset = "python"), class = "gmmmi_error_input")
+})
