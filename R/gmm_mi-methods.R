@@ -43,6 +43,11 @@ print.gmm_mi <- function(x, digits = 4, ...) {
   cat(sprintf("  components: %s (chosen by %s); full-data fit: %s %s\n", kk,
               if (all(is.na(x$settings$n_components))) x$settings$select else "user",
               format(signif(x$point, digits)), x$unit))
+  if (!is.null(x$transform)) {
+    how <- if (identical(x$settings$transform, "auto")) "chosen by held-out fit" else "set by `transform`"
+    cat(sprintf("  fitted to: %s (%s)\n", if (x$transform == "none") "the raw values" else
+      "normal scores of every numeric column", how))
+  }
   msgs <- x$diagnostics$messages
   if (length(msgs)) cat(paste0("  Warning: ", msgs, collapse = "\n"), "\n", sep = "")
   invisible(x)
@@ -75,8 +80,17 @@ print.summary.gmm_mi <- function(x, digits = 4, ...) {
   cat(sprintf("Time (s): selection %.3f, full fit %.3f, bootstrap %.3f\n", tm[["selection"]],
               tm[["full_fit"]], tm[["bootstrap"]]))
   d <- x$object$diagnostics
-  cat(sprintf("Diagnostics: K at cap %s; non-converged fits %d; recovered collapses %d; failed replicates %d; retried %d\n",
-              d$k_at_cap, d$n_nonconverged, d$n_recovered, d$n_failed_replicates, d$n_retried))
+  cat(sprintf("Diagnostics: K at cap %s; non-converged fits %d; recovered collapses %d; failed replicates %d; retried %d; replicates where a fresh start beat the warm start %d\n",
+              d$k_at_cap, d$n_nonconverged, d$n_recovered, d$n_failed_replicates, d$n_retried,
+              if (is.null(d$n_switched)) 0L else d$n_switched))
+  ts <- x$object$transform_scores
+  if (!is.null(ts)) {
+    cat("Representations (held-out log-likelihood per row on the original scale; z: paired, against normal scores):\n")
+    print(format(ts, digits = digits), row.names = FALSE)
+  }
+  if (length(d$ties)) {
+    cat(sprintf("Ties broken at random (normal scores): %s\n", paste0(names(d$ties), " ", d$ties, " rows", collapse = ", ")))
+  }
   invisible(x)
 }
 
@@ -188,7 +202,7 @@ plot_gmm_mi_model <- function(x, ...) {
       rowSums(vapply(seq_along(m$weights), function(k)
         m$weights[k] * stats::dnorm(grid, m$means[k, 1], sqrt(m$covariances[1, 1, k])), numeric(length(grid))))
     }, numeric(length(grid)))
-    graphics::matplot(grid, dens, type = "l", lty = 1, col = cols, xlab = "y", ylab = "density p(y | class)",
+    graphics::matplot(grid, dens, type = "l", lty = 1, col = cols, xlab = gmm_mi_axis_labels(x)[2], ylab = "density p(y | class)",
                       main = "Fitted class-conditional mixtures", ...)
     graphics::rug(y)
     graphics::legend("topright", lev, col = cols, lty = 1, bty = "n")
@@ -198,8 +212,9 @@ plot_gmm_mi_model <- function(x, ...) {
     gmmmi_abort("`type = \"model\"` needs one-dimensional `x` and `y` (and no `z`).")
   }
   m <- x$model
+  lab <- gmm_mi_axis_labels(x)
   graphics::plot(x$data$x[, 1], x$data$y[, 1], pch = 16, cex = 0.5, col = grDevices::adjustcolor("grey30", 0.4),
-                 xlab = "x", ylab = "y", main = sprintf("Fitted mixture, K = %d", m$n_components), ...)
+                 xlab = lab[1], ylab = lab[2], main = sprintf("Fitted mixture, K = %d", m$n_components), ...)
   cols <- grDevices::hcl.colors(max(2L, m$n_components), "Dark 3")
   for (k in seq_len(m$n_components)) {
     e <- ellipse_points(m$means[k, ], m$covariances[, , k])
@@ -230,9 +245,15 @@ plot_gmm_mi_pmi <- function(x, ...) {
   xy <- cbind(x$data$x, x$data$y)
   p <- .gmm_pmi(unclass(x$model), xy, 1L, 1L) * s
   o <- order(abs(p))
-  graphics::plot(xy[o, 1], xy[o, 2], col = pmi_colours(p)[o], pch = 16, cex = 0.6, xlab = "x", ylab = "y",
+  lab <- gmm_mi_axis_labels(x)
+  graphics::plot(xy[o, 1], xy[o, 2], col = pmi_colours(p)[o], pch = 16, cex = 0.6, xlab = lab[1], ylab = lab[2],
                  main = sprintf("Pointwise MI (%s); mean %.3g", x$unit, mean(p)), ...)
   invisible(p)
+}
+
+# Axis labels for the data the model was fitted to (normal scores or raw values).
+gmm_mi_axis_labels <- function(x) {
+  if (identical(x$transform, "normal_scores")) c("x (normal score)", "y (normal score)") else c("x", "y")
 }
 
 pmi_colours <- function(p) {
