@@ -191,14 +191,8 @@ simulate.gmm <- function(object, nsim = 1, seed = NULL, ...) {
   nsim <- check_count(nsim, "nsim", min = 0)
   if (!is.null(seed)) {
     seed <- check_count(seed, "seed", min = -.Machine$integer.max)
-    if (exists(".Random.seed", envir = globalenv(), inherits = FALSE)) {
-      old <- get(".Random.seed", envir = globalenv(), inherits = FALSE)
-      on.exit(assign(".Random.seed", old, envir = globalenv()), add = TRUE)
-    } else {
-      on.exit(rm(".Random.seed", envir = globalenv()), add = TRUE)
-    }
-    set.seed(seed)
   }
+  local_seed(seed)
   out <- .gmm_sample_cpp(object$weights, object$means, object$covariances, nsim, draw_seed())
   colnames(out) <- colnames(object$means)
   out

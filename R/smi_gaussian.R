@@ -90,11 +90,7 @@ smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto"
       return(structure(val * sc, std_error = 0, method = "exact"))
     }
   }
-  if (!is.null(seed)) {
-    restore <- truth_save_rng()
-    on.exit(restore(), add = TRUE)
-    set.seed(seed)
-  }
+  local_seed(seed)
   chunk <- 100000L
   s1 <- 0
   s2 <- 0

@@ -308,11 +308,7 @@ mi_true_gmm <- function(weights, means, covariances, dx, n_mc = 1e6, seed = 1L, 
   n_mc <- check_count(n_mc, "n_mc", min = 2)
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
   unit <- check_unit(unit)
-  if (!is.null(seed)) {
-    restore <- truth_save_rng()
-    on.exit(restore(), add = TRUE)
-    set.seed(seed)
-  }
+  local_seed(seed)
   ix <- seq_len(dx)
   px <- truth_gmm_block(p, ix)
   py <- truth_gmm_block(p, -ix)
@@ -604,16 +600,4 @@ truth_check_categorical <- function(probs, means, sds, call = sys.call(-1)) {
   }
   list(probs = as.double(probs) / sum(probs), means = as.double(means), sds = as.double(sds),
        levels = levels)
-}
-
-# Saves the global RNG state; the returned function restores it (or removes the seed if there was none).
-truth_save_rng <- function() {
-  env <- globalenv()
-  had <- exists(".Random.seed", envir = env, inherits = FALSE)
-  old <- if (had) get(".Random.seed", envir = env, inherits = FALSE) else NULL
-  function() {
-    if (had) assign(".Random.seed", old, envir = env) else if (exists(".Random.seed", envir = env, inherits = FALSE)) {
-      rm(".Random.seed", envir = env)
-    }
-  }
 }
