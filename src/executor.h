@@ -4,7 +4,14 @@
 
 #include <RcppParallel.h>
 #include <Rcpp.h>
+#include <R_ext/Utils.h>
 #include <gmmmi/parallel.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 namespace gmmmi_r {
 
@@ -14,12 +21,69 @@ struct RangeWorker : public RcppParallel::Worker {
   void operator()(std::size_t begin, std::size_t end) { fn(begin, end); }
 };
 
+// TRUE if the user asked for an interrupt; the pending interrupt is consumed (the caller rethrows
+// it as Rcpp::internal::InterruptedException, which Rcpp turns back into an R interrupt).
+// Main thread only: R_ToplevelExec catches the longjmp of R_CheckUserInterrupt.
+inline void check_interrupt_fn(void*) { R_CheckUserInterrupt(); }
+inline bool interrupt_pending() { return R_ToplevelExec(check_interrupt_fn, nullptr) == FALSE; }
+
+// The parallel work of each run() goes to a helper thread (which runs it serially or hands it to
+// TBB); meanwhile the main thread checks for user interrupts every kPollMs. On an interrupt it
+// raises the core's cancel flag, so workers stop at their next unit of work or EM iteration,
+// joins the helper (no thread keeps running), clears the flag and throws the interrupt on the
+// main thread. Which thread runs a unit never changes its result, so results stay bitwise
+// identical for any thread count. Calls from any other thread than the one that built the
+// executor (nested use) run directly, without polling R.
 class ParallelExecutor : public gmmmi::Executor {
  public:
-  explicit ParallelExecutor(int n_threads) : n_(n_threads < 1 ? 1 : n_threads) {}
+  enum { kPollMs = 20 };  // an enum: a static constexpr member would be odr-used below (C++14)
+  explicit ParallelExecutor(int n_threads)
+      : n_(n_threads < 1 ? 1 : n_threads), owner_(std::this_thread::get_id()) {}
   std::size_t n_threads() const override { return static_cast<std::size_t>(n_); }
   void run(std::size_t n, std::size_t grain, const gmmmi::RangeFn& fn) const override {
     if (n == 0) return;
+    if (std::this_thread::get_id() != owner_) {
+      direct(n, grain, fn);
+      return;
+    }
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    std::exception_ptr err;
+    std::thread helper([&]() {
+      try {
+        direct(n, grain, fn);
+      } catch (...) {
+        err = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(m);
+      done = true;
+      cv.notify_one();
+    });
+    bool interrupted = false;
+    {
+      std::unique_lock<std::mutex> lock(m);
+      while (!done) {
+        cv.wait_for(lock, std::chrono::milliseconds(kPollMs));
+        if (done || interrupted) continue;
+        lock.unlock();
+        if (interrupt_pending()) {
+          interrupted = true;
+          gmmmi::cancel_flag().store(true);
+        }
+        lock.lock();
+      }
+    }
+    helper.join();
+    if (interrupted || gmmmi::cancel_requested()) {
+      gmmmi::cancel_flag().store(false);
+      throw Rcpp::internal::InterruptedException();
+    }
+    if (err) std::rethrow_exception(err);
+  }
+
+ private:
+  void direct(std::size_t n, std::size_t grain, const gmmmi::RangeFn& fn) const {
     if (n_ <= 1 || n <= grain) {
       fn(0, n);
       return;
@@ -27,9 +91,8 @@ class ParallelExecutor : public gmmmi::Executor {
     RangeWorker w(fn);
     RcppParallel::parallelFor(0, n, w, grain, n_);
   }
-
- private:
   int n_;
+  std::thread::id owner_;
 };
 
 // Calls an R callback (progress) and checks for user interrupts, on the main thread only.
@@ -39,7 +102,7 @@ class RMonitor : public gmmmi::Monitor {
     if (has_cb_) cb_ = Rcpp::Function(cb.get());
   }
   void step(std::size_t done, std::size_t total) override {
-    Rcpp::checkUserInterrupt();
+    if (interrupt_pending()) throw Rcpp::internal::InterruptedException();
     if (has_cb_) cb_(static_cast<double>(done), static_cast<double>(total));
   }
 
