@@ -157,7 +157,7 @@ mi_gaussian <- function(x, y, unit = c("nat", "bit"), n_threads = NULL) {
   check_not_constant(x, "x")
   check_not_constant(y, "y")
   # work with the correlation matrix (MI is invariant to column scaling; better conditioned)
-  s <- stats::cor(cbind(x, y))
+  s <- stats::cor(rescale_extreme(cbind(x, y)))
   ix <- seq_len(dx)
   lx <- gaussian_chol_logdet(s[ix, ix, drop = FALSE])
   ly <- gaussian_chol_logdet(s[-ix, -ix, drop = FALSE])

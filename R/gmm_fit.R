@@ -108,6 +108,7 @@ gmm_fit <- function(x, n_components, n_inits = 3, init = c("kmeans", "random", "
   weights <- check_row_weights(weights, n)
   rows <- if (is.null(weights)) seq_len(n) else which(weights > 0)
   check_not_constant(x[rows, , drop = FALSE], "x")
+  check_fit_scale(x[rows, , drop = FALSE], "x")
 
   # initialisation
   start <- list()
@@ -325,4 +326,20 @@ validate_gmm_params <- function(weights, means, covariances, arg = NULL, call = 
   storage.mode(means) <- "double"
   storage.mode(covariances) <- "double"
   list(weights = as.double(weights) / sum(weights), means = means, covariances = covariances)
+}
+
+# gmm_fit() works in the units of the data (reg_covar is absolute): covariances, their
+# determinants and densities must be representable. Column spreads outside [1e-100, 1e100] are
+# refused with a clear message rather than fitted into a wrong log-likelihood.
+check_fit_scale <- function(x, arg, call = sys.call(-1)) {
+  sds <- .col_stats(x)$sd
+  bad <- which(is.finite(sds) & (sds < 1e-100 | sds > 1e100))
+  if (length(bad) > 0L) {
+    gmmmi_abort(sprintf(paste0("`%s` column(s) %s have standard deviation(s) %s, outside [1e-100, 1e100]: ",
+                               "covariances and densities in these units are not representable in double ",
+                               "precision. Rescale the data (e.g. scale(x)); gmm_mi() does this itself."),
+                        arg, paste(bad, collapse = ", "), paste(format(sds[bad], digits = 3), collapse = ", ")),
+                call = call)
+  }
+  invisible(x)
 }

@@ -405,19 +405,7 @@ knn_data <- function(x, arg, call = sys.call(-1)) {
     gmmmi_abort(sprintf("`%s` must be numeric, not %s.", arg, describe(x)), call = call)
   }
   x <- as_data_matrix(x, arg, allow_na = FALSE, call = call)
-  # constant columns (same rule as check_not_constant(), vectorised for large n)
-  n <- nrow(x)
-  if (n > 1L) {
-    center <- colMeans(x)
-    xc <- x - rep(center, each = n)
-    sds <- sqrt(colSums(xc * xc) / (n - 1))
-    scale <- pmax(apply(abs(range_cols(x)), 2L, max), 1e-300)
-    bad <- which(!is.finite(sds) | sds <= 1e-12 * scale)
-    if (length(bad) > 0L) {
-      gmmmi_abort(sprintf("`%s` has constant column(s) %s: a constant carries no information.",
-                          arg, paste(bad, collapse = ", ")), call = call)
-    }
-  }
+  check_not_constant(x, arg, call = call)  # scale-robust column statistics in C++
   attributes(x) <- list(dim = dim(x))
   x
 }
@@ -429,8 +417,12 @@ range_cols <- function(x) {
 }
 
 # Centre and scale columns to unit sd (vectorised; same result as scale()).
+# Each column is first divided by a power of two near its largest |value| (exact, so ordinary
+# data give bitwise the same result), so that squares neither overflow (|x| >= 1e154) nor
+# underflow (|x| <= 1e-154).
 knn_standardise <- function(x) {
   n <- nrow(x)
+  x <- x * rep(pow2_inv_scale(x), each = n)
   center <- colMeans(x)
   xc <- x - rep(center, each = n)
   sds <- sqrt(colSums(xc * xc) / (n - 1))

@@ -255,6 +255,9 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
 
 # MI of the Gaussian with each slice's sample covariance, from the full sample covariance.
 sliced_gaussian_values <- function(x, y, directions, k) {
+  # one factor per block keeps the geometry (SMI is invariant to scaling x or y as a whole)
+  x <- rescale_extreme(x, per_column = FALSE)
+  y <- rescale_extreme(y, per_column = FALSE)
   s <- stats::cov(cbind(x, y))
   dx <- ncol(x)
   sxx <- s[seq_len(dx), seq_len(dx), drop = FALSE]

@@ -125,6 +125,28 @@ standardise <- function(x) {
   out
 }
 
+# Per column of a numeric matrix: 2^-e with 2^(e-1) <= max |column| < 2^e (1 for a zero
+# column), as gmmmi::pow2_inv_scale() in C++.
+pow2_inv_scale <- function(x) {
+  mx <- apply(abs(x), 2L, max)
+  e <- ifelse(mx > 0 & is.finite(mx), floor(log2(mx)) + 1, 0)
+  # log2 can round up just below a power of two; fix the exponent exactly
+  e <- ifelse(mx > 0 & is.finite(mx) & mx >= 2^e, e + 1, e)
+  e <- ifelse(mx > 0 & is.finite(mx) & mx < 2^(e - 1), e - 1, e)
+  2^(-e)
+}
+
+# Data whose squares would overflow or underflow (largest |value| outside [1e-100, 1e100]) are
+# divided by a power of two near that value (per column, or one factor for the whole block),
+# which is exact; ordinary data are returned unchanged, so results on them do not move.
+rescale_extreme <- function(x, per_column = TRUE) {
+  mx <- apply(abs(x), 2L, max)
+  if (all(!is.finite(mx) | mx == 0 | (mx >= 1e-100 & mx <= 1e100))) return(x)
+  f <- pow2_inv_scale(x)
+  if (!per_column) f <- rep(pow2_inv_scale(matrix(max(mx), 1L, 1L)), length(f))
+  x * rep(f, each = nrow(x))
+}
+
 describe <- function(x) {
   if (is.null(x)) return("NULL")
   if (is.factor(x)) return(sprintf("a factor of length %d", length(x)))
