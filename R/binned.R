@@ -85,8 +85,12 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
     if (!is.numeric(bins) || !(length(bins) %in% 1:2)) {
       gmmmi_abort(sprintf("`bins` must be one or two whole numbers >= 2, not %s.", describe(bins)))
     }
-    bins <- vapply(bins, function(b) check_count(b, "bins", min = 2), integer(1))
+    bins <- vapply(bins, function(b) check_count(b, "bins", min = 2, max = gmmmi_limits$bins), integer(1))
     bins <- rep_len(bins, 2L)
+    if (prod(as.double(bins)) > gmmmi_limits$bins_cells) {
+      gmmmi_abort(sprintf("`bins` (%d x %d) asks for more than %s cells in the joint table (the documented upper limit, see ?gmmmi).",
+                          bins[1], bins[2], fmt_num(gmmmi_limits$bins_cells)))
+    }
   }
   bx <- binned_index(x, bins[1], method)
   by <- binned_index(y, bins[2], method)

@@ -69,7 +69,7 @@ dis_draws <- function(mi, se, n_draws, score) {
 #' @export
 mig <- function(m, entropy = NULL, factors = NULL, n_draws = 200, clip = FALSE) {
   inp <- dis_input(m)
-  n_draws <- check_count(n_draws, "n_draws", min = 0)
+  n_draws <- check_count(n_draws, "n_draws", min = 0, max = gmmmi_limits$n_draws)
   clip <- check_flag(clip, "clip")
   K <- ncol(inp$mi)
   if (nrow(inp$mi) < 2L) gmmmi_abort("`m` must have at least two latents (rows).")
@@ -139,7 +139,7 @@ mig <- function(m, entropy = NULL, factors = NULL, n_draws = 200, clip = FALSE) 
 #' @export
 modularity <- function(m, n_draws = 200) {
   inp <- dis_input(m)
-  n_draws <- check_count(n_draws, "n_draws", min = 0)
+  n_draws <- check_count(n_draws, "n_draws", min = 0, max = gmmmi_limits$n_draws)
   n_f <- ncol(inp$mi)
   if (n_f < 2L) gmmmi_abort("`m` must have at least two factors (columns) for modularity.")
   per_latent <- function(mi) {

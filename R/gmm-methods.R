@@ -188,7 +188,7 @@ gmm_density <- function(model, x, log = FALSE, n_threads = NULL) {
 #' mean(y)  # near 0.3 * 0 + 0.7 * 5
 #' @export
 simulate.gmm <- function(object, nsim = 1, seed = NULL, ...) {
-  nsim <- check_count(nsim, "nsim", min = 0)
+  nsim <- check_count(nsim, "nsim", min = 0, max = gmmmi_limits$n_rows)
   if (!is.null(seed)) {
     seed <- check_count(seed, "seed", min = -.Machine$integer.max)
   }

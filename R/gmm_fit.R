@@ -100,9 +100,9 @@ gmm_fit <- function(x, n_components, n_inits = 3, init = c("kmeans", "random", "
   d <- ncol(x)
   cn <- colnames(x)
   n_threads <- gmmmi_threads(n_threads)
-  n_inits <- check_count(n_inits, "n_inits", min = 1)
+  n_inits <- check_count(n_inits, "n_inits", min = 1, max = 1000)
   tol <- check_number(tol, "tol", lower = 0)
-  max_iter <- check_count(max_iter, "max_iter", min = 1)
+  max_iter <- check_count(max_iter, "max_iter", min = 1, max = gmmmi_limits$max_iter)
   reg_covar <- check_number(reg_covar, "reg_covar", lower = 0)
   scale <- check_number(scale, "scale", lower = 0)
   weights <- check_row_weights(weights, n)
@@ -146,7 +146,7 @@ gmm_fit <- function(x, n_components, n_inits = 3, init = c("kmeans", "random", "
     if (is.na(K_start)) gmmmi_abort("`n_components` is missing: give the number of components.")
     n_components <- K_start
   }
-  K <- check_count(n_components, "n_components", min = 1)
+  K <- check_count(n_components, "n_components", min = 1, max = gmmmi_limits$n_components)
   if (!is.na(K_start) && K != K_start) {
     gmmmi_abort(sprintf("`n_components` (%d) does not match the %d component(s) of `init`.", K, K_start))
   }

@@ -123,7 +123,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   max_components <- check_count(max_components, "max_components", min = 1, max = 10000)
   init <- check_choice(init, c("random", "kmeans", "randomized_kmeans", "minmax"), "init")
   tol <- check_number(tol, "tol", lower = 0, lower_open = TRUE)
-  max_iter <- check_count(max_iter, "max_iter", min = 1)
+  max_iter <- check_count(max_iter, "max_iter", min = 1, max = gmmmi_limits$max_iter)
   reg_covar <- check_number(reg_covar, "reg_covar", lower = 0)
   n_bootstrap <- check_count(n_bootstrap, "n_bootstrap", min = 0, max = 1e6)
   n_mc <- check_count(n_mc, "n_mc", min = 100, max = 1e9)
@@ -176,8 +176,8 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   G <- length(groups)
   fixed <- rep(0L, G)
   if (!is.null(n_components)) {
-    if (!is.numeric(n_components) || !(length(n_components) %in% c(1L, G)) || anyNA(n_components) ||
-        any(n_components < 1) || any(n_components != round(n_components))) {
+    if (!is.numeric(n_components) || !(length(n_components) %in% c(1L, G)) || any(!is.finite(n_components)) ||
+        any(n_components < 1) || any(n_components > gmmmi_limits$n_components) || any(n_components != round(n_components))) {
       gmmmi_abort(sprintf("`n_components` must be NULL or %s positive whole number%s.",
                           if (G > 1) sprintf("one or %d", G) else "one", if (G > 1) "s (one per class)" else ""))
     }

@@ -105,7 +105,7 @@ mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
   k <- check_count(k, "k", min = 1, max = n - 1)
   variant <- check_count(variant, "variant", min = 1, max = 2)
   standardize <- check_flag(standardize, "standardize")
-  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
   if (standardize) {
     x <- knn_standardise(x)
     y <- knn_standardise(y)
@@ -177,7 +177,7 @@ mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TR
   }
   k <- check_count(k, "k", min = 1, max = n - 1)
   standardize <- check_flag(standardize, "standardize")
-  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
   sizes <- tabulate(cls, attr(cls, "n_levels"))
   if (sum(sizes >= 2L) < 1L) {
     gmmmi_abort("`x` has no class with at least 2 members.")
@@ -272,7 +272,7 @@ entropy_knn <- function(x, k = 3, weighted = FALSE, whiten = FALSE,
   k <- check_count(k, "k", min = 1, max = n - 1)
   weighted <- check_flag(weighted, "weighted")
   whiten <- check_flag(whiten, "whiten")
-  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
   weights <- if (weighted && d >= 4L) kl_weights(d, k) else NULL
   log_det <- 0
   if (whiten) {
@@ -340,7 +340,7 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
   weighted <- check_flag(weighted, "weighted")
   whiten <- check_flag(whiten, "whiten")
   standardize <- check_flag(standardize, "standardize")
-  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
   if (standardize) {
     x <- knn_standardise(x)
     y <- knn_standardise(y)

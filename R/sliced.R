@@ -74,7 +74,7 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   estimator <- check_choice(estimator, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
                             "estimator")
   unit <- check_unit(unit)
-  k <- check_count(k, "k", min = 1)
+  k <- check_count(k, "k", min = 1, max = gmmmi_limits$dimension)
   orthogonal <- check_flag(orthogonal, "orthogonal")
   keep_directions <- check_flag(keep_directions, "keep_directions")
   na.rm <- check_flag(na.rm, "na.rm")
@@ -115,7 +115,7 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   if (discrete && nlevels(x) < 2L) gmmmi_abort("`x` must have at least two classes.")
 
   if (is.null(directions)) {
-    n_projections <- check_count(n_projections, "n_projections", min = 1)
+    n_projections <- check_count(n_projections, "n_projections", min = 1, max = gmmmi_limits$n_projections)
     # Directions are drawn serially on the main thread from R's RNG: x first, then y.
     directions <- list(
       x = if (!discrete) draw_frames(dx, k, n_projections, orthogonal),

@@ -100,7 +100,7 @@ NULL
 #' @rdname toys
 #' @export
 toy_gaussian <- function(n, rho, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   rho <- truth_check_rho(rho)
   unit <- check_unit(unit)
   x <- stats::rnorm(n)
@@ -112,7 +112,7 @@ toy_gaussian <- function(n, rho, unit = "nat") {
 #' @rdname toys
 #' @export
 toy_mvn <- function(n, sigma, dx, mean = NULL, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   sigma <- truth_check_cov(sigma, "sigma", min_dim = 2L)
   d <- ncol(sigma)
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
@@ -132,7 +132,7 @@ toy_mvn <- function(n, sigma, dx, mean = NULL, unit = "nat") {
 #' @rdname toys
 #' @export
 toy_gamma_exp <- function(n, alpha, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   alpha <- check_number(alpha, "alpha", lower = 0, lower_open = TRUE)
   unit <- check_unit(unit)
   x <- stats::rgamma(n, shape = alpha, rate = 1)
@@ -146,7 +146,7 @@ toy_gamma_exp <- function(n, alpha, unit = "nat") {
 #' @rdname toys
 #' @export
 toy_weinman <- function(n, alpha, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   alpha <- check_number(alpha, "alpha", lower = 0, lower_open = TRUE)
   unit <- check_unit(unit)
   x <- stats::rexp(n, rate = 2)
@@ -159,7 +159,7 @@ toy_weinman <- function(n, alpha, unit = "nat") {
 #' @rdname toys
 #' @export
 toy_gmm <- function(n, weights, means, covariances, dx, n_mc = 1e6, seed = 1L, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   p <- truth_check_gmm(weights, means, covariances)
   d <- ncol(p$means)
   if (d < 2L) gmmmi_abort("`means` must describe a mixture in at least 2 dimensions (x and y).")
@@ -177,7 +177,7 @@ toy_gmm <- function(n, weights, means, covariances, dx, n_mc = 1e6, seed = 1L, u
 #' @rdname toys
 #' @export
 toy_categorical <- function(n, probs, means, sds = 1, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   p <- truth_check_categorical(probs, means, sds)
   unit <- check_unit(unit)
   k <- sample.int(length(p$probs), n, replace = TRUE, prob = p$probs)
@@ -305,7 +305,7 @@ mi_true_gmm <- function(weights, means, covariances, dx, n_mc = 1e6, seed = 1L, 
   d <- ncol(p$means)
   if (d < 2L) gmmmi_abort("`means` must describe a mixture in at least 2 dimensions (x and y).")
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
-  n_mc <- check_count(n_mc, "n_mc", min = 2)
+  n_mc <- check_count(n_mc, "n_mc", min = 2, max = gmmmi_limits$n_mc_r)
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
   unit <- check_unit(unit)
   local_seed(seed)

@@ -1,0 +1,72 @@
+# Issue 13: never a silent wrong number.
+
+test_that("counts above the integer range or a documented limit are classed errors naming the limit", {
+  x <- c(-1.2, 0.3, 1.1, -0.4, 2.0, 0.8, -1.7, 0.1, 1.4, -0.6, 0.5, -0.9)
+  y <- x + c(0.2, -0.1, 0.4, 0.3, -0.5, 0.1, 0.2, -0.3, 0.1, 0.6, -0.2, 0.1)
+  no_warning_error <- function(expr, pattern) {
+    expect_no_warning(expect_error(expr, pattern, class = "gmmmi_error_input"))
+  }
+  no_warning_error(gmm_mi(x, y, max_iter = 1e10), "max_iter.*1e\\+06")
+  no_warning_error(gmm_mi(x, y, patience = 2^31), "patience.*2147483647")
+  no_warning_error(gmm_mi(x, y, n_components = Inf), "n_components")
+  no_warning_error(gmm_fit(faithful, 2, max_iter = 1e10), "max_iter")
+  no_warning_error(gmm_fit(faithful, Inf), "n_components")
+  no_warning_error(gmmmi_threads(1e10), "n_threads")
+  no_warning_error(mi_ksg(x, y, n_subsamples = 1e10), "n_subsamples")
+  no_warning_error(simulate(gmm_model(1, 0, 1), nsim = 1e10), "nsim")
+  no_warning_error(mi_binned(x, y, bins = 1e10), "bins")
+  no_warning_error(mi_binned(x, y, bins = c(5, 1e7)), "bins")
+  no_warning_error(toy_gaussian(n = 1e10, rho = 0.5), "`n`")
+  no_warning_error(toy_mvn(n = 1e8, diag(2), 1), "`n`.*1e\\+07")
+  no_warning_error(mi_true_gmm(c(1, 1), rbind(c(0, 0), c(1, 1)), array(diag(2), c(2, 2, 2)), 1,
+                               n_mc = 2^31 - 1), "n_mc")
+  no_warning_error(smi_gaussian(diag(4), 2, n_slices = 9.9e8), "n_slices")
+})
+
+test_that("MI does not depend on the scale of the data, down to 1e-300 and up to 1e200", {
+  set.seed(1)
+  x <- rnorm(400)
+  y <- x + rnorm(400)
+  for (f in list(function(x, y) mi_ksg(x, y), function(x, y) mi_gaussian(x, y),
+                 function(x, y) mi_sliced(x, y, n_projections = 10),
+                 function(x, y) mi_sliced(cbind(x, rev(x)), y, n_projections = 10, estimator = "gaussian"),
+                 function(x, y) gmm_mi(x, y, n_bootstrap = 3, n_inits = 1))) {
+    set.seed(2)
+    a <- f(x, y)$estimate
+    set.seed(2)
+    b <- f(1e200 * x, 1e-300 * y)$estimate
+    set.seed(2)
+    c <- f(1e-300 * x, 1e154 * y)$estimate
+    expect_equal(b, a, tolerance = 1e-10)
+    expect_equal(c, a, tolerance = 1e-10)
+  }
+  # ordinary data: bitwise the same column statistics as before (power-of-two rescaling is exact)
+  st <- gmmmi:::.col_stats(cbind(x, 1e200 * x))
+  expect_equal(st$sd[2], 1e200 * st$sd[1], tolerance = 1e-14)
+  expect_equal(st$sd[1], sd(x), tolerance = 1e-15)
+  # gmm_fit works in the data's units: unrepresentable spreads are refused, not mis-fitted
+  expect_error(gmm_fit(cbind(x, y) * 1e-150, 2), "outside", class = "gmmmi_error_input")
+})
+
+test_that("seed = leaves the caller's RNG state exactly as it was, including no state", {
+  has_seed <- function() exists(".Random.seed", envir = globalenv(), inherits = FALSE)
+  xy <- cbind(a = c(1, 3, 2, 5, 4, 7, 6, 9, 8, 10, 12, 11), b = c(2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 11, 12))
+  calls <- list(
+    function() mi_matrix(xy, method = "gaussian", seed = 1),
+    function() info_plane(list(h = list(xy, xy + 1)), xy, xy[, 1], method = "gaussian", noise = 0.1, seed = 1),
+    function() info_decomposition(xy, xy, factor(xy[, 1] > 6), method = "ksg", min_class_size = 2,
+                                  n_threads = 1, seed = 1),
+    function() simulate(gmm_model(1, 0, 1), 5, seed = 1),
+    function() smi_gaussian(diag(4), 2, n_slices = 100, seed = 3, method = "monte_carlo"),
+    function() mi_true_gmm(c(1, 1), rbind(c(0, 0), c(1, 1)), array(diag(2), c(2, 2, 2)), 1, n_mc = 1000, seed = 2)
+  )
+  for (f in calls) {
+    if (has_seed()) rm(".Random.seed", envir = globalenv())
+    suppressWarnings(try(f(), silent = TRUE))
+    expect_false(has_seed())
+    set.seed(42)
+    before <- .Random.seed
+    suppressWarnings(try(f(), silent = TRUE))
+    expect_identical(.Random.seed, before)
+  }
+})
