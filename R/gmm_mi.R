@@ -155,7 +155,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     kind <- 2L
     d <- data$dy
   } else {
-    joint <- cbind(data$x, data$y, data$z)
+    joint <- do.call(cbind, Filter(Negate(is.null), list(data$x, data$y, data$z)))  # cbind(0-row, NULL) adds a column
     js <- .col_stats(joint)
     blocks <- rep(1:3, c(data$dx, data$dy, data$dz))
     part <- function(b) lapply(js, `[`, blocks == b)
@@ -170,6 +170,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     lev <- NULL
     p <- numeric(0)
     kind <- if (is.null(data$z)) 0L else 1L
+    if (kind == 0L) warn_if_dependent(data$x, data$y, call = call)  # infinite MI (issue 13)
     d <- ncol(joint)
   }
   # fixed K
@@ -267,6 +268,10 @@ gmm_mi_data <- function(x, y, z, na.rm, call = sys.call(-1)) {
     if (!na.rm) {
       gmmmi_abort(sprintf("`x`, `y` or `z` contain missing values in %d row(s); use `na.rm = TRUE` to drop them.",
                           n_bad), call = call)
+    }
+    if (!any(ok)) {
+      gmmmi_abort("`x`, `y` or `z` have no complete row: every row has a missing value (an all-NA column?).",
+                  call = call)
     }
     gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in x, y or z); %d rows remain.",
                        n_bad, sum(ok)), call = call)
