@@ -174,7 +174,7 @@ mi_gaussian <- function(x, y, unit = c("nat", "bit"), n_threads = NULL) {
   m <- t(backsolve(ry, t(m), transpose = TRUE))
   cc <- pmin(svd(m, nu = 0L, nv = 0L)$d, 1)
   if (any(cc >= 1 - 1e-12)) {
-    gmmmi_warn("`x` and `y` are exactly linearly related: the Gaussian MI is infinite.")
+    degenerate_warn("`x` and `y` are exactly linearly related: the Gaussian MI is infinite.", call = NULL)
     est <- Inf
   } else {
     est <- -0.5 * sum(log1p(-cc^2))

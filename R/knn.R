@@ -104,6 +104,7 @@ mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
   check_same_rows(y, n, "y")
   k <- check_count(k, "k", min = 1, max = n - 1)
   variant <- check_count(variant, "variant", min = 1, max = 2)
+  warn_if_dependent(x, y)
   standardize <- check_flag(standardize, "standardize")
   n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
   if (standardize) {
@@ -270,6 +271,7 @@ entropy_knn <- function(x, k = 3, weighted = FALSE, whiten = FALSE,
   n <- nrow(x)
   d <- ncol(x)
   k <- check_count(k, "k", min = 1, max = n - 1)
+  warn_if_rank_deficient(x, "x")
   weighted <- check_flag(weighted, "weighted")
   whiten <- check_flag(whiten, "whiten")
   n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
@@ -281,7 +283,8 @@ entropy_knn <- function(x, k = 3, weighted = FALSE, whiten = FALSE,
     log_det <- w$log_det
   }
   seed <- draw_seed()
-  z <- knn_with_jitter(x, jitter, seed, function(xx) kl_estimate(xx, k, weights, norm, form, n_threads))
+  z <- knn_with_jitter(x, jitter, seed, function(xx) kl_estimate(xx, k, weights, norm, form, n_threads),
+                       entropy = TRUE)
   fit <- z$result
   x <- z$data
   if (!is.finite(fit$estimate)) {
@@ -341,6 +344,7 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
   whiten <- check_flag(whiten, "whiten")
   standardize <- check_flag(standardize, "standardize")
   n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
+  if (!warn_if_rank_deficient(x, "x") && !warn_if_rank_deficient(y, "y")) warn_if_dependent(x, y)
   if (standardize) {
     x <- knn_standardise(x)
     y <- knn_standardise(y)
@@ -372,7 +376,7 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
     list(h = vapply(fits, function(f) f$estimate, numeric(1)),
          duplicates = sum(vapply(fits, function(f) f$duplicates, numeric(1))))
   }
-  z <- knn_with_jitter(cbind(x, y), jitter, seed, three)
+  z <- knn_with_jitter(cbind(x, y), jitter, seed, three, entropy = TRUE)
   xy <- z$data
   h <- z$result$h
   if (!all(is.finite(h))) {
@@ -460,10 +464,10 @@ discrete_codes <- function(x, arg, call = sys.call(-1)) {
 # `duplicates` (points with an exact copy, found by the neighbour search itself: nearest
 # neighbour at distance 0). jitter = NULL: run once; if duplicates were found, add seeded noise
 # of 1e-10 x each column's sd, warn, and run again. jitter > 0: add that noise first.
-knn_with_jitter <- function(data, jitter, seed, run, call = sys.call(-1)) {
+knn_with_jitter <- function(data, jitter, seed, run, entropy = FALSE, call = sys.call(-1)) {
   attributes(data) <- list(dim = dim(data))
   add_noise <- function(d, rel) {
-    sds <- apply(d, 2L, stats::sd)
+    sds <- .col_stats(d)$sd  # scale-robust
     sds[!is.finite(sds) | sds == 0] <- 1
     .jitter_columns(d, rel * sds, seed)
   }
@@ -476,10 +480,21 @@ knn_with_jitter <- function(data, jitter, seed, run, call = sys.call(-1)) {
   res <- run(data)
   dups <- as.integer(res$duplicates)
   rel <- 0
-  if (dups > 0L) {
+  if (dups > 0L && entropy) {
+    # entropies of tied data: the reason matters more than the remedy
+    gmmmi_warn(sprintf(paste0("%d point(s) have an exact duplicate (zero distance): the data are ",
+                              "(partly) discrete or rounded, and the differential entropy of such data ",
+                              "is -Inf. Seeded noise of 1e-10 x each column's sd was added, so the ",
+                              "entropy estimates reflect that noise amplitude and are not meaningful ",
+                              "(set `jitter` to the measurement resolution, or use a discrete estimator)."),
+                       dups),
+               class = c("gmmmi_warning_degenerate", "gmmmi_warning_duplicates", "gmmmi_warning"), call = call)
+  } else if (dups > 0L) {
     gmmmi_warn(sprintf(paste0("%d point(s) have an exact duplicate (zero distance); added seeded ",
                               "noise of 1e-10 x each column's sd (set `jitter` to control this)."), dups),
                class = c("gmmmi_warning_duplicates", "gmmmi_warning"), call = call)
+  }
+  if (dups > 0L) {
     rel <- 1e-10
     data <- add_noise(data, rel)
     res <- run(data)

@@ -106,6 +106,8 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   if (n < 10L) gmmmi_abort(sprintf("`y` must have at least 10 complete rows, not %d.", n))
   dx <- if (discrete) NA_integer_ else ncol(x)
   dy <- ncol(y)
+  # one-dimensional x and y: every slice is +-x against +-y
+  if (!discrete && dx == 1L && dy == 1L) warn_if_dependent(x, y)
   if (!discrete && k > dx) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `x` (%d).", k, dx))
   if (k > dy) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `y` (%d).", k, dy))
   if (estimator == "binned" && k > 1L) gmmmi_abort('`estimator = "binned"` needs `k = 1`.')
@@ -210,6 +212,8 @@ check_directions <- function(directions, dx, dy, k, discrete) {
     d_mat
   }
   out <- list(x = if (!discrete) check_one(directions$x, dx, "x"), y = check_one(directions$y, dy, "y"))
+  n_sl <- vapply(Filter(Negate(is.null), out), function(d_mat) if (k == 1L) ncol(d_mat) else dim(d_mat)[3], numeric(1))
+  if (any(n_sl < 1)) gmmmi_abort("`directions` must hold at least one slice (it has none).")
   mx <- if (!discrete) (if (k == 1L) ncol(out$x) else dim(out$x)[3])
   my <- if (k == 1L) ncol(out$y) else dim(out$y)[3]
   if (!discrete && mx != my) gmmmi_abort("`directions$x` and `directions$y` must hold the same number of slices.")

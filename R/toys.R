@@ -292,7 +292,8 @@ mi_true_weinman <- function(alpha, unit = "nat") {
     } else if (a == 0.5) {
       -digamma(1)
     } else {
-      log((2 * a - 1) / (2 * a)) + digamma(2 * a / (2 * a - 1)) - digamma(1)
+      # log((2a - 1) / 2a) + digamma(2a / (2a - 1)) - digamma(1), without Inf / Inf for huge a
+      log1p(-0.5 / a) + digamma(1 + 1 / (2 * a - 1)) - digamma(1)
     }
   }, numeric(1))
   out * unit_scale(unit)
@@ -339,27 +340,29 @@ mi_true_categorical <- function(probs, means, sds = 1, unit = "nat") {
   mu <- p$means[keep]
   s <- p$sds[keep]
   pr <- pr[keep]
-  logp <- function(y) {
-    l <- vapply(seq_along(pr), function(c) log(pr[c]) + stats::dnorm(y, mu[c], s[c], log = TRUE),
-                numeric(length(y)))
-    if (!is.matrix(l)) l <- matrix(l, nrow = length(y))
-    truth_logsumexp_rows(l)
+  # MI is invariant to rescaling y: bring extreme scales (sds of 1e-300 or 1e300) to order one
+  # exactly (by a power of two), so densities and integration limits stay representable
+  if (max(s) < 1e-50 || max(s) > 1e50) {
+    f <- pow2_inv_scale(matrix(max(s), 1L, 1L))
+    mu <- mu * f
+    s <- s * f
+    # means farther apart than ~1e300 sds: the classes are perfectly separated
+    if (any(!is.finite(mu))) return(-sum(pr * log(pr)) * unit_scale(unit))
   }
-  integrand <- function(y) {
-    lp <- logp(y)
-    out <- -exp(lp) * lp
-    out[!is.finite(out)] <- 0
-    out
-  }
-  br <- sort(unique(c(outer(mu, rep(1, 11)) + outer(s, c(-16, -8, -4, -2, -1, 0, 1, 2, 4, 8, 16)))))
-  lo <- min(mu - 40 * s)
-  hi <- max(mu + 40 * s)
-  br <- c(lo, br, hi)
-  h <- 0
-  for (i in seq_len(length(br) - 1L)) {
-    if (br[i + 1L] <= br[i]) next
-    h <- h + stats::integrate(integrand, br[i], br[i + 1L], rel.tol = 1e-12, abs.tol = 0,
-                              subdivisions = 1000L)$value
+  # h(Y): components farther apart than 80 sds do not overlap (in double precision); such groups
+  # are integrated separately, each centred, so |mean| / sd never exceeds what doubles resolve
+  o <- order(mu)
+  gap <- diff(mu[o]) > 80 * pmax(s[o][-1L], s[o][-length(o)])
+  cl <- integer(length(o))
+  cl[o] <- cumsum(c(1L, gap))
+  h <- if (max(cl) == 1L) {
+    truth_mixture_entropy(pr, mu, s)
+  } else {
+    P <- as.vector(tapply(pr, cl, sum))
+    -sum(P * log(P)) + sum(vapply(seq_along(P), function(j) {
+      i <- cl == j
+      P[j] * truth_mixture_entropy(pr[i] / P[j], mu[i] - mean(mu[i]), s[i])
+    }, numeric(1)))
   }
   cond <- sum(pr * 0.5 * log(2 * pi * exp(1) * s^2))
   max(h - cond, 0) * unit_scale(unit)
@@ -600,4 +603,32 @@ truth_check_categorical <- function(probs, means, sds, call = sys.call(-1)) {
   }
   list(probs = as.double(probs) / sum(probs), means = as.double(means), sds = as.double(sds),
        levels = levels)
+}
+
+# Differential entropy of the 1-D Gaussian mixture sum_c pr_c N(mu_c, s_c^2), by adaptive
+# quadrature between break points around every component.
+truth_mixture_entropy <- function(pr, mu, s) {
+  logp <- function(y) {
+    l <- vapply(seq_along(pr), function(c) log(pr[c]) + stats::dnorm(y, mu[c], s[c], log = TRUE),
+                numeric(length(y)))
+    if (!is.matrix(l)) l <- matrix(l, nrow = length(y))
+    truth_logsumexp_rows(l)
+  }
+  integrand <- function(y) {
+    lp <- logp(y)
+    out <- -exp(lp) * lp
+    out[!is.finite(out)] <- 0
+    out
+  }
+  br <- sort(unique(c(outer(mu, rep(1, 11)) + outer(s, c(-16, -8, -4, -2, -1, 0, 1, 2, 4, 8, 16)))))
+  lo <- min(mu - 40 * s)
+  hi <- max(mu + 40 * s)
+  br <- c(lo, br, hi)
+  h <- 0
+  for (i in seq_len(length(br) - 1L)) {
+    if (br[i + 1L] <= br[i]) next
+    h <- h + stats::integrate(integrand, br[i], br[i + 1L], rel.tol = 1e-12, abs.tol = 0,
+                              subdivisions = 1000L)$value
+  }
+  h
 }

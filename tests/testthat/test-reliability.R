@@ -70,3 +70,39 @@ test_that("seed = leaves the caller's RNG state exactly as it was, including no 
     expect_identical(.Random.seed, before)
   }
 })
+
+test_that("exactly dependent data and degenerate inputs warn or error instead of returning silently", {
+  set.seed(3)
+  x <- rnorm(300)
+  y <- rnorm(300)
+  deg <- "gmmmi_warning_degenerate"
+  expect_warning(gmm_mi(x, x, n_bootstrap = 2, n_inits = 1), "infinite", class = deg)
+  expect_warning(gmm_mi(x, 2 * x + 1, n_bootstrap = 2, n_inits = 1), "infinite", class = deg)
+  expect_warning(mi_ksg(x, x), "infinite", class = deg)
+  expect_warning(mi_ksg(cbind(x, y), x - 3 * y), "infinite", class = deg)
+  expect_warning(mi_sliced(x, -x, n_projections = 3), "infinite", class = deg)
+  expect_warning(mi_gaussian(x, x), "infinite", class = deg)
+  expect_warning(mi_knn_entropy(cbind(x, x), y), "linearly dependent", class = deg)
+  expect_warning(entropy_knn(cbind(x, 2 * x)), "linearly dependent", class = deg)
+  expect_warning(mi_knn_entropy(round(x), round(y)), "discrete or rounded", class = deg)
+  # independent data: no such warning
+  expect_no_warning(mi_ksg(x, y))
+  expect_no_warning(gmm_mi(x, y, n_bootstrap = 2, n_inits = 1))
+
+  expect_warning(m <- modularity(matrix(0, 3, 2)), "undefined", class = deg)
+  expect_true(is.na(m$score))
+  expect_error(mi_sliced(cbind(x, y), y, directions = list(x = matrix(0, 2, 0), y = matrix(0, 1, 0))),
+               "at least one slice", class = "gmmmi_error_input")
+  expect_equal(mi_true_categorical(c(0.5, 0.5), c(0, 1), 1e-300), log(2))
+  expect_equal(mi_true_categorical(c(0.3, 0.7), c(0, 1), 1e-300), -0.3 * log(0.3) - 0.7 * log(0.7))
+  expect_equal(mi_true_weinman(1e308), 0)
+  expect_equal(mi_true_weinman(1e6), mi_true_weinman(1e6 - 1e-4), tolerance = 1e-6)
+})
+
+test_that("an all-NA column gets a correct message", {
+  expect_error(gmm_mi(rep(NA_real_, 50), rnorm(50), na.rm = TRUE), "no complete row",
+               class = "gmmmi_error_input")
+  # too few rows: the dimension count is that of x and y (2), not 3
+  expect_error(suppressWarnings(gmm_mi(c(1, 2, NA), c(3, 1, 2), na.rm = TRUE)), "2 dimensions",
+               class = "gmmmi_error_input")
+})
