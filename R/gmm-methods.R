@@ -126,6 +126,7 @@ predict.gmm <- function(object, newdata = NULL, type = c("responsibilities", "la
   type <- check_choice(if (identical(type, eval(formals(predict.gmm)$type))) type[1] else type,
                        c("responsibilities", "labels", "density", "log_density"), "type")
   n_threads <- gmmmi_threads(n_threads)
+  check_gmm(object)
   if (is.null(newdata)) {
     if (is.null(object$data)) {
       gmmmi_abort("`newdata` is required: this model does not store its data.")
@@ -138,6 +139,8 @@ predict.gmm <- function(object, newdata = NULL, type = c("responsibilities", "la
   }
   z <- .gmm_eval_cpp(object$weights, object$means, object$covariances, x, "responsibilities",
                      n_threads)
+  far <- which(!stats::complete.cases(z))
+  if (length(far) > 0L) z[far, ] <- gmm_far_responsibilities(object, x[far, , drop = FALSE])
   colnames(z) <- names(object$weights)
   rownames(z) <- rownames(x)
   if (type == "labels") return(max.col(z, ties.method = "first"))
@@ -161,9 +164,7 @@ predict.gmm <- function(object, newdata = NULL, type = c("responsibilities", "la
 #' integrate(function(t) gmm_density(m, t), -Inf, Inf)$value
 #' @export
 gmm_density <- function(model, x, log = FALSE, n_threads = NULL) {
-  if (!inherits(model, "gmm")) {
-    gmmmi_abort(sprintf("`model` must be a \"gmm\" object, not %s.", describe(model)))
-  }
+  check_gmm(model, "model")
   log <- check_flag(log, "log")
   n_threads <- gmmmi_threads(n_threads)
   x <- gmm_points(x, model$d, "x")
@@ -188,6 +189,7 @@ gmm_density <- function(model, x, log = FALSE, n_threads = NULL) {
 #' mean(y)  # near 0.3 * 0 + 0.7 * 5
 #' @export
 simulate.gmm <- function(object, nsim = 1, seed = NULL, ...) {
+  check_gmm(object)
   nsim <- check_count(nsim, "nsim", min = 0, max = gmmmi_limits$n_rows)
   if (!is.null(seed)) {
     seed <- check_count(seed, "seed", min = -.Machine$integer.max)
@@ -292,4 +294,30 @@ gmm_points <- function(x, d, arg, call = sys.call(-1)) {
                 call = call)
   }
   x
+}
+
+# Responsibilities of points so far from every component that all log densities are -Inf (their
+# squared Mahalanobis distances overflow): log-sum-exp on the scaled distances. With a common
+# power-of-two scale s, log w_k N(x; mu_k, S_k) = c_k - s^2 q_k / 2 with finite q_k, so the
+# differences between components stay finite or are decisively infinite.
+gmm_far_responsibilities <- function(object, x) {
+  K <- object$n_components
+  d <- object$d
+  s <- 1 / pow2_inv_scale(matrix(max(abs(x), abs(object$means)), 1L, 1L))
+  cst <- numeric(K)
+  q <- matrix(0, nrow(x), K)
+  for (k in seq_len(K)) {
+    r <- chol(matrix(object$covariances[, , k], d, d))
+    cst[k] <- log(object$weights[k]) - sum(log(diag(r)))
+    u <- t(x) / s - object$means[k, ] / s
+    v <- backsolve(r, u, transpose = TRUE)
+    q[, k] <- colSums(v * v)
+  }
+  t(apply(q, 1L, function(qi) {
+    qi <- qi - min(qi)
+    l <- cst - 0.5 * (qi * s) * s  # finite or -Inf; the nearest component(s) keep a finite value
+    l[is.na(l)] <- -Inf
+    e <- exp(l - max(l))
+    e / sum(e)
+  }))
 }

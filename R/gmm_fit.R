@@ -321,11 +321,32 @@ validate_gmm_params <- function(weights, means, covariances, arg = NULL, call = 
       gmmmi_abort(sprintf("`%s`: covariance %d is not positive definite.", nm("covariances"), k),
                   call = call)
     }
-    covariances[, , k] <- (S + t(S)) / 2
+    covariances[, , k] <- S / 2 + t(S) / 2  # (S + t(S)) / 2 overflows for entries near 1e308
   }
   storage.mode(means) <- "double"
   storage.mode(covariances) <- "double"
-  list(weights = as.double(weights) / sum(weights), means = means, covariances = covariances)
+  w <- as.double(weights) / max(weights)  # sum(weights) overflows for weights near 1e308
+  list(weights = w / sum(w), means = means, covariances = covariances)
+}
+
+# The one validator of "gmm" objects where they are used (predict, gmm_density, simulate, ...):
+# a modified object (Inf means, an asymmetric or indefinite covariance, weights not summing to
+# one, inconsistent d or K) is refused before it reaches C++.
+check_gmm <- function(object, arg = "object", call = sys.call(-1)) {
+  if (!inherits(object, "gmm") || !is.list(object)) {
+    gmmmi_abort(sprintf("`%s` must be a \"gmm\" object, not %s.", arg, describe(object)), call = call)
+  }
+  m <- validate_gmm_params(object$weights, object$means, object$covariances, arg = arg, call = call)
+  if (abs(sum(object$weights) - 1) > 1e-8) {
+    gmmmi_abort(sprintf("`%s$weights` must sum to 1 (they sum to %s).", arg, format(sum(object$weights))),
+                call = call)
+  }
+  if (!is.matrix(object$means) || !identical(as.integer(object$d), ncol(m$means)) ||
+      !identical(as.integer(object$n_components), length(m$weights))) {
+    gmmmi_abort(sprintf("`%s` is inconsistent: `d` and `n_components` must match `means` (%d x %d).",
+                        arg, nrow(m$means), ncol(m$means)), call = call)
+  }
+  invisible(object)
 }
 
 # gmm_fit() works in the units of the data (reg_covar is absolute): covariances, their

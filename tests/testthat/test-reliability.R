@@ -106,3 +106,28 @@ test_that("an all-NA column gets a correct message", {
   expect_error(suppressWarnings(gmm_mi(c(1, 2, NA), c(3, 1, 2), na.rm = TRUE)), "2 dimensions",
                class = "gmmmi_error_input")
 })
+
+test_that("gmm objects are validated where built and where used", {
+  m <- gmm_model(weights = c(1e308, 1e308), means = c(0, 1), covariances = c(1, 1))
+  expect_equal(unname(m$weights), c(0.5, 0.5))
+  big <- gmm_model(weights = c(1, 1), means = c(0, 1), covariances = c(1e308, 1))
+  expect_true(all(is.finite(big$covariances)))
+  f <- gmm_fit(faithful, 2, n_threads = 1)
+  bad_mean <- f
+  bad_mean$means[1, 1] <- Inf
+  asym <- f
+  asym$covariances[1, 2, 1] <- 5
+  bad_w <- f
+  bad_w$weights[] <- c(0.9, 0.9)
+  for (obj in list(bad_mean, asym, bad_w)) {
+    expect_error(predict(obj, faithful[1:3, ]), class = "gmmmi_error_input")
+    expect_error(gmm_density(obj, faithful[1:3, ]), class = "gmmmi_error_input")
+    expect_error(simulate(obj, 3), class = "gmmmi_error_input")
+  }
+  # far points: finite responsibilities that sum to 1 (log-sum-exp on scaled distances)
+  z <- predict(f, data.frame(eruptions = c(1e200, 3), waiting = c(-1e200, 70)))
+  expect_true(all(is.finite(z)))
+  expect_equal(rowSums(z), c(1, 1))
+  expect_error(info_decomposition(matrix(rnorm(40), 20), matrix(rnorm(40), 20),
+                                  decision = matrix(1:2, 20, 2)), "decision", class = "gmmmi_error_input")
+})
