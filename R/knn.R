@@ -271,7 +271,7 @@ entropy_knn <- function(x, k = 3, weighted = FALSE, whiten = FALSE,
   n <- nrow(x)
   d <- ncol(x)
   k <- check_count(k, "k", min = 1, max = n - 1)
-  warn_if_rank_deficient(x, "x")
+  if (!isTRUE(whiten)) warn_if_rank_deficient(x, "x")  # whitening refuses such data itself
   weighted <- check_flag(weighted, "weighted")
   whiten <- check_flag(whiten, "whiten")
   n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
@@ -344,7 +344,7 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
   whiten <- check_flag(whiten, "whiten")
   standardize <- check_flag(standardize, "standardize")
   n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
-  if (!warn_if_rank_deficient(x, "x") && !warn_if_rank_deficient(y, "y")) warn_if_dependent(x, y)
+  if (whiten || (!warn_if_rank_deficient(x, "x") && !warn_if_rank_deficient(y, "y"))) warn_if_dependent(x, y)
   if (standardize) {
     x <- knn_standardise(x)
     y <- knn_standardise(y)
