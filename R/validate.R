@@ -154,12 +154,12 @@ standardise <- function(x) {
 
 # Per column of a numeric matrix: 2^-e with 2^(e-1) <= max |column| < 2^e (1 for a zero
 # column), as gmmmi::pow2_inv_scale() in C++.
-pow2_inv_scale <- function(x) {
-  mx <- apply(abs(x), 2L, max)
-  e <- ifelse(mx > 0 & is.finite(mx), floor(log2(mx)) + 1, 0)
-  # log2 can round up just below a power of two; fix the exponent exactly
-  e <- ifelse(mx > 0 & is.finite(mx) & mx >= 2^e, e + 1, e)
-  e <- ifelse(mx > 0 & is.finite(mx) & mx < 2^(e - 1), e - 1, e)
+pow2_inv_scale <- function(x, mx = .col_stats(x)$absmax) {
+  ok <- mx > 0 & is.finite(mx)
+  e <- ifelse(ok, floor(log2(mx)) + 1, 0)
+  # log2 can round near a power of two; fix the exponent exactly
+  e <- ifelse(ok & mx >= 2^e, e + 1, e)
+  e <- ifelse(ok & mx < 2^(e - 1), e - 1, e)
   2^(-e)
 }
 
@@ -167,10 +167,9 @@ pow2_inv_scale <- function(x) {
 # divided by a power of two near that value (per column, or one factor for the whole block),
 # which is exact; ordinary data are returned unchanged, so results on them do not move.
 rescale_extreme <- function(x, per_column = TRUE) {
-  mx <- apply(abs(x), 2L, max)
+  mx <- .col_stats(x)$absmax
   if (all(!is.finite(mx) | mx == 0 | (mx >= 1e-100 & mx <= 1e100))) return(x)
-  f <- pow2_inv_scale(x)
-  if (!per_column) f <- rep(pow2_inv_scale(matrix(max(mx), 1L, 1L)), length(f))
+  f <- if (per_column) pow2_inv_scale(x, mx) else rep(pow2_inv_scale(NULL, max(mx)), length(mx))
   x * rep(f, each = nrow(x))
 }
 
