@@ -41,9 +41,9 @@
 #' [mi_sliced()] 1e6; bins of [mi_binned()] 1e4 per variable and 1e7 cells; permutation draws
 #' 1e6; kNN subsamples 1e4; any other count the largest R integer.
 #'
-#' Long computations respond to an interrupt (Ctrl-C, or SIGINT) within about a second: the main
-#' thread checks between chunks of parallel work, and the workers stop at the next unit of work
-#' or EM iteration; no thread keeps running after the call returns.
+#' Long computations respond to an interrupt (Ctrl-C, or SIGINT) within about a second: while
+#' parallel work runs, the main thread checks for interrupts every 20 ms, and the workers stop at
+#' their next unit of work or EM iteration; no thread keeps running after the call returns.
 #'
 #' The MI of a continuous variable with itself, or with an exact (affine) function of itself, is
 #' infinite; estimators return a finite number for such data, which then carries no meaning. They
