@@ -53,7 +53,8 @@
 #' @param variant `1` (KSG-1) or `2` (KSG-2).
 #' @param standardize If `TRUE`, centre and scale every column to unit standard deviation.
 #' @param jitter `NULL` (add tiny seeded noise only when duplicate points are found), or a
-#'   non-negative number: the noise amplitude relative to each column's standard deviation.
+#'   number in \[0, 1\]: the noise amplitude relative to each column's standard deviation (noise as
+#'   large as the data's spread would replace the data, so larger values are refused).
 #' @param std_error `"subsample"` (default) or `"none"`.
 #' @param n_subsamples Number of disjoint subsamples for the standard error.
 #' @param unit `"nat"` (default) or `"bit"`.
@@ -472,7 +473,7 @@ knn_with_jitter <- function(data, jitter, seed, run, entropy = FALSE, call = sys
     .jitter_columns(d, rel * sds, seed)
   }
   if (!is.null(jitter)) {
-    rel <- check_number(jitter, "jitter", lower = 0, call = call)
+    rel <- check_number(jitter, "jitter", lower = 0, upper = 1, call = call)
     if (rel > 0) data <- add_noise(data, rel)
     res <- run(data)
     return(list(data = data, result = res, amplitude = rel, duplicates = as.integer(res$duplicates)))
