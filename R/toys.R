@@ -503,6 +503,9 @@ truth_check_gmm <- function(weights, means, covariances, call = sys.call(-1)) {
   k <- length(weights)
   if (is.list(means)) {
     if (length(means) != k) gmmmi_abort(sprintf("`means` must have %d elements, one per weight.", k), call = call)
+    if (!all(vapply(means, is.numeric, logical(1)))) {
+      gmmmi_abort("`means` must be a numeric matrix, or a list of numeric vectors (one per weight).", call = call)
+    }
     means <- do.call(rbind, lapply(means, as.numeric))
   } else if (is.numeric(means) && is.null(dim(means))) {
     if (length(means) != k) {

@@ -1,7 +1,9 @@
 # A corpus of bad inputs for the exported entry points (issue 13). Each case is one baseline call
 # (small and fast) with one argument replaced by a bad value. fuzz_run() evaluates every case and
-# classifies the outcome: "classed" (an error of class gmmmi_error), "unclassed" (any other
-# error), "ok" (a value), "nan_silent" (a value containing NaN without any warning).
+# classifies the outcome: "classed" (an error of class gmmmi_error), "dispatch" (R's "no
+# applicable method" for a generic called on a non-gmm object), "unclassed" (any other error),
+# "ok" (a value), "nan_silent" (a value containing NaN without any warning). Warnings that are
+# not gmmmi's own (such as R's coercion warnings) are recorded in `foreign_warning`.
 
 fuzz_bad_values <- function() {
   list(null = NULL, na = NA, nan = NaN, inf = Inf, minus1 = -1, zero = 0, huge = 1e10,
@@ -127,12 +129,14 @@ fuzz_run <- function(cases = fuzz_cases()) {
   on.exit(options(old), add = TRUE)
   out <- lapply(cases, function(cs) {
     warned <- FALSE
+    foreign <- character()  # warnings that are not gmmmi's own (e.g. R's coercion warnings)
     t0 <- proc.time()[["elapsed"]]
     res <- tryCatch(
       withCallingHandlers(
         list(value = do.call(cs$f, cs$args)),
         warning = function(w) {
           warned <<- TRUE
+          if (!inherits(w, "gmmmi_warning")) foreign <<- c(foreign, conditionMessage(w))
           invokeRestart("muffleWarning")
         }),
       error = function(e) list(error = e))
@@ -143,7 +147,9 @@ fuzz_run <- function(cases = fuzz_cases()) {
       else "unclassed"
     } else if (has_nan(res$value) && !warned) "nan_silent" else "ok"
     msg <- if (!is.null(res$error)) conditionMessage(res$error) else ""
-    data.frame(id = cs$id, outcome = outcome, warned = warned, seconds = el,
+    data.frame(id = cs$id, outcome = outcome, warned = warned,
+               foreign_warning = if (length(foreign)) substr(foreign[1], 1, 160) else NA_character_,
+               seconds = el,
                message = substr(gsub("\n", " ", msg), 1, 160), stringsAsFactors = FALSE)
   })
   do.call(rbind, out)
