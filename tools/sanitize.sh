@@ -11,7 +11,8 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/gmmmi-san.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# GMMMI_SAN_KEEP=1 keeps the build (library, logs) and prints where it is.
+if [ "${GMMMI_SAN_KEEP:-}" = 1 ]; then trap 'echo "== kept $work"' EXIT; else trap 'rm -rf "$work"' EXIT; fi
 start=$(date +%s)
 
 libasan=$(gcc -print-file-name=libasan.so)
@@ -36,6 +37,12 @@ R_MAKEVARS_USER="$work/Makevars" R CMD INSTALL --preclean --no-multiarch --no-te
   -l "$work/lib" "$work/src" > "$work/install.log" 2>&1 || { tail -50 "$work/install.log"; exit 1; }
 built=$(date +%s)
 echo "== built in $((built - start)) s"
+# the shared object must be instrumented (it references the ASan and UBSan runtimes)
+so="$work/lib/gmmmi/libs/gmmmi.so"
+if ! nm -D "$so" | grep -q "__asan_report" || ! nm -D "$so" | grep -q "__ubsan_handle"; then
+  echo "sanitize.sh: $so is not instrumented" >&2
+  exit 1
+fi
 
 files="${*:-}"
 cat > "$work/run.R" <<'RS'
