@@ -297,27 +297,37 @@ gmm_points <- function(x, d, arg, call = sys.call(-1)) {
 }
 
 # Responsibilities of points so far from every component that all log densities are -Inf (their
-# squared Mahalanobis distances overflow): log-sum-exp on the scaled distances. With a common
-# power-of-two scale s, log w_k N(x; mu_k, S_k) = c_k - s^2 q_k / 2 with finite q_k, so the
-# differences between components stay finite or are decisively infinite.
+# squared Mahalanobis distances overflow): log-sum-exp on power-of-two-scaled distances. With
+# u = x / s, log w_k N(x; mu_k, S_k) = c_k - (s^2 u'P_k u - 2 s u'P_k mu_k + mu_k'P_k mu_k) / 2
+# (P_k = S_k^-1). The quadratic terms decide between components unless they tie (equal
+# covariances, or equal growth along x); among tied components the linear and constant terms
+# decide, which stay finite.
 gmm_far_responsibilities <- function(object, x) {
   K <- object$n_components
   d <- object$d
-  s <- 1 / pow2_inv_scale(matrix(max(abs(x), abs(object$means)), 1L, 1L))
+  s <- 1 / pow2_inv_scale(NULL, max(abs(x), abs(object$means)))
+  u <- t(x) / s
   cst <- numeric(K)
-  q <- matrix(0, nrow(x), K)
+  quad <- lin <- matrix(0, nrow(x), K)
   for (k in seq_len(K)) {
     r <- chol(matrix(object$covariances[, , k], d, d))
+    mu <- object$means[k, ]
     cst[k] <- log(object$weights[k]) - sum(log(diag(r)))
-    u <- t(x) / s - object$means[k, ] / s
-    v <- backsolve(r, u, transpose = TRUE)
-    q[, k] <- colSums(v * v)
+    v <- backsolve(r, u, transpose = TRUE)     # R^-T u, so |v|^2 = u'P u
+    pm <- backsolve(r, backsolve(r, mu, transpose = TRUE))  # P mu
+    quad[, k] <- colSums(v * v)
+    lin[, k] <- drop(crossprod(u, pm))
+    cst[k] <- cst[k] - 0.5 * sum(mu * pm)
   }
-  t(apply(q, 1L, function(qi) {
-    qi <- qi - min(qi)
-    l <- cst - 0.5 * (qi * s) * s  # finite or -Inf; the nearest component(s) keep a finite value
+  t(vapply(seq_len(nrow(x)), function(i) {
+    q <- quad[i, ]
+    tied <- q - min(q) <= 1e-12 * max(abs(q))
+    l <- rep(-Inf, K)
+    # among the tied components: c_k + s u'P_k mu_k (the common s^2 u'P u / 2 cancels)
+    l[tied] <- cst[tied] + s * lin[i, tied]
     l[is.na(l)] <- -Inf
+    if (all(l == -Inf)) l[tied] <- 0
     e <- exp(l - max(l))
     e / sum(e)
-  }))
+  }, numeric(K)))
 }

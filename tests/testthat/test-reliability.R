@@ -128,6 +128,11 @@ test_that("gmm objects are validated where built and where used", {
   z <- predict(f, data.frame(eruptions = c(1e200, 3), waiting = c(-1e200, 70)))
   expect_true(all(is.finite(z)))
   expect_equal(rowSums(z), c(1, 1))
+  # equal covariances: the linear terms decide (exact limits: 1, 0 and e^-4 / (1 + e^-4))
+  S <- diag(2)
+  m <- gmm_model(c(0.5, 0.5), rbind(c(0, 0), c(2, 2)), array(c(S, S), c(2, 2, 2)))
+  z <- predict(m, rbind(c(1e200, 1e200), c(-1e200, -1e200), c(1e200, -1e200)))
+  expect_equal(unname(z[, 2]), c(1, 0, exp(-4) / (1 + exp(-4))))
   expect_error(info_decomposition(matrix(rnorm(40), 20), matrix(rnorm(40), 20),
                                   decision = matrix(1:2, 20, 2)), "decision", class = "gmmmi_error_input")
 })
