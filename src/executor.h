@@ -133,16 +133,24 @@ class ParallelExecutor : public gmmmi::Executor {
 // Calls an R callback (progress) and checks for user interrupts, on the main thread only.
 class RMonitor : public gmmmi::Monitor {
  public:
-  explicit RMonitor(Rcpp::Nullable<Rcpp::Function> cb) : has_cb_(cb.isNotNull()) {
+  explicit RMonitor(Rcpp::Nullable<Rcpp::Function> cb)
+      : has_cb_(cb.isNotNull()), owner_(std::this_thread::get_id()) {
     if (has_cb_) cb_ = Rcpp::Function(cb.get());
   }
   void step(std::size_t done, std::size_t total) override {
+    // R only on the thread that built the monitor (the main thread); elsewhere, only the core's
+    // cancel flag, which the executor raises on an interrupt
+    if (std::this_thread::get_id() != owner_) {
+      gmmmi::check_cancel();
+      return;
+    }
     if (interrupt_pending()) throw Rcpp::internal::InterruptedException();
     if (has_cb_) cb_(static_cast<double>(done), static_cast<double>(total));
   }
 
  private:
   bool has_cb_;
+  std::thread::id owner_;
   Rcpp::Function cb_ = Rcpp::Function("identity");
 };
 
