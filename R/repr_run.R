@@ -65,8 +65,11 @@ repr_run <- function(tasks, A, B, spec) {
   if (length(warns) > 0L) {
     n_bad <- sum(vapply(out, function(o) length(o$warnings) > 0L, logical(1)))
     u <- unique(warns)
+    # keep the degenerate class (infinite MI, entropy -Inf) when any estimate had it
+    deg <- any(vapply(out, function(o) isTRUE(o$degenerate), logical(1)))
     gmmmi_warn(sprintf("%d of %d estimates raised warnings (%d distinct), e.g.: %s", n_bad,
-                       length(out), length(u), u[1]), call = NULL)
+                       length(out), length(u), u[1]),
+               class = c(if (deg) "gmmmi_warning_degenerate", "gmmmi_warning"), call = NULL)
   }
   lapply(out, function(o) o$value)
 }
@@ -79,13 +82,15 @@ repr_eval_task <- function(task, A, B, spec) {
     b <- if (is.factor(b)) droplevels(b[task$rows]) else b[task$rows, , drop = FALSE]
   }
   warns <- character()
+  degenerate <- FALSE
   value <- withCallingHandlers(
     with_seed(task$seed, repr_estimate(a, b, spec), fixed_kinds = TRUE),
     warning = function(w) {
       warns <<- c(warns, conditionMessage(w))
+      degenerate <<- degenerate || inherits(w, "gmmmi_warning_degenerate")
       invokeRestart("muffleWarning")
     })
-  list(value = value, warnings = warns)
+  list(value = value, warnings = warns, degenerate = degenerate)
 }
 
 # MI of one pair. a, b: factors or numeric matrices. Constant columns are dropped (a constant

@@ -82,6 +82,8 @@ test_that("exactly dependent data and degenerate inputs warn or error instead of
   expect_warning(mi_ksg(cbind(x, y), x - 3 * y), "infinite", class = deg)
   expect_warning(mi_sliced(x, -x, n_projections = 3), "infinite", class = deg)
   expect_warning(mi_gaussian(x, x), "infinite", class = deg)
+  expect_warning(mi_matrix(cbind(a = x, b = 2 * x + 1, c = y), method = "ksg", n_threads = 1, seed = 1),
+                 "infinite", class = deg)
   expect_warning(mi_knn_entropy(cbind(x, x), y), "linearly dependent", class = deg)
   expect_warning(entropy_knn(cbind(x, 2 * x)), "linearly dependent", class = deg)
   expect_warning(mi_knn_entropy(round(x), round(y)), "discrete or rounded", class = deg)
