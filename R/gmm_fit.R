@@ -54,6 +54,9 @@
 #' compared with the smallest variance that matters: the default `1e-12` is negligible for data
 #' with unit-order variances (e.g. standardised data) but not for data measured in
 #' units of 1e-6. Rescale such data, or set `reg_covar` relative to the column variances.
+#' A warning (class `gmmmi_warning_reg_covar`) is given when `reg_covar` exceeds 1% of a column's
+#' variance, and columns with standard deviations outside \[1e-100, 1e100\] (whose covariances
+#' and densities are not representable in double precision) are refused.
 #'
 #' @param x A numeric vector, matrix or data frame; rows are samples. No missing or infinite
 #'   values.
@@ -108,7 +111,7 @@ gmm_fit <- function(x, n_components, n_inits = 3, init = c("kmeans", "random", "
   weights <- check_row_weights(weights, n)
   rows <- if (is.null(weights)) seq_len(n) else which(weights > 0)
   check_not_constant(x[rows, , drop = FALSE], "x")
-  check_fit_scale(x[rows, , drop = FALSE], "x")
+  check_fit_scale(x[rows, , drop = FALSE], "x", reg_covar = reg_covar)
 
   # initialisation
   start <- list()
@@ -351,8 +354,9 @@ check_gmm <- function(object, arg = "object", call = sys.call(-1)) {
 
 # gmm_fit() works in the units of the data (reg_covar is absolute): covariances, their
 # determinants and densities must be representable. Column spreads outside [1e-100, 1e100] are
-# refused with a clear message rather than fitted into a wrong log-likelihood.
-check_fit_scale <- function(x, arg, call = sys.call(-1)) {
+# refused with a clear message rather than fitted into a wrong log-likelihood, and a reg_covar
+# above 1% of a column's variance gets a warning.
+check_fit_scale <- function(x, arg, reg_covar = 0, call = sys.call(-1)) {
   sds <- .col_stats(x)$sd
   bad <- which(is.finite(sds) & (sds < 1e-100 | sds > 1e100))
   if (length(bad) > 0L) {
@@ -361,6 +365,17 @@ check_fit_scale <- function(x, arg, call = sys.call(-1)) {
                                "precision. Rescale the data (e.g. scale(x)); gmm_mi() does this itself."),
                         arg, paste(bad, collapse = ", "), paste(format(sds[bad], digits = 3), collapse = ", ")),
                 call = call)
+  }
+  # reg_covar is absolute: when it is not small against a column's variance, the fit reflects
+  # reg_covar rather than the data
+  big <- which(is.finite(sds) & reg_covar > 0.01 * sds^2)
+  if (length(big) > 0L) {
+    gmmmi_warn(sprintf(paste0("`reg_covar` (%s) is not small against the variance of `%s` column(s) %s ",
+                              "(%s): the fitted covariances reflect `reg_covar` more than the data. ",
+                              "Rescale the data or lower `reg_covar`."),
+                       format(reg_covar), arg, paste(big, collapse = ", "),
+                       paste(format(sds[big]^2, digits = 3), collapse = ", ")),
+               class = c("gmmmi_warning_reg_covar", "gmmmi_warning"), call = call)
   }
   invisible(x)
 }

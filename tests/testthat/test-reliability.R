@@ -46,6 +46,8 @@ test_that("MI does not depend on the scale of the data, down to 1e-300 and up to
   expect_equal(st$sd[1], sd(x), tolerance = 1e-15)
   # gmm_fit works in the data's units: unrepresentable spreads are refused, not mis-fitted
   expect_error(gmm_fit(cbind(x, y) * 1e-150, 2), "outside", class = "gmmmi_error_input")
+  # representable but tiny: the absolute reg_covar would dominate the fit, and says so
+  expect_warning(gmm_fit(cbind(x, y) * 1e-8, 2, n_threads = 1), "reg_covar", class = "gmmmi_warning_reg_covar")
 })
 
 test_that("seed = leaves the caller's RNG state exactly as it was, including no state", {
