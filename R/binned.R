@@ -85,8 +85,12 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
     if (!is.numeric(bins) || !(length(bins) %in% 1:2)) {
       gmmmi_abort(sprintf("`bins` must be one or two whole numbers >= 2, not %s.", describe(bins)))
     }
-    bins <- vapply(bins, function(b) check_count(b, "bins", min = 2), integer(1))
+    bins <- vapply(bins, function(b) check_count(b, "bins", min = 2, max = gmmmi_limits$bins), integer(1))
     bins <- rep_len(bins, 2L)
+    if (prod(as.double(bins)) > gmmmi_limits$bins_cells) {
+      gmmmi_abort(sprintf("`bins` (%d x %d) asks for more than %s cells in the joint table (the documented upper limit, see ?gmmmi).",
+                          bins[1], bins[2], fmt_num(gmmmi_limits$bins_cells)))
+    }
   }
   bx <- binned_index(x, bins[1], method)
   by <- binned_index(y, bins[2], method)
@@ -157,7 +161,7 @@ mi_gaussian <- function(x, y, unit = c("nat", "bit"), n_threads = NULL) {
   check_not_constant(x, "x")
   check_not_constant(y, "y")
   # work with the correlation matrix (MI is invariant to column scaling; better conditioned)
-  s <- stats::cor(cbind(x, y))
+  s <- stats::cor(rescale_extreme(cbind(x, y)))
   ix <- seq_len(dx)
   lx <- gaussian_chol_logdet(s[ix, ix, drop = FALSE])
   ly <- gaussian_chol_logdet(s[-ix, -ix, drop = FALSE])
@@ -170,7 +174,7 @@ mi_gaussian <- function(x, y, unit = c("nat", "bit"), n_threads = NULL) {
   m <- t(backsolve(ry, t(m), transpose = TRUE))
   cc <- pmin(svd(m, nu = 0L, nv = 0L)$d, 1)
   if (any(cc >= 1 - 1e-12)) {
-    gmmmi_warn("`x` and `y` are exactly linearly related: the Gaussian MI is infinite.")
+    degenerate_warn("`x` and `y` are exactly linearly related: the Gaussian MI is infinite.", call = NULL)
     est <- Inf
   } else {
     est <- -0.5 * sum(log1p(-cc^2))

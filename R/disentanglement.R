@@ -7,6 +7,11 @@ dis_input <- function(m, arg = "m", call = sys.call(-1)) {
       gmmmi_abort(sprintf("`%s` must be an MI matrix of latents (rows) x factors (columns), not a symmetric matrix of all pairs.",
                           arg), call = call)
     }
+    if (anyNA(m$estimate) || any(!is.finite(m$estimate))) {
+      bad <- which(!is.finite(m$estimate), arr.ind = TRUE)
+      gmmmi_abort(sprintf("`%s` has %d missing or infinite MI estimate(s) (e.g. row %d, column %d); re-estimate them first.",
+                          arg, nrow(bad), bad[1, 1], bad[1, 2]), call = call)
+    }
     return(list(mi = m$estimate, se = m$std_error, entropy = m$entropy, unit = m$unit))
   }
   if (is.data.frame(m)) m <- as.matrix(m)
@@ -69,7 +74,7 @@ dis_draws <- function(mi, se, n_draws, score) {
 #' @export
 mig <- function(m, entropy = NULL, factors = NULL, n_draws = 200, clip = FALSE) {
   inp <- dis_input(m)
-  n_draws <- check_count(n_draws, "n_draws", min = 0)
+  n_draws <- check_count(n_draws, "n_draws", min = 0, max = gmmmi_limits$n_draws)
   clip <- check_flag(clip, "clip")
   K <- ncol(inp$mi)
   if (nrow(inp$mi) < 2L) gmmmi_abort("`m` must have at least two latents (rows).")
@@ -139,7 +144,7 @@ mig <- function(m, entropy = NULL, factors = NULL, n_draws = 200, clip = FALSE) 
 #' @export
 modularity <- function(m, n_draws = 200) {
   inp <- dis_input(m)
-  n_draws <- check_count(n_draws, "n_draws", min = 0)
+  n_draws <- check_count(n_draws, "n_draws", min = 0, max = gmmmi_limits$n_draws)
   n_f <- ncol(inp$mi)
   if (n_f < 2L) gmmmi_abort("`m` must have at least two factors (columns) for modularity.")
   per_latent <- function(mi) {
@@ -155,9 +160,17 @@ modularity <- function(m, n_draws = 200) {
   }
   score_fun <- function(mi) mean(per_latent(mi)$mod, na.rm = TRUE)
   p <- per_latent(inp$mi)
+  if (any(p$theta <= 0)) {
+    zero <- rownames(inp$mi)[p$theta <= 0]
+    gmmmi_warn(sprintf(paste0("latent(s) %s have zero MI with every factor: their modularity is undefined (NA)%s."),
+                       paste(zero, collapse = ", "),
+                       if (all(p$theta <= 0)) ", and so is the score" else " and left out of the score"),
+               class = c("gmmmi_warning_degenerate", "gmmmi_warning"))
+  }
   per <- data.frame(latent = rownames(inp$mi), best = colnames(inp$mi)[p$best], theta = p$theta,
                     modularity = p$mod, stringsAsFactors = FALSE)
-  structure(list(score = mean(p$mod, na.rm = TRUE),
+  score <- if (all(is.na(p$mod))) NA_real_ else mean(p$mod, na.rm = TRUE)
+  structure(list(score = score,
                  std_error = dis_draws(inp$mi, inp$se, n_draws, score_fun),
                  per_latent = per, name = "modularity", unit = inp$unit),
             class = "disentanglement")

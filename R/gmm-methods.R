@@ -126,6 +126,7 @@ predict.gmm <- function(object, newdata = NULL, type = c("responsibilities", "la
   type <- check_choice(if (identical(type, eval(formals(predict.gmm)$type))) type[1] else type,
                        c("responsibilities", "labels", "density", "log_density"), "type")
   n_threads <- gmmmi_threads(n_threads)
+  check_gmm(object)
   if (is.null(newdata)) {
     if (is.null(object$data)) {
       gmmmi_abort("`newdata` is required: this model does not store its data.")
@@ -138,6 +139,8 @@ predict.gmm <- function(object, newdata = NULL, type = c("responsibilities", "la
   }
   z <- .gmm_eval_cpp(object$weights, object$means, object$covariances, x, "responsibilities",
                      n_threads)
+  far <- which(!stats::complete.cases(z))
+  if (length(far) > 0L) z[far, ] <- gmm_far_responsibilities(object, x[far, , drop = FALSE])
   colnames(z) <- names(object$weights)
   rownames(z) <- rownames(x)
   if (type == "labels") return(max.col(z, ties.method = "first"))
@@ -161,9 +164,7 @@ predict.gmm <- function(object, newdata = NULL, type = c("responsibilities", "la
 #' integrate(function(t) gmm_density(m, t), -Inf, Inf)$value
 #' @export
 gmm_density <- function(model, x, log = FALSE, n_threads = NULL) {
-  if (!inherits(model, "gmm")) {
-    gmmmi_abort(sprintf("`model` must be a \"gmm\" object, not %s.", describe(model)))
-  }
+  check_gmm(model, "model")
   log <- check_flag(log, "log")
   n_threads <- gmmmi_threads(n_threads)
   x <- gmm_points(x, model$d, "x")
@@ -188,17 +189,12 @@ gmm_density <- function(model, x, log = FALSE, n_threads = NULL) {
 #' mean(y)  # near 0.3 * 0 + 0.7 * 5
 #' @export
 simulate.gmm <- function(object, nsim = 1, seed = NULL, ...) {
-  nsim <- check_count(nsim, "nsim", min = 0)
+  check_gmm(object)
+  nsim <- check_count(nsim, "nsim", min = 0, max = gmmmi_limits$n_rows)
   if (!is.null(seed)) {
     seed <- check_count(seed, "seed", min = -.Machine$integer.max)
-    if (exists(".Random.seed", envir = globalenv(), inherits = FALSE)) {
-      old <- get(".Random.seed", envir = globalenv(), inherits = FALSE)
-      on.exit(assign(".Random.seed", old, envir = globalenv()), add = TRUE)
-    } else {
-      on.exit(rm(".Random.seed", envir = globalenv()), add = TRUE)
-    }
-    set.seed(seed)
   }
+  local_seed(seed)
   out <- .gmm_sample_cpp(object$weights, object$means, object$covariances, nsim, draw_seed())
   colnames(out) <- colnames(object$means)
   out
@@ -298,4 +294,40 @@ gmm_points <- function(x, d, arg, call = sys.call(-1)) {
                 call = call)
   }
   x
+}
+
+# Responsibilities of points so far from every component that all log densities are -Inf (their
+# squared Mahalanobis distances overflow): log-sum-exp on power-of-two-scaled distances. With
+# u = x / s, log w_k N(x; mu_k, S_k) = c_k - (s^2 u'P_k u - 2 s u'P_k mu_k + mu_k'P_k mu_k) / 2
+# (P_k = S_k^-1). The quadratic terms decide between components unless they tie (equal
+# covariances, or equal growth along x); among tied components the linear and constant terms
+# decide, which stay finite.
+gmm_far_responsibilities <- function(object, x) {
+  K <- object$n_components
+  d <- object$d
+  s <- 1 / pow2_inv_scale(NULL, max(abs(x), abs(object$means)))
+  u <- t(x) / s
+  cst <- numeric(K)
+  quad <- lin <- matrix(0, nrow(x), K)
+  for (k in seq_len(K)) {
+    r <- chol(matrix(object$covariances[, , k], d, d))
+    mu <- object$means[k, ]
+    cst[k] <- log(object$weights[k]) - sum(log(diag(r)))
+    v <- backsolve(r, u, transpose = TRUE)     # R^-T u, so |v|^2 = u'P u
+    pm <- backsolve(r, backsolve(r, mu, transpose = TRUE))  # P mu
+    quad[, k] <- colSums(v * v)
+    lin[, k] <- drop(crossprod(u, pm))
+    cst[k] <- cst[k] - 0.5 * sum(mu * pm)
+  }
+  t(vapply(seq_len(nrow(x)), function(i) {
+    q <- quad[i, ]
+    tied <- q - min(q) <= 1e-12 * max(abs(q))
+    l <- rep(-Inf, K)
+    # among the tied components: c_k + s u'P_k mu_k (the common s^2 u'P u / 2 cancels)
+    l[tied] <- cst[tied] + s * lin[i, tied]
+    l[is.na(l)] <- -Inf
+    if (all(l == -Inf)) l[tied] <- 0
+    e <- exp(l - max(l))
+    e / sum(e)
+  }, numeric(K)))
 }

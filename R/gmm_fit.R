@@ -54,6 +54,9 @@
 #' compared with the smallest variance that matters: the default `1e-12` is negligible for data
 #' with unit-order variances (e.g. standardised data) but not for data measured in
 #' units of 1e-6. Rescale such data, or set `reg_covar` relative to the column variances.
+#' A warning (class `gmmmi_warning_reg_covar`) is given when `reg_covar` exceeds 1% of a column's
+#' variance, and columns with standard deviations outside \[1e-100, 1e100\] (whose covariances
+#' and densities are not representable in double precision) are refused.
 #'
 #' @param x A numeric vector, matrix or data frame; rows are samples. No missing or infinite
 #'   values.
@@ -100,14 +103,15 @@ gmm_fit <- function(x, n_components, n_inits = 3, init = c("kmeans", "random", "
   d <- ncol(x)
   cn <- colnames(x)
   n_threads <- gmmmi_threads(n_threads)
-  n_inits <- check_count(n_inits, "n_inits", min = 1)
+  n_inits <- check_count(n_inits, "n_inits", min = 1, max = 1000)
   tol <- check_number(tol, "tol", lower = 0)
-  max_iter <- check_count(max_iter, "max_iter", min = 1)
+  max_iter <- check_count(max_iter, "max_iter", min = 1, max = gmmmi_limits$max_iter)
   reg_covar <- check_number(reg_covar, "reg_covar", lower = 0)
   scale <- check_number(scale, "scale", lower = 0)
   weights <- check_row_weights(weights, n)
   rows <- if (is.null(weights)) seq_len(n) else which(weights > 0)
   check_not_constant(x[rows, , drop = FALSE], "x")
+  check_fit_scale(x[rows, , drop = FALSE], "x", reg_covar = reg_covar)
 
   # initialisation
   start <- list()
@@ -145,7 +149,7 @@ gmm_fit <- function(x, n_components, n_inits = 3, init = c("kmeans", "random", "
     if (is.na(K_start)) gmmmi_abort("`n_components` is missing: give the number of components.")
     n_components <- K_start
   }
-  K <- check_count(n_components, "n_components", min = 1)
+  K <- check_count(n_components, "n_components", min = 1, max = gmmmi_limits$n_components)
   if (!is.na(K_start) && K != K_start) {
     gmmmi_abort(sprintf("`n_components` (%d) does not match the %d component(s) of `init`.", K, K_start))
   }
@@ -320,9 +324,58 @@ validate_gmm_params <- function(weights, means, covariances, arg = NULL, call = 
       gmmmi_abort(sprintf("`%s`: covariance %d is not positive definite.", nm("covariances"), k),
                   call = call)
     }
-    covariances[, , k] <- (S + t(S)) / 2
+    covariances[, , k] <- S / 2 + t(S) / 2  # (S + t(S)) / 2 overflows for entries near 1e308
   }
   storage.mode(means) <- "double"
   storage.mode(covariances) <- "double"
-  list(weights = as.double(weights) / sum(weights), means = means, covariances = covariances)
+  w <- as.double(weights) / max(weights)  # sum(weights) overflows for weights near 1e308
+  list(weights = w / sum(w), means = means, covariances = covariances)
+}
+
+# The one validator of "gmm" objects where they are used (predict, gmm_density, simulate, ...):
+# a modified object (Inf means, an asymmetric or indefinite covariance, weights not summing to
+# one, inconsistent d or K) is refused before it reaches C++.
+check_gmm <- function(object, arg = "object", call = sys.call(-1)) {
+  if (!inherits(object, "gmm") || !is.list(object)) {
+    gmmmi_abort(sprintf("`%s` must be a \"gmm\" object, not %s.", arg, describe(object)), call = call)
+  }
+  m <- validate_gmm_params(object$weights, object$means, object$covariances, arg = arg, call = call)
+  if (abs(sum(object$weights) - 1) > 1e-8) {
+    gmmmi_abort(sprintf("`%s$weights` must sum to 1 (they sum to %s).", arg, format(sum(object$weights))),
+                call = call)
+  }
+  if (!is.matrix(object$means) || !identical(as.integer(object$d), ncol(m$means)) ||
+      !identical(as.integer(object$n_components), length(m$weights))) {
+    gmmmi_abort(sprintf("`%s` is inconsistent: `d` and `n_components` must match `means` (%d x %d).",
+                        arg, nrow(m$means), ncol(m$means)), call = call)
+  }
+  invisible(object)
+}
+
+# gmm_fit() works in the units of the data (reg_covar is absolute): covariances, their
+# determinants and densities must be representable. Column spreads outside [1e-100, 1e100] are
+# refused with a clear message rather than fitted into a wrong log-likelihood, and a reg_covar
+# above 1% of a column's variance gets a warning.
+check_fit_scale <- function(x, arg, reg_covar = 0, call = sys.call(-1)) {
+  sds <- .col_stats(x)$sd
+  bad <- which(is.finite(sds) & (sds < 1e-100 | sds > 1e100))
+  if (length(bad) > 0L) {
+    gmmmi_abort(sprintf(paste0("`%s` column(s) %s have standard deviation(s) %s, outside [1e-100, 1e100]: ",
+                               "covariances and densities in these units are not representable in double ",
+                               "precision. Rescale the data (e.g. scale(x)); gmm_mi() does this itself."),
+                        arg, paste(bad, collapse = ", "), paste(format(sds[bad], digits = 3), collapse = ", ")),
+                call = call)
+  }
+  # reg_covar is absolute: when it is not small against a column's variance, the fit reflects
+  # reg_covar rather than the data
+  big <- which(is.finite(sds) & reg_covar > 0.01 * sds^2)
+  if (length(big) > 0L) {
+    gmmmi_warn(sprintf(paste0("`reg_covar` (%s) is not small against the variance of `%s` column(s) %s ",
+                              "(%s): the fitted covariances reflect `reg_covar` more than the data. ",
+                              "Rescale the data or lower `reg_covar`."),
+                       format(reg_covar), arg, paste(big, collapse = ", "),
+                       paste(format(sds[big]^2, digits = 3), collapse = ", ")),
+               class = c("gmmmi_warning_reg_covar", "gmmmi_warning"), call = call)
+  }
+  invisible(x)
 }

@@ -191,7 +191,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                         paste0('"', init_methods, '"', collapse = ", "), "`n_inits`"))
   }
   tol <- check_number(tol, "tol", lower = 0, lower_open = TRUE)
-  max_iter <- check_count(max_iter, "max_iter", min = 1)
+  max_iter <- check_count(max_iter, "max_iter", min = 1, max = gmmmi_limits$max_iter)
   reg_covar <- check_number(reg_covar, "reg_covar", lower = 0)
   n_bootstrap <- check_count(n_bootstrap, "n_bootstrap", min = 0, max = 1e6)
   n_mc <- check_count(n_mc, "n_mc", min = 100, max = 1e9)
@@ -223,7 +223,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     kind <- 2L
     d <- data$dy
   } else {
-    joint <- cbind(data$x, data$y, data$z)
+    joint <- do.call(cbind, Filter(Negate(is.null), list(data$x, data$y, data$z)))  # cbind(0-row, NULL) adds a column
     js <- .col_stats(joint)
     blocks <- rep(1:3, c(data$dx, data$dy, data$dz))
     part <- function(b) lapply(js, `[`, blocks == b)
@@ -238,14 +238,15 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     lev <- NULL
     p <- numeric(0)
     kind <- if (is.null(data$z)) 0L else 1L
+    if (kind == 0L) warn_if_dependent(data$x, data$y, call = call)  # infinite MI (issue 13)
     d <- ncol(joint)
   }
   # fixed K
   G <- length(groups)
   fixed <- rep(0L, G)
   if (!is.null(n_components)) {
-    if (!is.numeric(n_components) || !(length(n_components) %in% c(1L, G)) || anyNA(n_components) ||
-        any(n_components < 1) || any(n_components != round(n_components))) {
+    if (!is.numeric(n_components) || !(length(n_components) %in% c(1L, G)) || any(!is.finite(n_components)) ||
+        any(n_components < 1) || any(n_components > gmmmi_limits$n_components) || any(n_components != round(n_components))) {
       gmmmi_abort(sprintf("`n_components` must be NULL or %s positive whole number%s.",
                           if (G > 1) sprintf("one or %d", G) else "one", if (G > 1) "s (one per class)" else ""))
     }
@@ -350,6 +351,10 @@ gmm_mi_data <- function(x, y, z, na.rm, call = sys.call(-1)) {
     if (!na.rm) {
       gmmmi_abort(sprintf("`x`, `y` or `z` contain missing values in %d row(s); use `na.rm = TRUE` to drop them.",
                           n_bad), call = call)
+    }
+    if (!any(ok)) {
+      gmmmi_abort("`x`, `y` or `z` have no complete row: every row has a missing value (an all-NA column?).",
+                  call = call)
     }
     gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in x, y or z); %d rows remain.",
                        n_bad, sum(ok)), call = call)

@@ -83,6 +83,10 @@ info_decomposition <- function(x, z, decision, groups = NULL, method = "gmm", ..
   zm <- as_data_matrix(z, "z", allow_na = FALSE)
   n <- nrow(xm)
   if (nrow(zm) != n) gmmmi_abort(sprintf("`x` and `z` must have the same number of rows (%d and %d).", n, nrow(zm)))
+  if (!is.null(dim(decision)) || is.list(decision)) {
+    gmmmi_abort(sprintf("`decision` must be a vector (or factor) of class labels, one per row, not %s.",
+                        describe(decision)))
+  }
   if (is.numeric(decision) && !is.factor(decision)) {
     if (any(decision != round(decision), na.rm = TRUE)) {
       gmmmi_abort("`decision` must be discrete (a factor, character, or whole-number class labels).")

@@ -91,14 +91,20 @@ info_plane <- function(activations, x, y, method = "gmm", ..., compress = NULL, 
   xc <- if (is.null(compress)) xm else ip_pca(xm, compress)
   grid <- expand.grid(epoch = seq_len(n_epochs), layer = seq_along(layers))
   n_le <- nrow(grid)
-  seeds <- repr_draw_seeds(2L * n_le, seed)
-  # The noise is drawn on the main thread, after the seeds, from R's stream.
-  tl <- lapply(seq_len(n_le), function(i) {
-    t <- layers[[grid$layer[i]]][[grid$epoch[i]]]
-    if (noise > 0) t <- t + noise * matrix(stats::rnorm(length(t)), nrow(t))
-    if (!is.null(compress)) t <- ip_pca(t, compress)
-    t
+  # The seeds, then the noise, are drawn on the main thread from R's stream, or with `seed` from
+  # its own stream, leaving the caller's RNG state untouched.
+  drawn <- with_seed(seed, {
+    seeds <- sample.int(.Machine$integer.max, 2L * n_le)
+    tl <- lapply(seq_len(n_le), function(i) {
+      t <- layers[[grid$layer[i]]][[grid$epoch[i]]]
+      if (noise > 0) t <- t + noise * matrix(stats::rnorm(length(t)), nrow(t))
+      if (!is.null(compress)) t <- ip_pca(t, compress)
+      t
+    })
+    list(seeds = seeds, tl = tl)
   })
+  seeds <- drawn$seeds
+  tl <- drawn$tl
   A <- list(x = xc, y = yv)
   tasks <- c(lapply(seq_len(n_le), function(i) list(a = 1L, b = i, rows = NULL, seed = seeds[i])),
              lapply(seq_len(n_le), function(i) list(a = 2L, b = i, rows = NULL, seed = seeds[n_le + i])))

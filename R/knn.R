@@ -53,7 +53,8 @@
 #' @param variant `1` (KSG-1) or `2` (KSG-2).
 #' @param standardize If `TRUE`, centre and scale every column to unit standard deviation.
 #' @param jitter `NULL` (add tiny seeded noise only when duplicate points are found), or a
-#'   non-negative number: the noise amplitude relative to each column's standard deviation.
+#'   number in \[0, 1\]: the noise amplitude relative to each column's standard deviation (noise as
+#'   large as the data's spread would replace the data, so larger values are refused).
 #' @param std_error `"subsample"` (default) or `"none"`.
 #' @param n_subsamples Number of disjoint subsamples for the standard error.
 #' @param unit `"nat"` (default) or `"bit"`.
@@ -104,8 +105,9 @@ mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
   check_same_rows(y, n, "y")
   k <- check_count(k, "k", min = 1, max = n - 1)
   variant <- check_count(variant, "variant", min = 1, max = 2)
+  warn_if_dependent(x, y)
   standardize <- check_flag(standardize, "standardize")
-  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
   if (standardize) {
     x <- knn_standardise(x)
     y <- knn_standardise(y)
@@ -177,7 +179,7 @@ mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TR
   }
   k <- check_count(k, "k", min = 1, max = n - 1)
   standardize <- check_flag(standardize, "standardize")
-  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
   sizes <- tabulate(cls, attr(cls, "n_levels"))
   if (sum(sizes >= 2L) < 1L) {
     gmmmi_abort("`x` has no class with at least 2 members.")
@@ -270,9 +272,10 @@ entropy_knn <- function(x, k = 3, weighted = FALSE, whiten = FALSE,
   n <- nrow(x)
   d <- ncol(x)
   k <- check_count(k, "k", min = 1, max = n - 1)
+  if (!isTRUE(whiten)) warn_if_rank_deficient(x, "x")  # whitening refuses such data itself
   weighted <- check_flag(weighted, "weighted")
   whiten <- check_flag(whiten, "whiten")
-  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
   weights <- if (weighted && d >= 4L) kl_weights(d, k) else NULL
   log_det <- 0
   if (whiten) {
@@ -281,7 +284,8 @@ entropy_knn <- function(x, k = 3, weighted = FALSE, whiten = FALSE,
     log_det <- w$log_det
   }
   seed <- draw_seed()
-  z <- knn_with_jitter(x, jitter, seed, function(xx) kl_estimate(xx, k, weights, norm, form, n_threads))
+  z <- knn_with_jitter(x, jitter, seed, function(xx) kl_estimate(xx, k, weights, norm, form, n_threads),
+                       entropy = TRUE)
   fit <- z$result
   x <- z$data
   if (!is.finite(fit$estimate)) {
@@ -340,7 +344,8 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
   weighted <- check_flag(weighted, "weighted")
   whiten <- check_flag(whiten, "whiten")
   standardize <- check_flag(standardize, "standardize")
-  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples)
+  if (whiten || (!warn_if_rank_deficient(x, "x") && !warn_if_rank_deficient(y, "y"))) warn_if_dependent(x, y)
   if (standardize) {
     x <- knn_standardise(x)
     y <- knn_standardise(y)
@@ -372,7 +377,7 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
     list(h = vapply(fits, function(f) f$estimate, numeric(1)),
          duplicates = sum(vapply(fits, function(f) f$duplicates, numeric(1))))
   }
-  z <- knn_with_jitter(cbind(x, y), jitter, seed, three)
+  z <- knn_with_jitter(cbind(x, y), jitter, seed, three, entropy = TRUE)
   xy <- z$data
   h <- z$result$h
   if (!all(is.finite(h))) {
@@ -405,19 +410,7 @@ knn_data <- function(x, arg, call = sys.call(-1)) {
     gmmmi_abort(sprintf("`%s` must be numeric, not %s.", arg, describe(x)), call = call)
   }
   x <- as_data_matrix(x, arg, allow_na = FALSE, call = call)
-  # constant columns (same rule as check_not_constant(), vectorised for large n)
-  n <- nrow(x)
-  if (n > 1L) {
-    center <- colMeans(x)
-    xc <- x - rep(center, each = n)
-    sds <- sqrt(colSums(xc * xc) / (n - 1))
-    scale <- pmax(apply(abs(range_cols(x)), 2L, max), 1e-300)
-    bad <- which(!is.finite(sds) | sds <= 1e-12 * scale)
-    if (length(bad) > 0L) {
-      gmmmi_abort(sprintf("`%s` has constant column(s) %s: a constant carries no information.",
-                          arg, paste(bad, collapse = ", ")), call = call)
-    }
-  }
+  check_not_constant(x, arg, call = call)  # scale-robust column statistics in C++
   attributes(x) <- list(dim = dim(x))
   x
 }
@@ -429,8 +422,12 @@ range_cols <- function(x) {
 }
 
 # Centre and scale columns to unit sd (vectorised; same result as scale()).
+# Each column is first divided by a power of two near its largest |value| (exact, so ordinary
+# data give bitwise the same result), so that squares neither overflow (|x| >= 1e154) nor
+# underflow (|x| <= 1e-154).
 knn_standardise <- function(x) {
   n <- nrow(x)
+  x <- x * rep(pow2_inv_scale(x), each = n)
   center <- colMeans(x)
   xc <- x - rep(center, each = n)
   sds <- sqrt(colSums(xc * xc) / (n - 1))
@@ -468,15 +465,15 @@ discrete_codes <- function(x, arg, call = sys.call(-1)) {
 # `duplicates` (points with an exact copy, found by the neighbour search itself: nearest
 # neighbour at distance 0). jitter = NULL: run once; if duplicates were found, add seeded noise
 # of 1e-10 x each column's sd, warn, and run again. jitter > 0: add that noise first.
-knn_with_jitter <- function(data, jitter, seed, run, call = sys.call(-1)) {
+knn_with_jitter <- function(data, jitter, seed, run, entropy = FALSE, call = sys.call(-1)) {
   attributes(data) <- list(dim = dim(data))
   add_noise <- function(d, rel) {
-    sds <- apply(d, 2L, stats::sd)
+    sds <- .col_stats(d)$sd  # scale-robust
     sds[!is.finite(sds) | sds == 0] <- 1
     .jitter_columns(d, rel * sds, seed)
   }
   if (!is.null(jitter)) {
-    rel <- check_number(jitter, "jitter", lower = 0, call = call)
+    rel <- check_number(jitter, "jitter", lower = 0, upper = 1, call = call)
     if (rel > 0) data <- add_noise(data, rel)
     res <- run(data)
     return(list(data = data, result = res, amplitude = rel, duplicates = as.integer(res$duplicates)))
@@ -484,10 +481,21 @@ knn_with_jitter <- function(data, jitter, seed, run, call = sys.call(-1)) {
   res <- run(data)
   dups <- as.integer(res$duplicates)
   rel <- 0
-  if (dups > 0L) {
+  if (dups > 0L && entropy) {
+    # entropies of tied data: the reason matters more than the remedy
+    gmmmi_warn(sprintf(paste0("%d point(s) have an exact duplicate (zero distance): the data are ",
+                              "(partly) discrete or rounded, and the differential entropy of such data ",
+                              "is -Inf. Seeded noise of 1e-10 x each column's sd was added, so the ",
+                              "entropy estimates reflect that noise amplitude and are not meaningful ",
+                              "(set `jitter` to the measurement resolution, or use a discrete estimator)."),
+                       dups),
+               class = c("gmmmi_warning_degenerate", "gmmmi_warning_duplicates", "gmmmi_warning"), call = call)
+  } else if (dups > 0L) {
     gmmmi_warn(sprintf(paste0("%d point(s) have an exact duplicate (zero distance); added seeded ",
                               "noise of 1e-10 x each column's sd (set `jitter` to control this)."), dups),
                class = c("gmmmi_warning_duplicates", "gmmmi_warning"), call = call)
+  }
+  if (dups > 0L) {
     rel <- 1e-10
     data <- add_noise(data, rel)
     res <- run(data)

@@ -43,20 +43,7 @@ repr_use_future <- function() {
 # One integer seed per task, from R's RNG (so set.seed() governs); `seed` fixes them instead
 # without touching the caller's RNG stream.
 repr_draw_seeds <- function(n, seed = NULL) {
-  if (!is.null(seed)) {
-    had <- exists(".Random.seed", envir = globalenv(), inherits = FALSE)
-    if (had) old <- get(".Random.seed", envir = globalenv(), inherits = FALSE)
-    on.exit(if (had) assign(".Random.seed", old, envir = globalenv())
-            else rm(".Random.seed", envir = globalenv()))
-    set.seed(seed)
-  }
-  sample.int(.Machine$integer.max, n)
-}
-
-# Evaluate `expr` with R's RNG seeded by `seed` (fixed kinds, so the same on every worker).
-repr_with_seed <- function(seed, expr) {
-  set.seed(seed, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
-  expr
+  with_seed(seed, sample.int(.Machine$integer.max, n))
 }
 
 # Evaluate the tasks. Each task is list(a = index into A, b = index into B, rows = NULL or row
@@ -70,18 +57,19 @@ repr_run <- function(tasks, A, B, spec) {
                                        future.seed = NULL, future.packages = "gmmmi")
   } else {
     spec$n_threads <- gmmmi_threads(spec$n_threads)
-    # Keep the caller's RNG stream as it was after the seeds were drawn.
-    had <- exists(".Random.seed", envir = globalenv(), inherits = FALSE)
-    if (had) old <- get(".Random.seed", envir = globalenv(), inherits = FALSE)
-    on.exit(if (had) assign(".Random.seed", old, envir = globalenv()))
+    # Each task seeds R's RNG and restores it, so the caller's stream stays as it was after the
+    # seeds were drawn (and no `.Random.seed` is left behind if there was none).
     out <- lapply(tasks, repr_eval_task, A = A, B = B, spec = spec)
   }
   warns <- unlist(lapply(out, function(o) o$warnings))
   if (length(warns) > 0L) {
     n_bad <- sum(vapply(out, function(o) length(o$warnings) > 0L, logical(1)))
     u <- unique(warns)
+    # keep the degenerate class (infinite MI, entropy -Inf) when any estimate had it
+    deg <- any(vapply(out, function(o) isTRUE(o$degenerate), logical(1)))
     gmmmi_warn(sprintf("%d of %d estimates raised warnings (%d distinct), e.g.: %s", n_bad,
-                       length(out), length(u), u[1]), call = NULL)
+                       length(out), length(u), u[1]),
+               class = c(if (deg) "gmmmi_warning_degenerate", "gmmmi_warning"), call = NULL)
   }
   lapply(out, function(o) o$value)
 }
@@ -94,13 +82,15 @@ repr_eval_task <- function(task, A, B, spec) {
     b <- if (is.factor(b)) droplevels(b[task$rows]) else b[task$rows, , drop = FALSE]
   }
   warns <- character()
+  degenerate <- FALSE
   value <- withCallingHandlers(
-    repr_with_seed(task$seed, repr_estimate(a, b, spec)),
+    with_seed(task$seed, repr_estimate(a, b, spec), fixed_kinds = TRUE),
     warning = function(w) {
       warns <<- c(warns, conditionMessage(w))
+      degenerate <<- degenerate || inherits(w, "gmmmi_warning_degenerate")
       invokeRestart("muffleWarning")
     })
-  list(value = value, warnings = warns)
+  list(value = value, warnings = warns, degenerate = degenerate)
 }
 
 # MI of one pair. a, b: factors or numeric matrices. Constant columns are dropped (a constant

@@ -74,7 +74,7 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   estimator <- check_choice(estimator, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
                             "estimator")
   unit <- check_unit(unit)
-  k <- check_count(k, "k", min = 1)
+  k <- check_count(k, "k", min = 1, max = gmmmi_limits$dimension)
   orthogonal <- check_flag(orthogonal, "orthogonal")
   keep_directions <- check_flag(keep_directions, "keep_directions")
   na.rm <- check_flag(na.rm, "na.rm")
@@ -106,6 +106,8 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   if (n < 10L) gmmmi_abort(sprintf("`y` must have at least 10 complete rows, not %d.", n))
   dx <- if (discrete) NA_integer_ else ncol(x)
   dy <- ncol(y)
+  # one-dimensional x and y: every slice is +-x against +-y
+  if (!discrete && dx == 1L && dy == 1L) warn_if_dependent(x, y)
   if (!discrete && k > dx) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `x` (%d).", k, dx))
   if (k > dy) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `y` (%d).", k, dy))
   if (estimator == "binned" && k > 1L) gmmmi_abort('`estimator = "binned"` needs `k = 1`.')
@@ -115,7 +117,7 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   if (discrete && nlevels(x) < 2L) gmmmi_abort("`x` must have at least two classes.")
 
   if (is.null(directions)) {
-    n_projections <- check_count(n_projections, "n_projections", min = 1)
+    n_projections <- check_count(n_projections, "n_projections", min = 1, max = gmmmi_limits$n_projections)
     # Directions are drawn serially on the main thread from R's RNG: x first, then y.
     directions <- list(
       x = if (!discrete) draw_frames(dx, k, n_projections, orthogonal),
@@ -210,6 +212,8 @@ check_directions <- function(directions, dx, dy, k, discrete) {
     d_mat
   }
   out <- list(x = if (!discrete) check_one(directions$x, dx, "x"), y = check_one(directions$y, dy, "y"))
+  n_sl <- vapply(Filter(Negate(is.null), out), function(d_mat) if (k == 1L) ncol(d_mat) else dim(d_mat)[3], numeric(1))
+  if (any(n_sl < 1)) gmmmi_abort("`directions` must hold at least one slice (it has none).")
   mx <- if (!discrete) (if (k == 1L) ncol(out$x) else dim(out$x)[3])
   my <- if (k == 1L) ncol(out$y) else dim(out$y)[3]
   if (!discrete && mx != my) gmmmi_abort("`directions$x` and `directions$y` must hold the same number of slices.")
@@ -255,6 +259,9 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
 
 # MI of the Gaussian with each slice's sample covariance, from the full sample covariance.
 sliced_gaussian_values <- function(x, y, directions, k) {
+  # one factor per block keeps the geometry (SMI is invariant to scaling x or y as a whole)
+  x <- rescale_extreme(x, per_column = FALSE)
+  y <- rescale_extreme(y, per_column = FALSE)
   s <- stats::cov(cbind(x, y))
   dx <- ncol(x)
   sxx <- s[seq_len(dx), seq_len(dx), drop = FALSE]

@@ -68,7 +68,7 @@ smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto"
   sigma <- smi_check_psd(sigma, "sigma")
   d <- ncol(sigma)
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
-  n_slices <- check_count(n_slices, "n_slices", min = 2)
+  n_slices <- check_count(n_slices, "n_slices", min = 2, max = gmmmi_limits$n_slices)
   if (!is.null(seed)) {
     seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
   }
@@ -90,11 +90,7 @@ smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto"
       return(structure(val * sc, std_error = 0, method = "exact"))
     }
   }
-  if (!is.null(seed)) {
-    restore <- truth_save_rng()
-    on.exit(restore(), add = TRUE)
-    set.seed(seed)
-  }
+  local_seed(seed)
   chunk <- 100000L
   s1 <- 0
   s2 <- 0
@@ -123,7 +119,7 @@ smi_gaussian_isotropic <- function(r, D, method = c("series", "integral"), unit 
   if (!is.numeric(r) || length(r) < 1L || anyNA(r) || any(abs(r) >= 1)) {
     gmmmi_abort(sprintf("`r` must be number(s) with |r| < 1, not %s.", describe(r)))
   }
-  D <- check_count(D, "D", min = 1)
+  D <- check_count(D, "D", min = 1, max = gmmmi_limits$dimension)
   method <- check_choice(method, c("series", "integral"), "method")
   unit <- check_unit(unit)
   r2 <- as.double(r)^2

@@ -101,7 +101,7 @@ NULL
 #' @rdname toys
 #' @export
 toy_gaussian <- function(n, rho, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   rho <- truth_check_rho(rho)
   unit <- check_unit(unit)
   x <- stats::rnorm(n)
@@ -113,7 +113,7 @@ toy_gaussian <- function(n, rho, unit = "nat") {
 #' @rdname toys
 #' @export
 toy_mvn <- function(n, sigma, dx, mean = NULL, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   sigma <- truth_check_cov(sigma, "sigma", min_dim = 2L)
   d <- ncol(sigma)
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
@@ -133,7 +133,7 @@ toy_mvn <- function(n, sigma, dx, mean = NULL, unit = "nat") {
 #' @rdname toys
 #' @export
 toy_gamma_exp <- function(n, alpha, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   alpha <- check_number(alpha, "alpha", lower = 0, lower_open = TRUE)
   unit <- check_unit(unit)
   x <- stats::rgamma(n, shape = alpha, rate = 1)
@@ -147,7 +147,7 @@ toy_gamma_exp <- function(n, alpha, unit = "nat") {
 #' @rdname toys
 #' @export
 toy_weinman <- function(n, alpha, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   alpha <- check_number(alpha, "alpha", lower = 0, lower_open = TRUE)
   unit <- check_unit(unit)
   x <- stats::rexp(n, rate = 2)
@@ -160,7 +160,7 @@ toy_weinman <- function(n, alpha, unit = "nat") {
 #' @rdname toys
 #' @export
 toy_gmm <- function(n, weights, means, covariances, dx, n_mc = 1e6, seed = 1L, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   p <- truth_check_gmm(weights, means, covariances)
   d <- ncol(p$means)
   if (d < 2L) gmmmi_abort("`means` must describe a mixture in at least 2 dimensions (x and y).")
@@ -178,7 +178,7 @@ toy_gmm <- function(n, weights, means, covariances, dx, n_mc = 1e6, seed = 1L, u
 #' @rdname toys
 #' @export
 toy_categorical <- function(n, probs, means, sds = 1, unit = "nat") {
-  n <- check_count(n, "n", min = 1)
+  n <- check_count(n, "n", min = 1, max = gmmmi_limits$n_rows)
   p <- truth_check_categorical(probs, means, sds)
   unit <- check_unit(unit)
   k <- sample.int(length(p$probs), n, replace = TRUE, prob = p$probs)
@@ -293,7 +293,8 @@ mi_true_weinman <- function(alpha, unit = "nat") {
     } else if (a == 0.5) {
       -digamma(1)
     } else {
-      log((2 * a - 1) / (2 * a)) + digamma(2 * a / (2 * a - 1)) - digamma(1)
+      # log((2a - 1) / 2a) + digamma(2a / (2a - 1)) - digamma(1), without Inf / Inf for huge a
+      log1p(-0.5 / a) + digamma(1 + 1 / (2 * a - 1)) - digamma(1)
     }
   }, numeric(1))
   out * unit_scale(unit)
@@ -306,14 +307,10 @@ mi_true_gmm <- function(weights, means, covariances, dx, n_mc = 1e6, seed = 1L, 
   d <- ncol(p$means)
   if (d < 2L) gmmmi_abort("`means` must describe a mixture in at least 2 dimensions (x and y).")
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
-  n_mc <- check_count(n_mc, "n_mc", min = 2)
+  n_mc <- check_count(n_mc, "n_mc", min = 2, max = gmmmi_limits$n_mc_r)
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
   unit <- check_unit(unit)
-  if (!is.null(seed)) {
-    restore <- truth_save_rng()
-    on.exit(restore(), add = TRUE)
-    set.seed(seed)
-  }
+  local_seed(seed)
   ix <- seq_len(dx)
   px <- truth_gmm_block(p, ix)
   py <- truth_gmm_block(p, -ix)
@@ -344,27 +341,29 @@ mi_true_categorical <- function(probs, means, sds = 1, unit = "nat") {
   mu <- p$means[keep]
   s <- p$sds[keep]
   pr <- pr[keep]
-  logp <- function(y) {
-    l <- vapply(seq_along(pr), function(c) log(pr[c]) + stats::dnorm(y, mu[c], s[c], log = TRUE),
-                numeric(length(y)))
-    if (!is.matrix(l)) l <- matrix(l, nrow = length(y))
-    truth_logsumexp_rows(l)
+  # MI is invariant to rescaling y: bring extreme scales (sds of 1e-300 or 1e300) to order one
+  # exactly (by a power of two), so densities and integration limits stay representable
+  if (max(s) < 1e-50 || max(s) > 1e50) {
+    f <- pow2_inv_scale(matrix(max(s), 1L, 1L))
+    mu <- mu * f
+    s <- s * f
+    # means farther apart than ~1e300 sds: the classes are perfectly separated
+    if (any(!is.finite(mu))) return(-sum(pr * log(pr)) * unit_scale(unit))
   }
-  integrand <- function(y) {
-    lp <- logp(y)
-    out <- -exp(lp) * lp
-    out[!is.finite(out)] <- 0
-    out
-  }
-  br <- sort(unique(c(outer(mu, rep(1, 11)) + outer(s, c(-16, -8, -4, -2, -1, 0, 1, 2, 4, 8, 16)))))
-  lo <- min(mu - 40 * s)
-  hi <- max(mu + 40 * s)
-  br <- c(lo, br, hi)
-  h <- 0
-  for (i in seq_len(length(br) - 1L)) {
-    if (br[i + 1L] <= br[i]) next
-    h <- h + stats::integrate(integrand, br[i], br[i + 1L], rel.tol = 1e-12, abs.tol = 0,
-                              subdivisions = 1000L)$value
+  # h(Y): components farther apart than 80 sds do not overlap (in double precision); such groups
+  # are integrated separately, each centred, so |mean| / sd never exceeds what doubles resolve
+  o <- order(mu)
+  gap <- diff(mu[o]) > 80 * pmax(s[o][-1L], s[o][-length(o)])
+  cl <- integer(length(o))
+  cl[o] <- cumsum(c(1L, gap))
+  h <- if (max(cl) == 1L) {
+    truth_mixture_entropy(pr, mu, s)
+  } else {
+    P <- as.vector(tapply(pr, cl, sum))
+    -sum(P * log(P)) + sum(vapply(seq_along(P), function(j) {
+      i <- cl == j
+      P[j] * truth_mixture_entropy(pr[i] / P[j], mu[i] - mean(mu[i]), s[i])
+    }, numeric(1)))
   }
   cond <- sum(pr * 0.5 * log(2 * pi * exp(1) * s^2))
   max(h - cond, 0) * unit_scale(unit)
@@ -505,6 +504,9 @@ truth_check_gmm <- function(weights, means, covariances, call = sys.call(-1)) {
   k <- length(weights)
   if (is.list(means)) {
     if (length(means) != k) gmmmi_abort(sprintf("`means` must have %d elements, one per weight.", k), call = call)
+    if (!all(vapply(means, is.numeric, logical(1)))) {
+      gmmmi_abort("`means` must be a numeric matrix, or a list of numeric vectors (one per weight).", call = call)
+    }
     means <- do.call(rbind, lapply(means, as.numeric))
   } else if (is.numeric(means) && is.null(dim(means))) {
     if (length(means) != k) {
@@ -607,14 +609,30 @@ truth_check_categorical <- function(probs, means, sds, call = sys.call(-1)) {
        levels = levels)
 }
 
-# Saves the global RNG state; the returned function restores it (or removes the seed if there was none).
-truth_save_rng <- function() {
-  env <- globalenv()
-  had <- exists(".Random.seed", envir = env, inherits = FALSE)
-  old <- if (had) get(".Random.seed", envir = env, inherits = FALSE) else NULL
-  function() {
-    if (had) assign(".Random.seed", old, envir = env) else if (exists(".Random.seed", envir = env, inherits = FALSE)) {
-      rm(".Random.seed", envir = env)
-    }
+# Differential entropy of the 1-D Gaussian mixture sum_c pr_c N(mu_c, s_c^2), by adaptive
+# quadrature between break points around every component.
+truth_mixture_entropy <- function(pr, mu, s) {
+  logp <- function(y) {
+    l <- vapply(seq_along(pr), function(c) log(pr[c]) + stats::dnorm(y, mu[c], s[c], log = TRUE),
+                numeric(length(y)))
+    if (!is.matrix(l)) l <- matrix(l, nrow = length(y))
+    truth_logsumexp_rows(l)
   }
+  integrand <- function(y) {
+    lp <- logp(y)
+    out <- -exp(lp) * lp
+    out[!is.finite(out)] <- 0
+    out
+  }
+  br <- sort(unique(c(outer(mu, rep(1, 11)) + outer(s, c(-16, -8, -4, -2, -1, 0, 1, 2, 4, 8, 16)))))
+  lo <- min(mu - 40 * s)
+  hi <- max(mu + 40 * s)
+  br <- c(lo, br, hi)
+  h <- 0
+  for (i in seq_len(length(br) - 1L)) {
+    if (br[i + 1L] <= br[i]) next
+    h <- h + stats::integrate(integrand, br[i], br[i + 1L], rel.tol = 1e-12, abs.tol = 0,
+                              subdivisions = 1000L)$value
+  }
+  h
 }

@@ -1,6 +1,7 @@
 // Rcpp glue for GMM-MI: Monte Carlo MI of given mixtures, pointwise MI, and the estimator.
 #include "executor.h"
 #include <gmmmi/mi_gmm.hpp>
+#include <gmmmi/stats.hpp>
 
 namespace {
 
@@ -330,21 +331,11 @@ Rcpp::List col_stats(Rcpp::NumericMatrix x) {
   const R_xlen_t n = x.nrow();
   const int d = x.ncol();
   Rcpp::NumericVector mean(d), sd(d), absmax(d);
-  for (int j = 0; j < d; ++j) {
-    const double* c = &x[static_cast<R_xlen_t>(j) * n];
-    long double s = 0.0L;
-    double mx = 0.0;
-    for (R_xlen_t i = 0; i < n; ++i) {
-      s += c[i];
-      const double a = std::fabs(c[i]);
-      mx = a > mx ? a : mx;
-    }
-    const double m = n > 0 ? static_cast<double>(s / n) : NA_REAL;
-    long double q = 0.0L;
-    for (R_xlen_t i = 0; i < n; ++i) q += (static_cast<long double>(c[i]) - m) * (c[i] - m);
-    mean[j] = m;
-    sd[j] = n > 1 ? std::sqrt(static_cast<double>(q / (n - 1))) : NA_REAL;
-    absmax[j] = mx;
+  for (int j = 0; j < d; ++j) {  // scale-robust: see gmmmi/stats.hpp
+    const gmmmi::ColumnStats st = gmmmi::column_stats(&x[static_cast<R_xlen_t>(j) * n], n);
+    mean[j] = n > 0 ? st.mean : NA_REAL;
+    sd[j] = n > 1 ? st.sd : NA_REAL;
+    absmax[j] = st.absmax;
   }
   return Rcpp::List::create(Rcpp::Named("mean") = mean, Rcpp::Named("sd") = sd,
                             Rcpp::Named("absmax") = absmax);

@@ -662,6 +662,7 @@ inline void kmeans(const double* X, std::size_t n, int d, const double* w, int K
   const std::size_t stride = static_cast<std::size_t>(K) * (d + 1) + 1;
   std::vector<double> part(blocks.count * stride);
   for (int it = 0; it < max_iter; ++it) {
+    check_cancel();
     std::fill(part.begin(), part.end(), 0.0);
     const std::vector<double> cf(centres.data(), centres.data() + static_cast<std::size_t>(K) * d);
     parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
@@ -1027,6 +1028,7 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
     }
     std::swap(cur, next);  // next keeps its storage for the following iteration
     res.iterations = it;
+    check_cancel();  // an interrupt stops a long fit within one iteration, even inside a worker
     if (monitor) {
       work += static_cast<double>(n) * K;
       if (work >= 1e6) {

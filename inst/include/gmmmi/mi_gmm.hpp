@@ -142,7 +142,10 @@ struct LogTerm {
   // exponentials in flat loops over the block's groups. The sums over components run in the same
   // order for every point, so a point's value depends neither on its lane partners nor on the
   // block nor on the kernel clone.
-  static constexpr std::size_t kBlock = 256;
+  // An enum constant, not a static constexpr member: std::min takes references, and under C++14
+  // an odr-used static constexpr member needs an out-of-line definition (the package failed to
+  // load at -O0/-O1 with an undefined symbol).
+  enum : std::size_t { kBlock = 256 };
   // (Here the sums of terms with coefficient -1 are multiplied into den instead of dividing prod.)
   void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
                   VecBuffer& vb) const {
@@ -209,7 +212,7 @@ struct LogTerm {
     const int np_ = static_cast<int>(std::min<std::size_t>(P, 8));
     for (int j = 0; j < np_; ++j) pref[j] = prefixes[j] - 1;
     for (std::size_t i0 = 0; i0 < m; i0 += kBlock) {
-      const std::size_t mb = std::min(m - i0, kBlock), nq = (mb + W - 1) / W;
+      const std::size_t mb = std::min<std::size_t>(m - i0, kBlock), nq = (mb + W - 1) / W;
       // the block's coordinates, lane = point: XB[a NQ + q]
       for (std::size_t q = 0; q < nq; ++q) {
         const std::size_t i = i0 + W * q;

@@ -59,13 +59,43 @@ class ExceptionGuard {
   std::exception_ptr first_;
 };
 
+// Cooperative cancellation (user interrupts). An executor that watches for interrupts on the main
+// thread (src/executor.h) sets the flag; parallel_for stops starting units, and long loops inside
+// a unit (EM iterations, Monte Carlo chunks) call check_cancel(), which throws Interrupted. The
+// executor joins its threads, clears the flag and reports the interrupt on the main thread. The
+// flag is process-wide, so it reaches inner serial executors too; without such an executor it
+// stays false and costs one relaxed load per check.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
+inline std::atomic<bool>& cancel_flag() {
+  static std::atomic<bool> flag(false);
+  return flag;
+}
+inline bool cancel_requested() { return cancel_flag().load(std::memory_order_relaxed); }
+inline void check_cancel() {
+  if (cancel_requested()) throw Interrupted();
+}
+
 // Run f(i) for i in [0, n); exceptions in workers are caught and rethrown on the calling thread.
+// Every unit writes only its own results, so stopping between units (on a cancel) never mixes
+// partial results into a returned value: the cancel is rethrown instead.
 template <class F>
 void parallel_for(const Executor& ex, std::size_t n, std::size_t grain, F&& f) {
   ExceptionGuard guard;
   ex.run(n, grain == 0 ? 1 : grain, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       if (guard.failed()) return;
+      if (cancel_requested()) {
+        try {
+          throw Interrupted();
+        } catch (...) {
+          guard.capture();
+        }
+        return;
+      }
       try {
         f(i);
       } catch (...) {
