@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build gmmmi at -O0 with AddressSanitizer and UndefinedBehaviorSanitizer into a separate library
 # and run the test suite (which includes the fuzz corpus, tests/testthat/test-fuzz.R) under it.
-# Fails (exit status 1) on any sanitizer report or test failure. Not part of .ci/run (see NEWS).
+# Fails (exit status 1) on any sanitizer report or test failure. Run by .ci/run after R CMD check.
 #
 #   tools/sanitize.sh                 # whole suite
 #   tools/sanitize.sh test-fuzz.R     # selected test files (names under tests/testthat)
