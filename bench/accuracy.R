@@ -6,6 +6,7 @@
 #   Rscript bench/accuracy.R --quick              # 1 seed, N = 2000, gmm and ksg only
 #   Rscript bench/accuracy.R --estimators=gmm,gmm_none --n=5000 --seeds=2 --tasks=student
 #   Rscript bench/accuracy.R --out=bench/results/accuracy_variants
+#   Rscript bench/accuracy.R --from-csv=bench/results/accuracy.csv   # re-summarise a stored run
 #
 # Writes <out>.csv (one row per task x N x seed x estimator) and <out>.txt (per-task table and a
 # summary line per estimator). Scoring, per case:
@@ -67,6 +68,8 @@ cat(sprintf("accuracy benchmark: %d tasks, %d cases x %d estimators, %d threads\
 
 rows <- list()
 t_start <- Sys.time()
+from_csv <- opt("from-csv", "")   # re-summarise a stored run instead of running
+if (nzchar(from_csv)) plan <- plan[0, ]
 for (i in seq_len(nrow(plan))) {
   p <- plan[i, ]
   set.seed(1000L * p$seed + p$n %% 997L)
@@ -93,12 +96,17 @@ for (i in seq_len(nrow(plan))) {
     cat(sprintf("  %d / %d cases, %.0f s\n", i, nrow(plan), as.numeric(Sys.time() - t_start, units = "secs")))
   }
 }
-res <- do.call(rbind, rows)
+res <- if (nzchar(from_csv)) {
+  r <- utils::read.csv(from_csv, stringsAsFactors = FALSE)
+  use <- intersect(use, unique(r$estimator))
+  r[r$estimator %in% use, setdiff(names(r), c("within", "solved", "signif", "signif196"))]
+} else do.call(rbind, rows)
 sd0 <- ifelse(is.finite(res$sd), res$sd, 0)
 res$within <- abs(res$estimate - res$truth) <= 4 * sd0 + 0.03
 res$solved <- ifelse(res$truth > 0, res$estimate >= res$truth / 1.5 & res$estimate <= res$truth * 1.5,
                      res$estimate < 0.03)
 res$signif <- ifelse(res$truth == 0, is.finite(res$sd) & res$sd > 0 & res$estimate / res$sd > 1.645, NA)
+res$signif196 <- ifelse(res$truth == 0, is.finite(res$sd) & res$sd > 0 & res$estimate / res$sd > 1.96, NA)
 dir.create(dirname(out), showWarnings = FALSE, recursive = TRUE)
 utils::write.csv(res, paste0(out, ".csv"), row.names = FALSE)
 
@@ -107,7 +115,8 @@ sink(paste0(out, ".txt"), split = TRUE)
 cat(sprintf("gmmmi accuracy benchmark (bench/accuracy.R), %s, %d threads, gmmmi %s\n",
             format(Sys.time(), "%Y-%m-%d"), n_threads, as.character(utils::packageVersion("gmmmi"))))
 cat("within: |est - truth| <= 4 sd + 0.03; solved: within a factor 1.5 (truth 0: est < 0.03);\n")
-cat("signif: truth 0 and est / sd > 1.645. Each cell: mean estimate over seeds (mean sd) [within/solved counts].\n\n")
+cat("signif: truth 0 and est / sd > 1.645 (one-sided 5%); also reported with 1.96 (two-sided 5%).\n")
+cat("Each cell: mean estimate over seeds (mean sd) [within/solved counts].\n\n")
 for (nn in sort(unique(res$n))) {
   r <- res[res$n == nn, ]
   cat(sprintf("== N = %d ==\n", nn))
@@ -132,11 +141,19 @@ for (e in use) {
   z <- r[r$truth == 0, ]
   nz <- r[r$truth > 0, ]
   tasks_solved <- sum(tapply(r$solved[r$n == n_main], r$task[r$n == n_main], function(v) mean(v) >= 0.5))
-  cat(sprintf("%-14s cases %3d (errors %d): within %5.1f%%, solved %5.1f%%; tasks solved (N = %d, majority of seeds) %d / %d; truth-0 significant %d / %d (%.1f%%); median time %.2f s\n",
+  cat(sprintf("%-14s cases %3d (errors %d): within %5.1f%%, solved %5.1f%%; tasks solved (N = %d, majority of seeds) %d / %d; truth-0 significant %d / %d (%.1f%%; at 1.96: %d); median time %.2f s\n",
               e, nrow(r), sum(res$estimator == e & is.na(res$estimate)),
               100 * mean(r$within), 100 * mean(r$solved), n_main, tasks_solved,
               length(unique(r$task[r$n == n_main])), sum(z$signif), nrow(z),
-              100 * mean(z$signif), stats::median(r$seconds)))
+              100 * mean(z$signif), sum(z$signif196), stats::median(r$seconds)))
 }
-cat(sprintf("\nTotal time %.0f s\n", as.numeric(Sys.time() - t_start, units = "secs")))
+if (!nzchar(from_csv)) cat(sprintf("\nTotal time %.0f s\n", as.numeric(Sys.time() - t_start, units = "secs")))
+# failures of each estimator (cases not within 4 sd + 0.03, or significant with truth 0)
+cat("\n== Cases not within 4 sd + 0.03, or truth 0 and significant (est / sd > 1.645) ==\n")
+for (e in use) {
+  r <- res[res$estimator == e & !is.na(res$estimate), ]
+  bad <- r[!r$within | (r$truth == 0 & r$signif), ]
+  if (nrow(bad)) cat(sprintf("%-14s %s\n", e, paste(sprintf("%s N=%d s%d: %.3f (%.3f) vs %.3f", bad$task, bad$n,
+                                                          bad$seed, bad$estimate, bad$sd, bad$truth), collapse = "; ")))
+}
 sink()
