@@ -21,14 +21,21 @@
 #'    for `f(x)` and `g(y)` with any strictly increasing `f`, `g`. Normal scores can also distort
 #'    structure that is Gaussian on the raw scale (well-separated clusters need many more
 #'    components after the map). `"auto"` (the default) therefore chooses K in both
-#'    representations and keeps the one whose chosen fit has the higher held-out log-likelihood
-#'    *on the scale of the original data* (the normal-scores fit is corrected by the
-#'    log-Jacobian of the map, estimated by m-spacings with m = sqrt(n)); a column with atoms
-#'    (over 10% of rows on one value) always uses normal scores, since raw data with atoms have
-#'    no density to fit. `"none"` fits the raw values. `result$transform` says which was used
-#'    and `result$transform_scores` gives both held-out scores. With `"auto"` the estimate is
-#'    invariant whenever both `x`, `y` and their transforms pick normal scores (they then give
-#'    bitwise the same number); otherwise the two estimates differ by estimation error only.
+#'    representations and compares the chosen fits' held-out log-likelihoods of every row *on
+#'    the scale of the original data* (the normal-scores fit is corrected by the log-Jacobian of
+#'    the map, estimated by m-spacings with m = sqrt(n)): the normal scores are kept unless the
+#'    raw values are better by more than 2 standard errors of the paired differences (Vuong's
+#'    test for non-nested models), so the exactly invariant representation is the default and
+#'    the raw one must prove itself. A column with atoms (over 10% of rows on one value) always
+#'    uses normal scores, since raw data with atoms have no density to fit. `"none"` fits the
+#'    raw values. `result$transform` says which was used and `result$transform_scores` gives
+#'    both held-out scores and the paired z. With `"auto"` the estimate is invariant whenever
+#'    both `x`, `y` and their transforms keep normal scores (they then give bitwise the same
+#'    number); otherwise the two estimates differ by estimation error only. On the benchmark of
+#'    [mi_tasks()] (`bench/accuracy.R`, 146 cases) the defaults are within 4 sd + 0.03 nats of
+#'    the truth in 96.6% of cases (normal scores alone 86.3%, the reference's settings 74.7%,
+#'    KSG 78.1%). Known failures: sharp-edged uniform noise of high MI (1.62 for 1.71 nats) and
+#'    independent multivariate Student-t blocks (about 0.1 nats of false dependence).
 #'    With `select = "aic"` or `"bic"` the penalised log-likelihoods are compared instead.
 #'    Every column is then standardised (MI is invariant to per-column affine maps).
 #' 2. **Choose K** (`select = "cv"`): the rows are split once into `n_folds` folds. For
@@ -132,12 +139,18 @@
 #'     selection, full fit, bootstrap), `data` (the complete rows used, for the plots),
 #'     `class_prob` (observed class frequencies, categorical `x`) and `bootstrap_mc_se` (the
 #'     Monte Carlo standard error of each replicate);
+#'   * `transform`: the representation fitted (`"normal_scores"` or `"none"`), and
+#'     `transform_scores`: with `transform = "auto"`, a data frame of each representation's
+#'     held-out log-likelihood per row on the original scale, its paired z against the normal
+#'     scores and which was chosen;
 #'   * `diagnostics`: a list with `k_at_cap`, `n_nonconverged`, `n_recovered` (EM recoveries from
 #'     collapsing components), `n_failed_replicates`, `n_retried`, `all_cv_fits_short` (every CV
 #'     fit stopped within 2 EM iterations, which suggests a too loose `tol`), `atoms` (the largest
 #'     fraction of rows within 0.001 standard deviations of one value, for each column of x, y or
 #'     z where it exceeds 10%: data with atoms, such as ties or saturated units, for which a
-#'     density-based MI can be far too large) and `messages`.
+#'     density-based MI can be far too large on the raw scale; a warning only with
+#'     `transform = "none"`), `ties` (tied rows per column, broken at random for normal scores),
+#'     `n_switched` (bootstrap replicates where a fresh start beat the warm start) and `messages`.
 #'
 #'   Methods: `print()`, `summary()`, `coef()`, `confint()` (percentile or normal),
 #'   `as.data.frame()` and `plot()` (see [plot.gmm_mi()]).
