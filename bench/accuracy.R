@@ -114,6 +114,7 @@ fmt <- function(v, d = 3) ifelse(is.na(v), "NA", formatC(v, digits = d, format =
 sink(paste0(out, ".txt"), split = TRUE)
 cat(sprintf("gmmmi accuracy benchmark (bench/accuracy.R), %s, %d threads, gmmmi %s\n",
             format(Sys.time(), "%Y-%m-%d"), n_threads, as.character(utils::packageVersion("gmmmi"))))
+if (nzchar(from_csv)) cat(sprintf("(re-summarised from %s)\n", from_csv))
 cat("within: |est - truth| <= 4 sd + 0.03; solved: within a factor 1.5 (truth 0: est < 0.03);\n")
 cat("signif: truth 0 and est / sd > 1.645 (one-sided 5%); also reported with 1.96 (two-sided 5%).\n")
 cat("Each cell: mean estimate over seeds (mean sd) [within/solved counts].\n\n")
@@ -148,6 +149,35 @@ for (e in use) {
               100 * mean(z$signif), sum(z$signif196), stats::median(r$seconds)))
 }
 if (!nzchar(from_csv)) cat(sprintf("\nTotal time %.0f s\n", as.numeric(Sys.time() - t_start, units = "secs")))
+# invariance: each transformed task against its base task, same seed (the data are the same
+# sample mapped injectively, so the MI estimates should agree)
+base_of <- c("halfcube-mvn-1x1-rho0.75" = "mvn-1x1-rho0.75", "halfcube-mvn-2pair-2x2" = "mvn-2pair-2x2",
+             "asinh-student-t-dof1-1x1" = "student-t-dof1-1x1", "normalcdf-mvn-1x1-rho0.75" = "mvn-1x1-rho0.75",
+             "normalcdf-mvn-dense-3x3" = "mvn-dense-3x3", "wiggly-mvn-1x1-rho0.75" = "mvn-1x1-rho0.75",
+             "spiral-mvn-dense-3x3" = "mvn-dense-3x3", "swissroll-mvn-1x1-rho0.75" = "mvn-1x1-rho0.75")
+inv <- NULL
+for (e in intersect(use, c("gmm", "gmm_scores", "gmm_reference", "ksg"))) {
+  r <- res[res$estimator == e & res$n == n_main, ]
+  for (tk in intersect(names(base_of), r$task)) for (sd_ in seeds) {
+    a <- r[r$task == tk & r$seed == sd_, ]
+    b <- r[r$task == base_of[[tk]] & r$seed == sd_, ]
+    if (nrow(a) == 1L && nrow(b) == 1L) {
+      inv <- rbind(inv, data.frame(estimator = e, task = tk, seed = sd_, diff = a$estimate - b$estimate,
+                                   comb_sd = sqrt(a$sd^2 + b$sd^2), identical = a$estimate == b$estimate))
+    }
+  }
+}
+if (!is.null(inv)) {
+  cat("\n== Invariance: transformed task vs its base task (same seed), N =", n_main, "==\n")
+  cat("per-column increasing maps: half-cube, asinh, normal CDF, wiggly; spiral and swiss roll are multivariate maps\n")
+  for (e in unique(inv$estimator)) {
+    v <- inv[inv$estimator == e, ]
+    pc <- !grepl("spiral|swissroll", v$task)
+    cat(sprintf("%-14s per-column maps: %d / %d identical, %d / %d within one combined sd; spiral / swiss roll: %d / %d within one combined sd\n",
+                e, sum(v$identical[pc]), sum(pc), sum(abs(v$diff[pc]) <= v$comb_sd[pc]), sum(pc),
+                sum(abs(v$diff[!pc]) <= v$comb_sd[!pc]), sum(!pc)))
+  }
+}
 # failures of each estimator (cases not within 4 sd + 0.03, or significant with truth 0)
 cat("\n== Cases not within 4 sd + 0.03, or truth 0 and significant (est / sd > 1.645) ==\n")
 for (e in use) {
