@@ -68,3 +68,12 @@ test_that("the common estimate class prints, gives coef, confint and a data fram
   expect_identical(as.data.frame(e)$estimate, 0.5)
   expect_error(confint(e, level = 2), "`level`", class = "gmmmi_error_input")
 })
+
+test_that("citation() cites the GMM-MI paper and the package", {
+  cit <- utils::citation("gmmmi")
+  txt <- paste(format(cit, style = "text"), collapse = "\n")
+  expect_match(txt, "Piras")
+  expect_match(txt, "10.1088/2632-2153/acc444", fixed = TRUE)
+  expect_match(txt, "gmmmi: Mutual Information", fixed = TRUE)
+  expect_length(cit, 2L)
+})
