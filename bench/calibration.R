@@ -13,6 +13,8 @@ num <- function(name, default) {
 }
 s <- validation_settings(full = TRUE)
 s$gmm_args <- list()                                   # the package's defaults
+s$n_bootstrap <- eval(formals(gmm_mi)$n_bootstrap)      # (validation_gmm passes these two)
+s$n_mc <- eval(formals(gmm_mi)$n_mc)
 s$calib_reps <- as.integer(num("reps", c(500, 500, 100)))
 s$calib_budget <- num("budget", c(600, 900, 1200))
 options(gmmmi.progress = FALSE)

@@ -26,13 +26,18 @@ cases <- list(
 # Wall times on a shared machine vary by tens of percent from run to run, so every case runs
 # `reps` times on the same data and seed (identical results) and the median time is reported.
 reps <- as.integer(Sys.getenv("GMMMI_BENCH_REPS", "5"))
+# GMMMI_BENCH_ARGS: extra gmm_mi() arguments as R code, e.g. "list(n_bootstrap = 50)" (the
+# reference's number of replicates, the same work as the Python times) or
+# "list(preset = 'reference')".
+extra <- eval(parse(text = Sys.getenv("GMMMI_BENCH_ARGS", "list()")))
+if (length(extra)) out <- sub("\\.txt$", paste0("_", gsub("[^A-Za-z0-9]+", "_", Sys.getenv("GMMMI_BENCH_ARGS")), ".txt"), out)
 rows <- lapply(cases, function(cs) {
   set.seed(1)
   xy <- cs[[3]](cs[[2]])
   seed_state <- .Random.seed
   runs <- lapply(seq_len(reps), function(r) {
     assign(".Random.seed", seed_state, envir = globalenv())
-    st <- system.time(fit <- gmm_mi(xy, n_threads = 2))
+    st <- system.time(fit <- do.call(gmm_mi, c(list(xy, n_threads = 2), extra)))
     list(fit = fit, wall = st[["elapsed"]], cpu = st[["user.self"]] + st[["sys.self"]])
   })
   walls <- vapply(runs, `[[`, numeric(1), "wall")
@@ -50,8 +55,9 @@ rows <- lapply(cases, function(cs) {
              python_s = cs[[5]], speedup = round(cs[[5]] / wall, 1), stringsAsFactors = FALSE)
 })
 res <- do.call(rbind, rows)
-hdr <- c(sprintf("# gmm_mi() benchmark, %s, R %s, gmmmi %s, 2 threads, default settings, set.seed(1)",
-                 format(Sys.time(), "%Y-%m-%d %H:%M UTC", tz = "UTC"), getRversion(), utils::packageVersion("gmmmi")),
+hdr <- c(sprintf("# gmm_mi() benchmark, %s, R %s, gmmmi %s, 2 threads, default settings%s, set.seed(1)",
+                 format(Sys.time(), "%Y-%m-%d %H:%M UTC", tz = "UTC"), getRversion(), utils::packageVersion("gmmmi"),
+                 if (length(extra)) paste0(" + ", Sys.getenv("GMMMI_BENCH_ARGS")) else ""),
          sprintf("# machine: %s; load average at start: %s", Sys.info()[["machine"]],
                  tryCatch(paste(readLines("/proc/loadavg", warn = FALSE), collapse = " "), error = function(e) "?")),
          "# python_s: published GMM-MI (Python) total seconds from anchors.md; speedup = python_s / total_s",

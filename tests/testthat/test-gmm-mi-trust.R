@@ -117,3 +117,15 @@ test_that("preset = 'reference' is the reference's settings, overridable per arg
   expect_error(gmm_mi(d$x, d$y, init = c("kmeans", "nope")), class = "gmmmi_error_input")
   expect_error(gmm_mi(d$x, d$y, preset = "python"), class = "gmmmi_error_input")
 })
+
+test_that("bootstrap_starts adds fresh starts to every replicate and counts the switches", {
+  set.seed(31)
+  a <- gmm_mi(faithful, n_bootstrap = 10, n_mc = 5e3, n_threads = 2)
+  set.seed(31)
+  b <- gmm_mi(faithful, n_bootstrap = 10, n_mc = 5e3, bootstrap_starts = 2, n_threads = 1)
+  expect_identical(a$diagnostics$n_switched, 0L)
+  expect_true(b$diagnostics$n_switched >= 0L && b$diagnostics$n_switched <= 10L)
+  expect_identical(a$point, b$point)                 # the full-data fit does not change
+  expect_lt(abs(a$estimate - b$estimate), 2 * a$std_error)
+  expect_error(gmm_mi(faithful, bootstrap_starts = -1), class = "gmmmi_error_input")
+})
