@@ -33,7 +33,7 @@
 #'    both `x`, `y` and their transforms keep normal scores (they then give bitwise the same
 #'    number); otherwise the two estimates differ by estimation error only. On the benchmark of
 #'    [mi_tasks()] (`bench/accuracy.R`, 146 cases) the defaults are within 4 sd + 0.03 nats of
-#'    the truth in 96.6% of cases (normal scores alone 86.3%, the reference's settings 74.7%,
+#'    the truth in 94.5% of cases (normal scores alone 86.3%, the reference's settings 74.7%,
 #'    KSG 78.1%). Known failures: sharp-edged uniform noise of high MI (1.62 for 1.71 nats) and
 #'    independent multivariate Student-t blocks (about 0.1 nats of false dependence).
 #'    With `select = "aic"` or `"bic"` the penalised log-likelihoods are compared instead.
@@ -67,10 +67,11 @@
 #'    estimates by less than 0.001 nats and the standard errors by less than 5%, for 50% to
 #'    80% more time, so the default is 0.
 #'    `estimate` is the mean of the replicates and `std_error` their standard deviation. The
-#'    default of 100 replicates (the reference uses 50) is what keeps the reduced chi^2 of
-#'    the Gaussian calibration (rho = 0.6, N = 200 and 2000) at 1.13 to 1.14 with 94% and 93%
-#'    coverage of +-1.96 sd; with 50 it was 1.20 to 1.23 (92%), half of the excess from the noise
-#'    of a standard deviation estimated from 50 values (`bench/calibration.R`). A
+#'    default of 100 replicates (the reference uses 50) halves the noise that a standard
+#'    deviation estimated from 50 values adds to the reduced chi^2: in the Gaussian calibration
+#'    (rho = 0.6, identity / log / cubic, `bench/calibration.R`) it is 1.24 / 1.08 / 0.85 at
+#'    N = 200 / 2000 / 20000 with 93% / 94.5% / 95% coverage of +-1.96 sd (with 50 replicates:
+#'    1.27 / 1.11 / 0.88 and 92% / 93.5% / 96.7%). A
 #'    replicate whose fit fails (non-finite MI) is retried with a new resample and reported in
 #'    `diagnostics`.
 #' 5. **MI of a mixture** by Monte Carlo over `n_mc` draws from the fitted joint, with the
