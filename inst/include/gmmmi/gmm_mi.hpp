@@ -536,9 +536,10 @@ inline double representation_z(const std::vector<double>& lr, const std::vector<
 }
 
 // The whole estimator. For categorical problems, groups are the classes and spec.kind == 2.
-// With several representations, K is chosen in each and the one whose chosen fits have the
-// best held-out log-likelihood (or penalised log-likelihood) on the original scale is used for the full
-// fit and the bootstrap; representation r > 0 draws its selection streams from
+// With several representations, K is chosen in each; representation 0 is used for the full fit
+// and the bootstrap unless another beats it by more than opt.representation_z standard errors of
+// the paired held-out row log-likelihoods on the original scale (CV), or has the higher
+// penalised log-likelihood per row (AIC / BIC); representation r > 0 draws its selection streams from
 // derive_seed(seed, 1000 + r), so representation 0 alone gives the same result as before.
 inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const MiSpec& spec,
                           const GmmMiOptions& opt, std::uint64_t seed, const Executor& ex,
