@@ -289,13 +289,13 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
               full_fit_all_starts = full_fit == "all_starts", boot_fresh_starts = bootstrap_starts,
               select = select, n_inits = n_inits, n_folds = n_folds, threshold = threshold,
               patience = patience, max_components = max_components, fixed_k = 0L,
-              n_bootstrap = n_bootstrap, n_mc = as.double(n_mc), max_attempts = 5L)
+              n_bootstrap = n_bootstrap, n_mc = as.double(n_mc), max_attempts = 5L,
+              representation_z = 2)  # raw values must beat normal scores by 2 paired standard errors
   show <- progress && isTRUE(getOption("gmmmi.progress", TRUE))
   bar <- if (show) gmm_mi_progress() else NULL
   on.exit(if (!is.null(bar)) bar$close(), add = TRUE)
   seed <- draw_seed()
   opt$fixed_k <- fixed
-  opt$representation_z <- 2
   res <- .gmm_mi_run(lapply(reps, `[`, c("groups", "center", "scale", "offset", "row_offset")), kind, data$dx, data$dy,
                      p, opt, seed, n_threads, if (is.null(bar)) NULL else bar$update)
   rep <- reps[[res$chosen_rep]]
