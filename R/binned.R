@@ -42,6 +42,9 @@
 #' @param method `"equal_frequency"` (default) or `"equal_width"`.
 #' @param correction `"miller_madow"` (default) or `"none"` (the plug-in estimate).
 #' @param unit `"nat"` (default) or `"bit"`: the unit of `estimate` and `std_error`.
+#' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`;
+#'   see [gmmmi_discrete]. A discrete pair gets the plug-in estimate of its contingency table,
+#'   a discrete variable with a continuous one uses its values as the bins.
 #' @param n_threads Accepted for a uniform interface and validated; the computation is serial.
 #' @return A [`"gmmmi_estimate"`][gmmmi_estimate] with `method = "binned"`; `settings` holds the
 #'   numbers of bins used, the binning method and the correction; `table` holds the joint counts.
@@ -63,8 +66,25 @@
 #' @export
 mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_width"),
                       correction = c("miller_madow", "none"), unit = c("nat", "bit"),
-                      n_threads = NULL) {
+                      discrete = NULL, n_threads = NULL) {
   call <- match.call()
+  unit <- check_unit(unit)
+  dp <- discrete_pair(x, y, discrete, call = call)
+  if (dp$pair == "discrete") {
+    if (identical(correction, "none")) {
+      res <- mi_discrete_pair(dp$x, dp$y, unit, call, "binned")
+      res$estimate <- res$plugin
+      res$settings$correction <- "none"
+      return(res)
+    }
+    return(mi_discrete_pair(dp$x, dp$y, unit, call, "binned"))
+  }
+  cls <- NULL
+  if (dp$pair == "categorical") {
+    cls <- dp$x
+    x <- as.integer(cls)
+    y <- dp$y
+  }
   x <- binned_as_vector(x, "x")
   y <- binned_as_vector(y, "y")
   if (length(x) != length(y)) {
@@ -92,7 +112,8 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
                           bins[1], bins[2], fmt_num(gmmmi_limits$bins_cells)))
     }
   }
-  bx <- binned_index(x, bins[1], method)
+  if (!is.null(cls)) bins[1] <- nlevels(cls)  # the classes are the bins of the discrete variable
+  bx <- if (is.null(cls)) binned_index(x, bins[1], method) else x
   by <- binned_index(y, bins[2], method)
   tab <- table(factor(bx, levels = seq_len(bins[1])), factor(by, levels = seq_len(bins[2])),
                dnn = c("x", "y"))
@@ -106,7 +127,8 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
                   settings = list(bins_x = bins[1], bins_y = bins[2],
                                   bins_used_x = res$m_x, bins_used_y = res$m_y,
                                   method = method, correction = correction),
-                  call = call, table = tab, plugin = res$plugin * sc)
+                  call = call, table = tab, plugin = res$plugin * sc,
+                  treatment = if (is.null(cls)) "continuous" else "categorical", swapped = dp$swapped)
 }
 
 #' Mutual information of the Gaussian with the sample covariance
@@ -142,8 +164,18 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
 #' mi_gaussian(d$x, d$y)          # truth: 0.0992 nats
 #' mi_gaussian(d$x, d$y, unit = "bit")
 #' @export
-mi_gaussian <- function(x, y, unit = c("nat", "bit"), n_threads = NULL) {
+mi_gaussian <- function(x, y, unit = c("nat", "bit"), discrete = NULL, n_threads = NULL) {
   call <- match.call()
+  unit <- check_unit(unit)
+  dp <- discrete_pair(x, y, discrete, call = call)
+  if (dp$pair == "discrete") return(mi_discrete_pair(dp$x, dp$y, unit, call, "gaussian"))
+  if (dp$pair == "categorical") {
+    gmmmi_abort(sprintf(paste0("`%s` is discrete (?gmmmi_discrete) and the Gaussian estimator has no form ",
+                               "for a discrete variable with a continuous one: use method \"gmm\", ",
+                               "\"ksg\" or \"binned\", or declare it continuous with `discrete = c(%s = FALSE)`."),
+                        if (dp$swapped) "y" else "x", if (dp$swapped) "y" else "x"),
+                class = c("gmmmi_error_discrete", "gmmmi_error_input"), call = call)
+  }
   x <- as_data_matrix(x, "x", allow_na = FALSE)
   y <- as_data_matrix(y, "y", allow_na = FALSE)
   if (nrow(x) != nrow(y)) {
@@ -182,7 +214,8 @@ mi_gaussian <- function(x, y, unit = c("nat", "bit"), n_threads = NULL) {
   se <- sqrt(sum(cc^2) / n)
   sc <- unit_scale(unit)
   new_mi_estimate(est * sc, se * sc, unit = unit, method = "gaussian", n = n,
-                  settings = list(dx = dx, dy = dy), call = call, canonical_correlations = cc)
+                  settings = list(dx = dx, dy = dy), call = call, canonical_correlations = cc,
+                  treatment = dp$pair)
 }
 
 # ---- internal helpers --------------------------------------------------------------------

@@ -44,7 +44,25 @@ print.gmmmi_estimate <- function(x, digits = 4, ...) {
   cat(sprintf("%s (%s), n = %d\n", capitalise(x$quantity), x$method, x$n))
   se <- if (is.na(x$std_error)) "" else sprintf(" +- %s", format(signif(x$std_error, digits)))
   cat(sprintf("  %s%s %s\n", format(signif(x$estimate, digits)), se, x$unit))
+  print_treatment(x)
   invisible(x)
+}
+
+# The discrete-data treatment (?gmmmi_discrete), the entropy bound and whether it applied.
+print_treatment <- function(x, digits = 4) {
+  lab <- treatment_label(x)
+  if (!is.null(lab)) cat("  Data:", lab, "\n")
+  if (length(x$entropy)) {
+    cat(sprintf("  Entropy of the discrete variable%s: %s %s%s\n", if (length(x$entropy) > 1L) "s" else "",
+                paste(format(signif(x$entropy, digits)), collapse = ", "), x$unit,
+                if (isTRUE(x$capped)) " (the estimate exceeded it and was capped)" else " (an upper bound)"))
+  }
+  if (!is.null(x$test)) {
+    cat(sprintf("  Permutation test of independence: p = %s (%d shuffles; null mean %s %s)\n",
+                format.pval(x$test$p_value, digits = 3), x$test$n_permutations,
+                format(signif(x$test$null_mean, digits)), x$unit))
+  }
+  invisible(NULL)
 }
 
 #' @rdname gmmmi_estimate

@@ -48,6 +48,7 @@ print.gmm_mi <- function(x, digits = 4, ...) {
     cat(sprintf("  fitted to: %s (%s)\n", if (x$transform == "none") "the raw values" else
       "normal scores of every numeric column", how))
   }
+  print_treatment(x)
   msgs <- x$diagnostics$messages
   if (length(msgs)) cat(paste0("  Warning: ", msgs, collapse = "\n"), "\n", sep = "")
   invisible(x)

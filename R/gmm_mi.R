@@ -124,6 +124,11 @@
 #' @param n_mc Number of Monte Carlo draws per MI evaluation.
 #' @param unit `"nat"` (default) or `"bit"`.
 #' @param na.rm Drop incomplete rows (with a warning) instead of failing.
+#' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`:
+#'   which variables are discrete; see [gmmmi_discrete] for the rule. A pair of discrete
+#'   variables gets the plug-in estimate (a plain [`"gmmmi_estimate"`][gmmmi_estimate] with
+#'   `method = "plug-in"`, no mixture); a discrete `x` or `y` with a continuous partner gets the
+#'   categorical estimator (one mixture per class).
 #' @param n_threads Number of threads (see [gmmmi_threads()]); results do not depend on it.
 #' @param progress Show a progress bar (default: in interactive sessions, unless
 #'   `options(gmmmi.progress = FALSE)`).
@@ -143,6 +148,10 @@
 #'     selection, full fit, bootstrap), `data` (the complete rows used, for the plots),
 #'     `class_prob` (observed class frequencies, categorical `x`) and `bootstrap_mc_se` (the
 #'     Monte Carlo standard error of each replicate);
+#'   * `treatment`: how the discrete-data rule ([gmmmi_discrete]) treated the pair
+#'     (`"continuous"`, `"categorical"`, `"dequantised"`; `"plug-in"` results are not `gmm_mi`
+#'     objects), `swapped` (a discrete `y` was used as the classes) and, with a discrete
+#'     variable, `entropy` (its Miller-Madow entropy, the bound the estimate respects);
 #'   * `transform`: the representation fitted (`"normal_scores"` or `"none"`), and
 #'     `transform_scores`: with `transform = "auto"`, a data frame of each representation's
 #'     held-out log-likelihood per row on the original scale, its paired z against the normal
@@ -178,7 +187,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                    init = c("kmeans", "random"), tol = 1e-5, max_iter = 10000, reg_covar = 1e-12,
                    n_bootstrap = 100, n_mc = 1e5, unit = c("nat", "bit"), na.rm = TRUE,
                    transform = c("auto", "normal_scores", "none"), full_fit = c("all_starts", "best_cv_start"),
-                   bootstrap_starts = 0, preset = c("default", "reference"),
+                   bootstrap_starts = 0, preset = c("default", "reference"), discrete = NULL,
                    n_threads = NULL, progress = interactive()) {
   call <- match.call()
   preset <- if (identical(preset, c("default", "reference"))) "default" else check_choice(preset, c("default", "reference"), "preset")
@@ -216,6 +225,35 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   progress <- check_flag(progress, "progress")
   n_threads <- gmmmi_threads(n_threads)
 
+  # the discrete-data rule (?gmmmi_discrete), for MI (not conditional MI)
+  treatment <- NULL
+  cap_factor <- NULL
+  swapped <- FALSE
+  if (is.null(z)) {
+    sp <- if (is.null(y)) gmm_mi_split_xy(x) else list(x = x, y = y)
+    if (!is.null(sp)) {
+      dp <- discrete_pair(sp$x, sp$y, discrete, call = call)
+      if (dp$pair == "discrete") {
+        return(mi_discrete_pair(dp$x, dp$y, unit, call, "gmm"))
+      }
+      treatment <- dp$pair
+      if (dp$pair == "categorical") {
+        cnt <- tabulate(as.integer(dp$x), nlevels(dp$x))
+        ydim <- NCOL(dp$y)
+        if (!dp$declared_x && min(cnt[cnt > 0]) < max(2L * n_folds, ydim + 2L, 4L)) {
+          # a detected discrete variable with a value too rare to fit: dequantise it instead
+          treatment <- "dequantised"
+          cap_factor <- dp$x
+          x <- sp$x
+          y <- sp$y
+        } else {
+          x <- dp$x
+          y <- dp$y
+          swapped <- dp$swapped
+        }
+      }
+    }
+  }
   data <- gmm_mi_data(x, y, z, na.rm = na.rm)
   categorical <- !is.null(data$classes)
   if (categorical && !is.null(z)) {
@@ -226,11 +264,12 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     lev <- levels(data$classes)
     counts <- as.vector(table(data$classes))
     if (length(lev) < 2L) {
-      gmmmi_abort(sprintf("`x` has a single class (\"%s\"); MI with a constant is 0 and cannot be estimated by GMM-MI.", lev[1]))
+      gmmmi_abort(sprintf("`%s` has a single class (\"%s\"); MI with a constant is 0 and cannot be estimated by GMM-MI.", if (swapped) "y" else "x", lev[1]))
     }
     small <- counts < min_rows(data$dy)
     if (any(small)) {
-      gmmmi_abort(sprintf("`x`: class(es) %s have fewer than %d rows (need at least %d per class for %d folds).",
+      gmmmi_abort(sprintf("`%s`: class(es) %s have fewer than %d rows (need at least %d per class for %d folds).",
+                          if (swapped) "y" else "x",
                           paste0('"', lev[small], '" (', counts[small], ")", collapse = ", "),
                           min_rows(data$dy), min_rows(data$dy), n_folds))
     }
@@ -304,7 +343,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     data.frame(transform = candidates, heldout_loglik = res$rep_scores, z = res$rep_z,
                chosen = seq_along(candidates) == res$chosen_rep, stringsAsFactors = FALSE)
   }
-  gmm_mi_result(res, data = rep$data, groups = rep$groups, levels = lev, p = p, center = rep$center,
+  out <- gmm_mi_result(res, data = rep$data, groups = rep$groups, levels = lev, p = p, center = rep$center,
                 scale = rep$scale, unit = unit, kind = kind, call = call,
                 settings = list(select = select, n_components = if (is.null(n_components)) NA else n_components,
                                 n_inits = n_inits, n_folds = n_folds, threshold = threshold,
@@ -313,6 +352,19 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                                 bootstrap_starts = bootstrap_starts, preset = preset,
                                 tol = tol, max_iter = max_iter, reg_covar = reg_covar,
                                 n_bootstrap = n_bootstrap, n_mc = n_mc, n_threads = n_threads))
+  if (is.null(treatment)) treatment <- if (length(atoms)) "dequantised" else "continuous"
+  out$treatment <- treatment
+  out$swapped <- isTRUE(swapped)
+  if (categorical) out$entropy <- c(x = entropy_mm(data$classes)) * unit_scale(unit)
+  if (!is.null(cap_factor)) out <- discrete_cap(out, cap_factor, unit)
+  out
+}
+
+# x as a two-column matrix / data frame (y = NULL): its columns as list(x, y); NULL otherwise.
+gmm_mi_split_xy <- function(x) {
+  if (is.data.frame(x) && ncol(x) == 2L) return(list(x = x[[1L]], y = x[[2L]]))
+  if (is.matrix(x) && ncol(x) == 2L) return(list(x = x[, 1L], y = x[, 2L]))
+  NULL
 }
 
 # ---- input handling ----
@@ -466,22 +518,6 @@ normal_scores_log_jacobian <- function(data, ns) {
 }
 
 # ---- diagnostics ----
-
-# Largest fraction of the values of v within 0.001 sd of one another (a window slid over the
-# sorted values); about 0.0004 for continuous data, large for atoms and near-atoms. Beyond `max_n`
-# values an evenly spaced subsample is used (no random numbers; the fraction is then estimated
-# to about +-0.5% at 10%).
-atom_fraction <- function(v, max_n = 5000L) {
-  v <- v[is.finite(v)]
-  if (length(v) > max_n) v <- v[unique(round(seq(1, length(v), length.out = max_n)))]
-  v <- sort(v)
-  n <- length(v)
-  if (n < 20L) return(0)
-  s <- stats::sd(v)
-  if (!(s > 0)) return(1)
-  cnt <- findInterval(v + 1e-3 * s, v) - seq_len(n) + 1L
-  max(cnt) / n
-}
 
 # Columns of x, y and z whose atom fraction exceeds `limit` (named numeric, possibly empty).
 # The limit is above what rounding alone gives: data recorded on a grid of about 50 values

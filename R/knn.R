@@ -58,6 +58,9 @@
 #' @param std_error `"subsample"` (default) or `"none"`.
 #' @param n_subsamples Number of disjoint subsamples for the standard error.
 #' @param unit `"nat"` (default) or `"bit"`.
+#' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`:
+#'   which variables are discrete. A discrete pair gets the plug-in estimate, a discrete variable
+#'   with a continuous one the categorical form; see [gmmmi_discrete].
 #' @param n_threads Number of threads; see [gmmmi_threads()]. Results do not depend on it.
 #' @return A [`"gmmmi_estimate"`][gmmmi_estimate] with the fields `estimate`, `std_error`,
 #'   `unit`, `method` (`"ksg1"` or `"ksg2"`), `quantity`, `n`, `settings`, `call`, and
@@ -76,24 +79,20 @@
 #' @export
 mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
                    std_error = c("subsample", "none"), n_subsamples = 10,
-                   unit = c("nat", "bit"), n_threads = NULL) {
+                   unit = c("nat", "bit"), discrete = NULL, n_threads = NULL) {
   call <- match.call()
-  if (is_discrete(x) || is_discrete(y)) {
-    if (is_discrete(x) && is_discrete(y)) {
-      gmmmi_abort("`x` and `y` are both discrete; mi_ksg() needs at least one continuous variable.")
-    }
+  unit <- check_unit(unit)
+  dp <- discrete_pair(x, y, discrete, call = call)
+  if (dp$pair == "discrete") return(mi_discrete_pair(dp$x, dp$y, unit, call, "ksg"))
+  if (dp$pair == "categorical") {
     if (!identical(variant, 1) && !identical(variant, 1L)) {
       gmmmi_abort("`variant` applies to continuous `x` and `y` only; with a discrete variable use the default.")
     }
-    if (is_discrete(y)) {
-      tmp <- x
-      x <- y
-      y <- tmp
-    }
-    res <- mi_mixed(x, y, k = k, standardize = standardize, jitter = jitter,
+    res <- mi_mixed(dp$x, dp$y, k = k, standardize = standardize, jitter = jitter,
                     std_error = std_error, n_subsamples = n_subsamples, unit = unit,
                     n_threads = n_threads)
     res$call <- call
+    res$swapped <- dp$swapped
     return(res)
   }
   unit <- check_unit(unit)
@@ -132,7 +131,7 @@ mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
                            n_subsamples = se$n_subsamples, subsample_size = se$size,
                            n_threads = n_threads),
     call = call, duplicates = z$duplicates, zero_radius = core$zero_radius,
-    subsamples = se$estimates * scale
+    subsamples = se$estimates * scale, treatment = dp$pair
   )
 }
 
@@ -209,8 +208,8 @@ mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TR
                     n_subsamples = se$n_subsamples, subsample_size = se$size,
                     n_threads = n_threads),
     call = call, n_dropped = as.integer(core$n_dropped), duplicates = z$duplicates,
-    zero_radius = core$zero_radius, subsamples = se$estimates * scale
-  )
+    zero_radius = core$zero_radius, subsamples = se$estimates * scale, treatment = "categorical"
+  ) |> discrete_cap(factor(cls), unit)
 }
 
 #' Kozachenko-Leonenko k-nearest-neighbour entropy
@@ -329,13 +328,21 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
                            norm = c("euclidean", "max"), form = c("log", "psi"),
                            standardize = TRUE, jitter = NULL,
                            std_error = c("subsample", "none"), n_subsamples = 10,
-                           unit = c("nat", "bit"), n_threads = NULL) {
+                           unit = c("nat", "bit"), discrete = NULL, n_threads = NULL) {
   call <- match.call()
   unit <- check_unit(unit)
   norm <- check_choice(norm, c("euclidean", "max"), "norm")
   form <- check_choice(form, c("log", "psi"), "form")
   std_error <- check_choice(std_error, c("subsample", "none"), "std_error")
   n_threads <- gmmmi_threads(n_threads)
+  dp <- discrete_pair(x, y, discrete, call = call)
+  if (dp$pair == "discrete") return(mi_discrete_pair(dp$x, dp$y, unit, call, "knn_entropy"))
+  if (dp$pair == "categorical") {
+    res <- knn_entropy_categorical(dp$x, dp$y, k, weighted, norm, form, standardize, jitter,
+                                   std_error, n_subsamples, unit, n_threads, call)
+    res$swapped <- dp$swapped
+    return(discrete_cap(res, dp$x, unit))
+  }
   x <- knn_data(x, "x")
   y <- knn_data(y, "y")
   n <- nrow(x)
@@ -396,11 +403,74 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
                            std_error = std_error, n_subsamples = se$n_subsamples,
                            subsample_size = se$size, n_threads = n_threads),
     call = call, entropies = stats::setNames(h * scale, c("H(X)", "H(Y)", "H(X,Y)")),
-    duplicates = z$duplicates, subsamples = se$estimates * scale
+    duplicates = z$duplicates, subsamples = se$estimates * scale, treatment = dp$pair
   )
 }
 
 # ---- internal helpers --------------------------------------------------------------------------
+
+# I(X; Y) = H(Y) - sum_c p_c H(Y | X = c) for a discrete x (factor) by Kozachenko-Leonenko
+# entropies: each class uses k_c = min(k, n_c - 1) neighbours; classes with one row are dropped
+# (with a warning). Duplicates in y are broken by the jitter rule of mi_ksg().
+knn_entropy_categorical <- function(cls, y, k, weighted, norm, form, standardize, jitter, std_error,
+                                    n_subsamples, unit, n_threads, call) {
+  y <- knn_data(y, "y", call = call)
+  n <- nrow(y)
+  if (length(cls) != n) {
+    gmmmi_abort(sprintf("`x` and `y` must have the same number of rows (%d and %d).", length(cls), n),
+                call = call)
+  }
+  k <- check_count(k, "k", min = 1, max = n - 1, call = call)
+  weighted <- check_flag(weighted, "weighted", call = call)
+  standardize <- check_flag(standardize, "standardize", call = call)
+  n_subsamples <- check_count(n_subsamples, "n_subsamples", min = 2, max = gmmmi_limits$n_subsamples,
+                              call = call)
+  codes <- as.integer(cls)
+  L <- nlevels(cls)
+  single <- tabulate(codes, L) == 1L
+  if (any(single)) {
+    gmmmi_warn(sprintf("%d row(s) in classes of the discrete variable with a single member were dropped.",
+                       sum(single[codes])), call = call)
+    keep <- !single[codes]
+    y <- y[keep, , drop = FALSE]
+    codes <- codes[keep]
+    n <- nrow(y)
+  }
+  if (length(unique(codes)) < 2L) gmmmi_abort("The discrete variable needs at least two classes with 2 or more rows.", call = call)
+  if (standardize) y <- knn_standardise(y)
+  d <- ncol(y)
+  w_all <- if (weighted && d >= 4L) kl_weights(d, k, call = call, what = "y") else NULL
+  ent <- function(m, kk) {
+    w <- if (!is.null(w_all) && kk == k) w_all else NULL
+    kl_estimate(m, kk, w, norm, form, n_threads)
+  }
+  est_of <- function(yy, cc) {
+    fy <- ent(yy, min(k, nrow(yy) - 1L))
+    hc <- 0
+    dups <- fy$duplicates
+    for (c in unique(cc)) {
+      m <- yy[cc == c, , drop = FALSE]
+      if (nrow(m) < 2L) next
+      f <- ent(m, min(k, nrow(m) - 1L))
+      hc <- hc + nrow(m) / nrow(yy) * f$estimate
+      dups <- dups + f$duplicates
+    }
+    list(estimate = fy$estimate - hc, duplicates = dups)
+  }
+  seed <- draw_seed()
+  z <- knn_with_jitter(y, jitter, seed, function(yy) est_of(yy, codes), call = call)
+  y <- z$data
+  est_fun <- function(idx) est_of(y[idx, , drop = FALSE], codes[idx])$estimate
+  se <- knn_subsample_se(n, k, std_error, n_subsamples, seed, est_fun)
+  scale <- unit_scale(unit)
+  new_mi_estimate(
+    z$result$estimate * scale, se$std_error * scale, unit = unit, method = "knn_entropy", n = n,
+    settings = list(k = k, weighted = weighted, norm = norm, form = form, standardize = standardize,
+                    jitter = z$amplitude, std_error = std_error, n_subsamples = se$n_subsamples,
+                    subsample_size = se$size, n_threads = n_threads),
+    call = call, duplicates = z$duplicates, subsamples = se$estimates * scale,
+    treatment = "categorical")
+}
 
 is_discrete <- function(x) is.factor(x) || is.character(x)
 

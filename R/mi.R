@@ -20,8 +20,12 @@
 #' @param ... Further arguments for the estimator (e.g. `k` for `"ksg"`, `n_bootstrap` for
 #'   `"gmm"`).
 #' @param unit `"nat"` (default) or `"bit"`.
+#' @param n_permutations `0` (default) or the number of shuffles of a permutation test of
+#'   independence ([mi_test()]); the result then also has `p_value` and `test` (the
+#'   [mi_test()] object), and prints the p-value.
 #' @param n_threads Number of threads (see [gmmmi_threads()]).
-#' @return The estimator's result, inheriting from `"gmmmi_estimate"`.
+#' @return The estimator's result, inheriting from `"gmmmi_estimate"`. Discrete variables
+#'   are handled by the rule of [gmmmi_discrete] (pass `discrete =` through `...` to override).
 #' @examples
 #' set.seed(1)
 #' d <- toy_gaussian(500, rho = 0.6)
@@ -29,9 +33,19 @@
 #' mi(d$x, d$y, method = "binned", unit = "bit")
 #' @export
 mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced"), ...,
-               unit = c("nat", "bit"), n_threads = NULL) {
+               unit = c("nat", "bit"), n_permutations = 0, n_threads = NULL) {
   method <- check_choice(method, c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced"), "method")
   unit <- check_unit(unit)
+  n_permutations <- check_count(n_permutations, "n_permutations", min = 0, max = 1e6)
+  if (n_permutations > 0L) {
+    t <- mi_test(x, y, method = method, ..., n_permutations = n_permutations, unit = unit,
+                 n_threads = n_threads)
+    res <- t$estimate
+    res$p_value <- t$p_value
+    res$test <- t
+    res$call <- match.call()
+    return(res)
+  }
   fun <- switch(method, gmm = gmm_mi, ksg = mi_ksg, knn_entropy = mi_knn_entropy, binned = mi_binned,
                 gaussian = mi_gaussian, sliced = mi_sliced)
   res <- fun(x, y, ..., unit = unit, n_threads = n_threads)

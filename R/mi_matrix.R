@@ -8,10 +8,10 @@
 #' latent variables (columns of `x`) against known generative factors (columns of `y`).
 #'
 #' **Column types.** Columns may be numeric or discrete (factor, character or logical columns of
-#' a data frame). A pair with one discrete column uses the categorical form of the estimator:
-#' the discrete column is passed as the estimator's `x` (MI is symmetric), which
-#' `method = "gmm"` ([gmm_mi()]: one mixture per class), `"ksg"` ([mi_ksg()]: the mixed kNN
-#' estimator) and `"sliced"` support; the other methods give an error for discrete columns. A
+#' a data frame, or numeric columns detected as discrete by the rule of [gmmmi_discrete]). A
+#' pair with one discrete column uses the categorical form of the estimator (the discrete
+#' column is passed as the estimator's `x`; MI is symmetric); `method = "gaussian"` has none, so
+#' such cells are `NA` with the flag `unsupported` and a warning. A
 #' pair of two discrete columns gets the plug-in MI of their contingency table with the
 #' Miller-Madow correction, \eqn{\hat I + (m_X + m_Y - m_{XY} - 1)/(2n)}{I + (m_X + m_Y - m_XY - 1) / (2n)}
 #' (\eqn{m}{m}: non-empty cells), and the delta-method standard error, as in [mi_binned()].
@@ -41,6 +41,14 @@
 #' @param ... Further arguments for the estimator (e.g. `n_bootstrap` for `"gmm"`, `k` for
 #'   `"ksg"`). For `"gmm"`, `progress` defaults to `FALSE`.
 #' @param unit `"nat"` (default) or `"bit"`: the unit of the estimates and standard errors.
+#' @param discrete `NULL` (detect discrete columns by the rule of [gmmmi_discrete]), `TRUE` /
+#'   `FALSE` for every column, a character vector of column names to treat as discrete, or a
+#'   logical named by column (e.g. `c(carb = FALSE, gear = TRUE)`).
+#' @param test Add a permutation test of independence per cell ([mi_test()], with the cell's
+#'   seed): `p_value`, `p_adjusted` and `null_mean` matrices.
+#' @param n_permutations Shuffles per cell when `test = TRUE`.
+#' @param p_adjust Multiple-testing adjustment over the distinct cells, one of
+#'   [stats::p.adjust.methods] (default `"holm"`; `"BH"` for the false discovery rate, `"none"`).
 #' @param n_threads Number of threads of each estimator call (see [gmmmi_threads()]); results
 #'   do not depend on it.
 #' @param seed `NULL` (draw the pair seeds from R's current random number stream) or a whole
@@ -50,7 +58,16 @@
 #'     `x` when `y = NULL`), with the column names as dimnames;
 #'   * `entropy`: for each column of `y` (of `x` when `y = NULL`), the plug-in entropy of a
 #'     discrete column in `unit` (`NA` for numeric columns), used by [mig()];
-#'   * `discrete_x`, `discrete_y`: which columns are discrete;
+#'   * `discrete_x`, `discrete_y`: which columns are factors (character, logical) in the input;
+#'   * `treatment`: a character matrix, how each cell's pair was estimated (`"continuous"`,
+#'     `"categorical"`, `"plug-in"`, `"dequantised"`, `"constant"`, or `"unsupported"` when the
+#'     method has no form for the pair: the cell is `NA`; see [gmmmi_discrete]);
+#'   * `flags`: a character matrix of each cell's diagnostics, comma-separated: `k_at_cap`
+#'     (GMM: K reached `max_components`), `failed_replicates`, `entropy_cap` (the estimate
+#'     exceeded the discrete variable's entropy and was capped), `atoms` (dequantised data),
+#'     `warning` (the estimator warned; the warnings are aggregated into one), `unsupported`.
+#'     `print()` marks flagged cells with `*` and lists them;
+#'   * with `test = TRUE`: `p_value`, `p_adjusted`, `null_mean` matrices and `test` (settings);
 #'   * `symmetric`, `method`, `unit`, `n`, `seeds` (the matrix of pair seeds), `call`.
 #'
 #'   Methods: `print()`, `as.data.frame()` (long form: `row`, `col`, `estimate`, `std_error`)
@@ -67,12 +84,18 @@
 #' as.data.frame(m)
 #' plot(m)
 #' @export
-mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), n_threads = NULL,
+mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), discrete = NULL,
+                      test = FALSE, n_permutations = 200, p_adjust = "holm", n_threads = NULL,
                       seed = NULL) {
   call <- match.call()
   unit <- check_unit(unit)
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
+  test <- check_flag(test, "test")
+  if (test) {
+    n_permutations <- check_count(n_permutations, "n_permutations", min = 1, max = 1e6)
+    p_adjust <- check_choice(p_adjust, stats::p.adjust.methods, "p_adjust")
+  }
   A <- repr_columns(x, "x")
   symmetric <- is.null(y)
   B <- if (symmetric) A else repr_columns(y, "y")
@@ -86,15 +109,7 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
   spec <- repr_spec(method, list(...), unit, n_threads)
   disc_a <- vapply(A, is.factor, logical(1))
   disc_b <- vapply(B, is.factor, logical(1))
-  if (!spec$factor_ok && (any(disc_a) || any(disc_b))) {
-    mixed <- outer(disc_a, disc_b, xor)
-    if (symmetric) diag(mixed) <- FALSE
-    if (any(mixed)) {
-      gmmmi_abort(sprintf("`method = \"%s\"` does not accept discrete columns (%s); use \"gmm\", \"ksg\" or \"sliced\".",
-                          spec$method, paste(c(names(A)[disc_a], if (!symmetric) names(B)[disc_b]),
-                                             collapse = ", ")))
-    }
-  }
+  declared <- mi_matrix_declared(discrete, unique(c(names(A), names(B))))
   pairs <- if (symmetric) {
     which(upper.tri(matrix(0, length(A), length(A))), arr.ind = TRUE)
   } else {
@@ -103,30 +118,60 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
   pairs <- pairs[order(pairs[, 1L], pairs[, 2L]), , drop = FALSE]
   seeds <- repr_draw_seeds(nrow(pairs), seed)
   tasks <- lapply(seq_len(nrow(pairs)), function(i) {
-    list(a = pairs[i, 1L], b = pairs[i, 2L], rows = NULL, seed = seeds[i])
+    dd <- c(x = declared[[names(A)[pairs[i, 1L]]]], y = declared[[names(B)[pairs[i, 2L]]]])
+    list(a = pairs[i, 1L], b = pairs[i, 2L], rows = NULL, seed = seeds[i],
+         discrete = if (all(is.na(dd))) NULL else dd[!is.na(dd)])
   })
   vals <- repr_run(tasks, A, B, spec)
   dn <- list(names(A), names(B))
   est <- se <- seed_m <- matrix(NA_real_, length(A), length(B), dimnames = dn)
+  treat <- flags <- matrix(NA_character_, length(A), length(B), dimnames = dn)
   for (i in seq_along(tasks)) {
     r <- pairs[i, 1L]
     cc <- pairs[i, 2L]
-    est[r, cc] <- vals[[i]][1L]
-    se[r, cc] <- vals[[i]][2L]
-    seed_m[r, cc] <- seeds[i]
-    if (symmetric) {
-      est[cc, r] <- vals[[i]][1L]
-      se[cc, r] <- vals[[i]][2L]
-      seed_m[cc, r] <- seeds[i]
-    }
+    inf <- attr(vals[[i]], "info")
+    idx <- if (symmetric) rbind(c(r, cc), c(cc, r)) else cbind(r, cc)
+    est[idx] <- vals[[i]][1L]
+    se[idx] <- vals[[i]][2L]
+    seed_m[idx] <- seeds[i]
+    treat[idx] <- if (is.null(inf$treatment)) "continuous" else inf$treatment
+    flags[idx] <- paste(c(inf$flags, if (length(attr(vals, "warned")) && attr(vals, "warned")[i]) "warning"),
+                        collapse = ",")
   }
   entropy <- vapply(B, function(v) if (is.factor(v)) repr_entropy(v) * unit_scale(unit) else NA_real_,
                     numeric(1))
-  structure(list(estimate = est, std_error = se, entropy = entropy, discrete_x = disc_a,
-                 discrete_y = disc_b, symmetric = symmetric,
+  out <- structure(list(estimate = est, std_error = se, entropy = entropy, discrete_x = disc_a,
+                 discrete_y = disc_b, treatment = treat, flags = flags, symmetric = symmetric,
                  method = if (is.function(method)) "custom" else spec$method, unit = unit, n = n,
                  seeds = seed_m, call = call),
             class = "mi_matrix")
+  if (test) out <- mi_matrix_test(out, A, B, pairs, spec, declared, n_permutations, p_adjust)
+  out
+}
+
+# The `discrete` argument of mi_matrix(): NULL, TRUE / FALSE for every column, a character
+# vector of column names declared discrete, or a logical named by column. Returns a logical
+# (NA = detect) named by `cols`.
+mi_matrix_declared <- function(discrete, cols, call = sys.call(-1)) {
+  out <- stats::setNames(rep(NA, length(cols)), cols)
+  if (is.null(discrete)) return(out)
+  if (is.character(discrete)) discrete <- stats::setNames(rep(TRUE, length(discrete)), discrete)
+  if (!is.logical(discrete) || anyNA(discrete) || length(discrete) < 1L ||
+      (is.null(names(discrete)) && length(discrete) != 1L)) {
+    gmmmi_abort(sprintf(paste0("`discrete` must be NULL, TRUE or FALSE, column names, or a logical named ",
+                               "by column, not %s."), describe(discrete)), call = call)
+  }
+  if (is.null(names(discrete))) {
+    out[] <- discrete
+    return(out)
+  }
+  unknown <- setdiff(names(discrete), cols)
+  if (length(unknown)) {
+    gmmmi_abort(sprintf("`discrete` names column(s) %s, which are not in the data.",
+                        paste0('"', unknown, '"', collapse = ", ")), call = call)
+  }
+  out[names(discrete)] <- discrete
+  out
 }
 
 #' @rdname mi_matrix
@@ -135,13 +180,45 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
 print.mi_matrix <- function(x, digits = 3, ...) {
   cat(sprintf("MI matrix (%s), %d x %d, n = %d, unit: %s\n", x$method, nrow(x$estimate),
               ncol(x$estimate), x$n, x$unit))
-  cell <- matrix(ifelse(is.na(x$estimate), "",
-                        ifelse(is.na(x$std_error), formatC(x$estimate, digits = digits, format = "f"),
-                               paste0(formatC(x$estimate, digits = digits, format = "f"), " (",
-                                      formatC(x$std_error, digits = digits, format = "f"), ")"))),
+  fl <- if (is.null(x$flags)) matrix("", nrow(x$estimate), ncol(x$estimate)) else x$flags
+  fl[is.na(fl)] <- ""
+  mark <- ifelse(fl != "", "*", "")
+  cell <- matrix(ifelse(is.na(x$estimate), ifelse(mark == "*", "NA*", ""),
+                        paste0(ifelse(is.na(x$std_error), formatC(x$estimate, digits = digits, format = "f"),
+                                      paste0(formatC(x$estimate, digits = digits, format = "f"), " (",
+                                             formatC(x$std_error, digits = digits, format = "f"), ")")),
+                               mark)),
                  nrow(x$estimate), dimnames = dimnames(x$estimate))
   print(noquote(cell), right = TRUE)
   cat("Cells: estimate (standard error).\n")
+  cells <- function(m) {
+    ij <- which(m, arr.ind = TRUE)
+    if (x$symmetric) ij <- ij[ij[, 1L] < ij[, 2L], , drop = FALSE]
+    paste0(rownames(x$estimate)[ij[, 1L]], "-", colnames(x$estimate)[ij[, 2L]])
+  }
+  if (!is.null(x$treatment)) {
+    tr <- x$treatment
+    for (t in setdiff(unique(stats::na.omit(as.vector(tr))), c("continuous", "constant"))) {
+      cc <- cells(!is.na(tr) & tr == t)
+      if (length(cc)) {
+        cat(sprintf("Treated as %s (?gmmmi_discrete): %s\n", t, paste(utils::head(cc, 8), collapse = ", ")),
+            if (length(cc) > 8) sprintf("and %d more\n", length(cc) - 8) else "", sep = "")
+      }
+    }
+  }
+  if (any(mark == "*")) {
+    ij <- which(mark == "*", arr.ind = TRUE)
+    if (x$symmetric) ij <- ij[ij[, 1L] < ij[, 2L], , drop = FALSE]
+    lab <- paste0(rownames(x$estimate)[ij[, 1L]], "-", colnames(x$estimate)[ij[, 2L]], ": ", fl[ij])
+    cat("* Suspect cells (see `$flags`):", paste(utils::head(lab, 8), collapse = "; "),
+        if (length(lab) > 8) sprintf("; and %d more", length(lab) - 8) else "", "\n")
+  }
+  if (!is.null(x$p_adjusted)) {
+    cat(sprintf("\nPermutation p-values (%d shuffles, %s-adjusted):\n", x$test$n_permutations, x$test$p_adjust))
+    pm <- matrix(ifelse(is.na(x$p_adjusted), "", format.pval(x$p_adjusted, digits = 2)),
+                 nrow(x$p_adjusted), dimnames = dimnames(x$p_adjusted))
+    print(noquote(pm), right = TRUE)
+  }
   invisible(x)
 }
 
@@ -152,8 +229,16 @@ as.data.frame.mi_matrix <- function(x, row.names = NULL, optional = FALSE, ...) 
   rn <- rownames(x$estimate)
   cn <- colnames(x$estimate)
   idx <- expand.grid(i = seq_along(rn), j = seq_along(cn))
-  out <- data.frame(row = rn[idx$i], col = cn[idx$j], estimate = x$estimate[cbind(idx$i, idx$j)],
-                    std_error = x$std_error[cbind(idx$i, idx$j)], stringsAsFactors = FALSE)
+  ij <- cbind(idx$i, idx$j)
+  out <- data.frame(row = rn[idx$i], col = cn[idx$j], estimate = x$estimate[ij],
+                    std_error = x$std_error[ij], stringsAsFactors = FALSE)
+  if (!is.null(x$treatment)) out$treatment <- x$treatment[ij]
+  if (!is.null(x$flags)) out$flags <- x$flags[ij]
+  if (!is.null(x$p_value)) {
+    out$p_value <- x$p_value[ij]
+    out$p_adjusted <- x$p_adjusted[ij]
+    out$null_mean <- x$null_mean[ij]
+  }
   if (x$symmetric) out <- out[idx$i < idx$j, , drop = FALSE]
   rownames(out) <- NULL
   out
@@ -204,4 +289,55 @@ plot.mi_matrix <- function(x, se = FALSE, digits = 2,
   graphics::text(ij$j, nr + 1 - ij$i, labels = lab[cbind(ij$i, ij$j)], cex = cex,
                  col = ifelse(dark[cbind(ij$i, ij$j)], "white", "black"))
   invisible(x)
+}
+
+# mi_matrix(test = TRUE): a permutation test per cell (mi_test() with the cell's seed), p-values
+# adjusted over the distinct cells with p.adjust().
+mi_matrix_test <- function(out, A, B, pairs, spec, declared, n_permutations, p_adjust,
+                           call = sys.call(-1)) {
+  if (identical(spec$method, "custom")) {
+    gmmmi_abort("`test = TRUE` needs one of the methods of mi(), not a function.", call = call)
+  }
+  pv <- nm <- out$estimate
+  pv[] <- NA_real_
+  nm[] <- NA_real_
+  p_raw <- numeric(nrow(pairs))
+  for (i in seq_len(nrow(pairs))) {
+    a <- repr_drop_constant(A[[pairs[i, 1L]]])
+    b <- repr_drop_constant(B[[pairs[i, 2L]]])
+    if (is.null(a) || is.null(b)) {
+      p <- 1
+      m0 <- 0
+    } else {
+      dd <- c(x = declared[[names(A)[pairs[i, 1L]]]], y = declared[[names(B)[pairs[i, 2L]]]])
+      args <- spec$args
+      if (!all(is.na(dd))) args$discrete <- dd[!is.na(dd)]
+      if (!is.factor(a) && ncol(a) == 1L) a <- a[, 1L]
+      if (!is.factor(b) && ncol(b) == 1L) b <- b[, 1L]
+      t <- tryCatch(suppressWarnings(do.call(mi_test, c(list(a, b, method = spec$method), args,
+                                                        list(n_permutations = n_permutations, unit = out$unit,
+                                                             n_threads = spec$n_threads,
+                                                             seed = out$seeds[pairs[i, 1L], pairs[i, 2L]],
+                                                             progress = FALSE)))),
+                    gmmmi_error_discrete = function(e) NULL)
+      p <- if (is.null(t)) NA_real_ else t$p_value
+      m0 <- if (is.null(t)) NA_real_ else t$null_mean
+    }
+    p_raw[i] <- p
+    idx <- if (out$symmetric) rbind(pairs[i, ], rev(pairs[i, ])) else matrix(pairs[i, ], 1L)
+    pv[idx] <- p
+    nm[idx] <- m0
+  }
+  adj <- out$estimate
+  adj[] <- NA_real_
+  pa <- stats::p.adjust(p_raw, method = p_adjust)
+  for (i in seq_len(nrow(pairs))) {
+    idx <- if (out$symmetric) rbind(pairs[i, ], rev(pairs[i, ])) else matrix(pairs[i, ], 1L)
+    adj[idx] <- pa[i]
+  }
+  out$p_value <- pv
+  out$p_adjusted <- adj
+  out$null_mean <- nm
+  out$test <- list(n_permutations = n_permutations, p_adjust = p_adjust)
+  out
 }

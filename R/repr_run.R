@@ -10,8 +10,8 @@
 repr_methods <- c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced")
 repr_fun_names <- c(gmm = "gmm_mi", ksg = "mi_ksg", knn_entropy = "mi_knn_entropy",
                     binned = "mi_binned", gaussian = "mi_gaussian", sliced = "mi_sliced")
-# Methods whose estimator accepts a factor as its `x` argument.
-repr_factor_methods <- c("gmm", "ksg", "sliced")
+# Methods whose estimator accepts a discrete variable (?gmmmi_discrete) with a continuous one.
+repr_factor_methods <- c("gmm", "ksg", "knn_entropy", "binned", "sliced")
 
 # Resolve `method` (a name or a function) into a spec used by the workers.
 repr_spec <- function(method, args, unit, n_threads, arg = "method", call = sys.call(-1)) {
@@ -71,7 +71,9 @@ repr_run <- function(tasks, A, B, spec) {
                        length(out), length(u), u[1]),
                class = c(if (deg) "gmmmi_warning_degenerate", "gmmmi_warning"), call = NULL)
   }
-  lapply(out, function(o) o$value)
+  res <- lapply(out, function(o) o$value)
+  attr(res, "warned") <- vapply(out, function(o) length(o$warnings) > 0L, logical(1))
+  res
 }
 
 repr_eval_task <- function(task, A, B, spec) {
@@ -83,40 +85,62 @@ repr_eval_task <- function(task, A, B, spec) {
   }
   warns <- character()
   degenerate <- FALSE
-  value <- withCallingHandlers(
-    with_seed(task$seed, repr_estimate(a, b, spec), fixed_kinds = TRUE),
+  value <- tryCatch(withCallingHandlers(
+    with_seed(task$seed, repr_estimate(a, b, spec, task$discrete), fixed_kinds = TRUE),
     warning = function(w) {
       warns <<- c(warns, conditionMessage(w))
       degenerate <<- degenerate || inherits(w, "gmmmi_warning_degenerate")
       invokeRestart("muffleWarning")
+    }),
+    gmmmi_error_discrete = function(e) {
+      # the method has no form for this pair of column types: an empty cell, reported
+      warns <<- c(warns, conditionMessage(e))
+      structure(c(estimate = NA_real_, std_error = NA_real_),
+                info = list(treatment = "unsupported", flags = "unsupported"))
     })
   list(value = value, warnings = warns, degenerate = degenerate)
 }
 
 # MI of one pair. a, b: factors or numeric matrices. Constant columns are dropped (a constant
 # carries no information); if nothing is left the MI is 0 with standard error 0.
-repr_estimate <- function(a, b, spec) {
+# `discrete`: NULL or the estimators' `discrete` argument for (a, b) (user overrides by column).
+# Returns c(estimate, std_error) with attribute "info": list(treatment, flags) where flags are
+# the cell's diagnostics (see ?mi_matrix).
+repr_estimate <- function(a, b, spec, discrete = NULL) {
   a <- repr_drop_constant(a)
   b <- repr_drop_constant(b)
-  if (is.null(a) || is.null(b)) return(c(estimate = 0, std_error = 0))
+  info <- function(treatment, flags = character()) list(treatment = treatment, flags = flags)
+  if (is.null(a) || is.null(b)) {
+    return(structure(c(estimate = 0, std_error = 0), info = info("constant")))
+  }
   fa <- is.factor(a)
   fb <- is.factor(b)
-  if (fa && fb) return(repr_mi_discrete(a, b, spec$unit))
-  if (fb) {
+  if (fa && fb) {
+    return(structure(repr_mi_discrete(a, b, spec$unit), info = info("plug-in")))
+  }
+  if (fb && !is.function(spec$fun)) {
+    # MI is symmetric: the discrete column goes first (the estimators would swap it anyway)
     tmp <- a
     a <- b
     b <- tmp
+    if (!is.null(discrete)) discrete <- stats::setNames(discrete[c("y", "x")[match(names(discrete), c("x", "y"))]],
+                                                        names(discrete))
     fa <- TRUE
-  }
-  if (fa && !spec$factor_ok) {
-    gmmmi_abort(sprintf("method \"%s\" does not accept a factor; use \"gmm\", \"ksg\" or \"sliced\" for factor columns.",
-                        spec$method), call = NULL)
   }
   if (!fa && ncol(a) == 1L) a <- a[, 1L]
   if (ncol(b) == 1L) b <- b[, 1L]
   fun <- if (is.function(spec$fun)) spec$fun else get(spec$fun, envir = asNamespace("gmmmi"))
-  res <- do.call(fun, c(list(a, b), spec$args, list(unit = spec$unit, n_threads = spec$n_threads)))
-  c(estimate = as.double(res$estimate)[1], std_error = as.double(res$std_error)[1])
+  args <- c(list(a, b), spec$args, list(unit = spec$unit, n_threads = spec$n_threads))
+  if (!is.function(spec$fun) && length(discrete)) args$discrete <- discrete
+  res <- do.call(fun, args)
+  tr <- if (is.null(res$treatment)) (if (fa) "categorical" else "continuous") else res$treatment
+  dg <- res$diagnostics
+  flags <- c(if (isTRUE(dg$k_at_cap)) "k_at_cap",
+             if (isTRUE(dg$n_failed_replicates > 0L)) "failed_replicates",
+             if (isTRUE(res$capped)) "entropy_cap",
+             if (tr == "dequantised") "atoms")
+  structure(c(estimate = as.double(res$estimate)[1], std_error = as.double(res$std_error)[1]),
+            info = info(tr, flags))
 }
 
 repr_drop_constant <- function(v) {

@@ -48,6 +48,10 @@
 #' @param keep_directions Return the directions in the result (needed to reuse them).
 #' @param unit "nat" (default) or "bit".
 #' @param na.rm Drop incomplete rows with a warning (`TRUE`) or stop (`FALSE`).
+#' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`;
+#'   see [gmmmi_discrete]. A discrete `x` or `y` (one variable) is used as class labels; a pair
+#'   of discrete variables gets the plug-in MI of their table (which equals the sliced MI for
+#'   one-dimensional variables).
 #' @param n_threads Number of threads (see [gmmmi_threads()]).
 #' @param ... Further arguments for the base estimator (merged into `estimator_args`).
 #' @return An object of class `c("mi_sliced", "gmmmi_estimate")` with `estimate`, `std_error`,
@@ -69,7 +73,7 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
                       estimator = c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
                       estimator_args = list(), directions = NULL, orthogonal = FALSE,
                       keep_directions = FALSE, unit = c("nat", "bit"), na.rm = TRUE,
-                      n_threads = NULL, ...) {
+                      discrete = NULL, n_threads = NULL, ...) {
   call <- match.call()
   estimator <- check_choice(estimator, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
                             "estimator")
@@ -84,56 +88,66 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   }
   estimator_args <- utils::modifyList(estimator_args, list(...))
 
-  discrete <- is.factor(x) || is.character(x)
-  if (discrete) {
+  dp <- discrete_pair(x, y, discrete, call = call)
+  if (dp$pair == "discrete") {
+    res <- mi_discrete_pair(dp$x, dp$y, unit, call, "sliced")
+    res$quantity <- "mutual information"
+    return(res)
+  }
+  if (dp$pair == "categorical") {
+    x <- dp$x
+    y <- dp$y
+  }
+  disc_x <- is.factor(x) || is.character(x)
+  if (disc_x) {
     x <- droplevels(as.factor(x))
   } else {
     x <- as_data_matrix(x, "x")
   }
   y <- as_data_matrix(y, "y")
-  nx <- if (discrete) length(x) else nrow(x)
+  nx <- if (disc_x) length(x) else nrow(x)
   if (nx != nrow(y)) {
     gmmmi_abort(sprintf("`x` and `y` must have the same number of rows (%d vs %d).", nx, nrow(y)))
   }
-  ok <- stats::complete.cases(y) & (if (discrete) !is.na(x) else stats::complete.cases(x))
+  ok <- stats::complete.cases(y) & (if (disc_x) !is.na(x) else stats::complete.cases(x))
   if (!all(ok)) {
     if (!na.rm) gmmmi_abort(sprintf("`x` or `y` has %d incomplete rows; set `na.rm = TRUE` to drop them.", sum(!ok)))
     gmmmi_warn(sprintf("Dropped %d incomplete row(s) of %d.", sum(!ok), length(ok)))
     y <- y[ok, , drop = FALSE]
-    x <- if (discrete) droplevels(x[ok]) else x[ok, , drop = FALSE]
+    x <- if (disc_x) droplevels(x[ok]) else x[ok, , drop = FALSE]
   }
   n <- nrow(y)
   if (n < 10L) gmmmi_abort(sprintf("`y` must have at least 10 complete rows, not %d.", n))
-  dx <- if (discrete) NA_integer_ else ncol(x)
+  dx <- if (disc_x) NA_integer_ else ncol(x)
   dy <- ncol(y)
   # one-dimensional x and y: every slice is +-x against +-y
-  if (!discrete && dx == 1L && dy == 1L) warn_if_dependent(x, y)
-  if (!discrete && k > dx) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `x` (%d).", k, dx))
+  if (!disc_x && dx == 1L && dy == 1L) warn_if_dependent(x, y)
+  if (!disc_x && k > dx) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `x` (%d).", k, dx))
   if (k > dy) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `y` (%d).", k, dy))
   if (estimator == "binned" && k > 1L) gmmmi_abort('`estimator = "binned"` needs `k = 1`.')
-  if (estimator == "gaussian" && discrete) {
-    gmmmi_abort('`estimator = "gaussian"` needs a continuous `x`; use "ksg" or "gmm" for a discrete `x`.')
+  if (estimator == "gaussian" && disc_x) {
+    gmmmi_abort('`estimator = "gaussian"` needs a continuous `x`; use "ksg" or "gmm" for a disc_x `x`.')
   }
-  if (discrete && nlevels(x) < 2L) gmmmi_abort("`x` must have at least two classes.")
+  if (disc_x && nlevels(x) < 2L) gmmmi_abort("`x` must have at least two classes.")
 
   if (is.null(directions)) {
     n_projections <- check_count(n_projections, "n_projections", min = 1, max = gmmmi_limits$n_projections)
     # Directions are drawn serially on the main thread from R's RNG: x first, then y.
     directions <- list(
-      x = if (!discrete) draw_frames(dx, k, n_projections, orthogonal),
+      x = if (!disc_x) draw_frames(dx, k, n_projections, orthogonal),
       y = draw_frames(dy, k, n_projections, orthogonal)
     )
   } else {
-    directions <- check_directions(directions, dx, dy, k, discrete)
+    directions <- check_directions(directions, dx, dy, k, disc_x)
     n_projections <- if (k == 1L) ncol(directions$y) else dim(directions$y)[3]
   }
 
   if (estimator %in% c("ksg", "knn_entropy") &&
-      anyDuplicated(if (discrete) cbind(as.integer(x), y) else cbind(x, y)) > 0L) {
+      anyDuplicated(if (disc_x) cbind(as.integer(x), y) else cbind(x, y)) > 0L) {
     gmmmi_warn(paste("`x` and `y` contain duplicated rows: projections of duplicates are duplicates,",
                      "and kNN estimators are biased upward by them."))
   }
-  values <- slice_values(x, y, directions, k, estimator, estimator_args, discrete, n_threads)
+  values <- slice_values(x, y, directions, k, estimator, estimator_args, disc_x, n_threads)
   if (any(!is.finite(values))) {
     gmmmi_abort(sprintf("The base estimator returned %d non-finite slice value(s).", sum(!is.finite(values))),
                 class = "gmmmi_error_numeric")
@@ -147,7 +161,7 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
     settings = c(list(n_projections = m, k = k, estimator = estimator, orthogonal = orthogonal),
                  estimator_args),
     call = call, slices = values, n_projections = m, k = k, estimator = estimator,
-    directions = if (keep_directions) directions else NULL,
+    directions = if (keep_directions) directions else NULL, treatment = dp$pair, swapped = dp$swapped,
     class = "mi_sliced"
   )
 }

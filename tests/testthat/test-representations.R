@@ -27,7 +27,8 @@ test_that("mi_matrix agrees cell by cell with single calls (gaussian, exact)", {
     expect_equal(m$std_error[i, j], s$std_error, tolerance = 1e-12)
   }
   df <- as.data.frame(m)
-  expect_identical(names(df), c("row", "col", "estimate", "std_error"))
+  expect_identical(names(df), c("row", "col", "estimate", "std_error", "treatment", "flags"))
+  expect_true(all(df$treatment == "continuous") && all(df$flags == ""))
   expect_equal(nrow(df), 6L)
   expect_equal(df$estimate[df$row == "z2" & df$col == "b"], m$estimate["z2", "b"])
   # all pairs of x: symmetric with NA diagonal
@@ -292,7 +293,11 @@ test_that("bad inputs give errors of class gmmmi_error_input that name the argum
   err(mi_matrix(x, matrix(1, 10, 2)), "same number of rows")
   err(mi_matrix(x, x, method = "nope"), "`method`")
   err(mi_matrix(x[, 1, drop = FALSE]), "at least two columns")
-  err(mi_matrix(x, data.frame(f = factor(rep(1:2, 10))), method = "gaussian"), "discrete columns")
+  # no Gaussian form for a discrete column with a continuous one: empty cells, flagged, one warning
+  expect_warning(mg <- mi_matrix(x, data.frame(f = factor(rep(1:2, 10))), method = "gaussian"),
+                 "no form", class = "gmmmi_warning")
+  expect_true(all(is.na(mg$estimate)) && all(mg$treatment == "unsupported"))
+  expect_true(all(grepl("unsupported", mg$flags)))
   err(mi_matrix(x, x, method = "gaussian", n_threads = 0), "`n_threads`")
   err(mi_matrix(cbind(x, NA), method = "gaussian"), "missing")
   err(mig(matrix(c(1, 0, 0, 1), 2)), "entropy of factor")
