@@ -37,6 +37,10 @@
     .Call(`_gmmmi_gmm_mi_run`, reps, kind, dx, dy, p, opt, seed, n_threads, callback)
 }
 
+.gmm_mi_null <- function(X, labels, K, kind, dx, dy, p, perms, b_offset, opt, seed, n_threads) {
+    .Call(`_gmmmi_gmm_mi_null`, X, labels, K, kind, dx, dy, p, perms, b_offset, opt, seed, n_threads)
+}
+
 .normal_zig_draws <- function(seed, n_streams, n_per, n_threads) {
     .Call(`_gmmmi_normal_zig_draws`, seed, n_streams, n_per, n_threads)
 }

@@ -274,7 +274,12 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                           min_rows(data$dy), min_rows(data$dy), n_folds))
     }
     groups <- lapply(lev, function(l) data$y[data$classes == l, , drop = FALSE])
-    for (j in seq_along(groups)) check_not_constant(groups[[j]], sprintf("y (within class \"%s\")", lev[j]))
+    # a class whose y is constant on the raw scale (ties) can still be fitted on normal scores,
+    # which break ties at random
+    const_class <- vapply(groups, function(g) any(!(.col_stats(g)$sd > 0)), logical(1))
+    if (any(const_class) && transform == "none") {
+      for (j in which(const_class)) check_not_constant(groups[[j]], sprintf("y (within class \"%s\")", lev[j]))
+    }
     p <- counts / sum(counts)
     kind <- 2L
     d <- data$dy
@@ -315,8 +320,9 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   }
   # the representations of the data to fit: raw values and / or normal scores
   atoms <- atom_columns(data)
+  raw_ok <- !(categorical && any(const_class))
   candidates <- switch(transform, none = "none", normal_scores = "normal_scores",
-                       auto = if (length(atoms)) "normal_scores" else c("normal_scores", "none"))
+                       auto = if (length(atoms) || !raw_ok) "normal_scores" else c("normal_scores", "none"))
   reps <- lapply(candidates, function(tr) {
     if (tr == "none") return(gmm_mi_representation(data, lev, "none", 0))
     ns <- normal_scores_data(data)

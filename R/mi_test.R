@@ -97,6 +97,19 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
   if (!is.null(z) && (if (is.null(dim(z))) length(z) else nrow(z)) != n) {
     gmmmi_abort(sprintf("`z` must have %d rows, like `x`.", n))
   }
+  if (!is.null(z)) {
+    # a conditional test shuffles within strata of z: drop incomplete rows first
+    miss <- function(v) if (is.null(dim(v))) is.na(v) else !stats::complete.cases(v)
+    bad <- miss(x) | miss(y) | miss(z)
+    if (any(bad)) {
+      if (all(bad)) gmmmi_abort("`x`, `y` and `z` have no complete row.")
+      gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in x, y or z).", sum(bad)))
+      x <- rows_of(x, !bad)
+      y <- rows_of(y, !bad)
+      z <- rows_of(z, !bad)
+      n <- sum(!bad)
+    }
+  }
   seeds <- with_seed(seed, sample.int(.Machine$integer.max, n_permutations + 1L))
   use_future <- repr_use_future()
   threads <- if (use_future && is.null(n_threads)) 1L else gmmmi_threads(n_threads)
@@ -127,29 +140,52 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
   }
   one <- function(b, threads) {
     with_seed(seeds[b + 1L], {
-      if (!is.null(stat$perm_fun)) {
-        stat$perm_fun(if (b == 0L) seq_len(n) else sample.int(n))
-      } else {
-        d <- shuffle(b)
-        stat$fun(d$x, d$y, d$z, threads)
-      }
+      d <- shuffle(b)
+      stat$fun(d$x, d$y, d$z, threads)
     }, fixed_kinds = TRUE)
   }
-  if (!is.null(stat$prepare)) with_seed(seeds[1L], stat$prepare(x, y), fixed_kinds = TRUE)
-  t_obs <- one(0L, threads)
   bs <- seq_len(n_permutations)
-  if (use_future) {
-    null <- unlist(future.apply::future_lapply(bs, one, threads = threads, future.seed = NULL,
-                                               future.packages = "gmmmi"))
-  } else {
-    bar <- if (progress && isTRUE(getOption("gmmmi.progress", TRUE))) {
-      utils::txtProgressBar(min = 0, max = n_permutations, style = 3)
+  if (!is.null(stat$batch)) {
+    # gmm: the shuffles are drawn here (one seed each), the refits run in C++ threads (or in
+    # chunks on the future workers); column b uses the streams of shuffle b wherever it runs
+    nb <- stat$n
+    perm_of <- function(b) {
+      with_seed(seeds[b + 1L], {
+        if (is.null(strata_v)) return(sample.int(nb))
+        perm <- seq_len(nb)
+        for (idx in split(seq_len(nb), strata_v)) {
+          if (length(idx) > 1L) perm[idx] <- idx[sample.int(length(idx))]
+        }
+        perm
+      }, fixed_kinds = TRUE)
     }
-    on.exit(if (!is.null(bar)) close(bar), add = TRUE)
-    null <- numeric(n_permutations)
-    for (b in bs) {
-      null[b] <- one(b, threads)
-      if (!is.null(bar)) utils::setTxtProgressBar(bar, b)
+    perms <- cbind(seq_len(nb), vapply(bs, perm_of, integer(nb)))
+    cseed <- with_seed(seeds[1L], draw_seed(), fixed_kinds = TRUE)
+    vals <- if (use_future) {
+      chunks <- split(seq_len(ncol(perms)), ceiling(seq_len(ncol(perms)) / max(1L, ceiling(ncol(perms) / 8))))
+      unlist(future.apply::future_lapply(chunks, function(ix) {
+        stat$batch(perms[, ix, drop = FALSE], ix[1L] - 1, threads, cseed)
+      }, future.seed = NULL, future.packages = "gmmmi"), use.names = FALSE)
+    } else {
+      stat$batch(perms, 0, threads, cseed)
+    }
+    t_obs <- vals[1L]
+    null <- vals[-1L]
+  } else {
+    t_obs <- one(0L, threads)
+    if (use_future) {
+      null <- unlist(future.apply::future_lapply(bs, one, threads = threads, future.seed = NULL,
+                                                 future.packages = "gmmmi"))
+    } else {
+      bar <- if (progress && isTRUE(getOption("gmmmi.progress", TRUE))) {
+        utils::txtProgressBar(min = 0, max = n_permutations, style = 3)
+      }
+      on.exit(if (!is.null(bar)) close(bar), add = TRUE)
+      null <- numeric(n_permutations)
+      for (b in bs) {
+        null[b] <- one(b, threads)
+        if (!is.null(bar)) utils::setTxtProgressBar(bar, b)
+      }
     }
   }
   ok <- is.finite(null)
@@ -175,47 +211,40 @@ mi_test_statistic <- function(method, fun, full, args, unit) {
   se_off <- if (method %in% c("ksg", "knn_entropy")) list(std_error = "none") else list()
   if (method == "gmm" && inherits(full, "gmm_mi")) {
     s <- full$settings
-    K <- unname(full$n_components)
+    K <- full$n_components
     tr <- full$transform
-    if (all(K == 1L) && !isTRUE(full$categorical) && full$dims[["dz"]] == 0L) {
-      # K = 1: the Gaussian MI of the representation, in closed form. The representation (normal
-      # scores, ties broken in a random order) is computed once; shuffling the rows of y's scores
-      # is the same as computing the scores of shuffled y, with a shuffled random tie order.
-      rep_xy <- NULL
-      return(list(description = sprintf("Gaussian MI of the %s (K = 1)",
-                                        if (tr == "none") "standardised values" else "normal scores"),
-                  prepare = function(x, y) {
-                    d <- suppressWarnings(gmm_mi_data(x, y, NULL, na.rm = TRUE))
-                    if (tr != "none") d <- normal_scores_data(d)
-                    m <- scale(cbind(d$x, d$y))
-                    ix <- seq_len(ncol(d$x))
-                    rep_xy <<- list(x = m[, ix, drop = FALSE], y = m[, -ix, drop = FALSE],
-                                    ldx = gaussian_chol_logdet(crossprod(m[, ix, drop = FALSE])),
-                                    ldy = gaussian_chol_logdet(crossprod(m[, -ix, drop = FALSE])))
-                  },
-                  perm_fun = function(perm) {
-                    yp <- rep_xy$y[perm, , drop = FALSE]
-                    if (ncol(rep_xy$x) == 1L && ncol(yp) == 1L) {
-                      r <- sum(rep_xy$x * yp) / (nrow(yp) - 1)
-                      return(-0.5 * log1p(-min(r^2, 1)) * unit_scale(unit))
-                    }
-                    s <- crossprod(cbind(rep_xy$x, yp))
-                    ld <- gaussian_chol_logdet(s)
-                    (if (is.na(ld)) Inf else 0.5 * (rep_xy$ldx + rep_xy$ldy - ld)) * unit_scale(unit)
-                  }))
+    d <- full$data
+    categorical <- isTRUE(full$categorical)
+    if (categorical) {
+      lab <- as.integer(d$x)
+      K <- unname(K[levels(d$x)])
+      M <- d$y
+      kind <- 2L
+    } else {
+      lab <- integer(0)
+      K <- unname(K)
+      M <- cbind(d$x, d$y, d$z)
+      kind <- if (full$dims[["dz"]] > 0L) 1L else 0L
     }
-    gargs <- args[setdiff(names(args), c("n_components", "select", "transform", "n_bootstrap",
-                                         "n_inits", "init", "n_mc", "progress", "preset"))]
-    gargs <- c(gargs, list(n_components = K, select = "aic", transform = tr, n_bootstrap = 0,
-                           n_inits = s$n_inits, init = s$init, n_mc = s$n_mc, progress = FALSE,
-                           unit = unit))
-    return(list(description = sprintf("MI of a mixture refitted at K = %s (%s, best of %d starts, no bootstrap)",
-                                      paste(K, collapse = "/"), if (tr == "none") "raw values" else "normal scores",
-                                      s$n_inits),
-                fun = function(x, y, z, n_threads) {
-                  r <- suppressWarnings(do.call(gmm_mi, c(list(x, y, z), gargs, list(n_threads = n_threads))))
-                  if (is.null(r$point)) r$estimate else r$point
-                }))
+    sds <- apply(M, 2L, stats::sd)
+    sds[!is.finite(sds) | sds == 0] <- 1
+    M <- sweep(sweep(M, 2L, colMeans(M), "-"), 2L, sds, "/")
+    opt <- list(tol = s$tol, max_iter = s$max_iter, reg_covar = s$reg_covar, init = s$init,
+                n_inits = s$n_inits, n_mc = as.double(s$n_mc))
+    p <- if (categorical) unname(full$class_prob) else numeric(0)
+    return(list(
+      description = if (all(K == 1L) && kind != 2L) {
+        sprintf("Gaussian MI of the %s (K = 1, closed form)", if (tr == "none") "raw values" else "normal scores")
+      } else {
+        sprintf("MI of a mixture refitted at K = %s (%s, best of %d starts, no bootstrap)",
+                paste(K, collapse = "/"), if (tr == "none") "raw values" else "normal scores", s$n_inits)
+      },
+      n = nrow(M),
+      # the block shuffled: y (MI; for a categorical x, its labels) or x within strata of z
+      batch = function(perms, b_offset, n_threads, seed) {
+        .gmm_mi_null(M, lab, as.integer(K), kind, full$dims[["dx"]], full$dims[["dy"]], p, perms,
+                     b_offset, opt, seed, n_threads) * unit_scale(unit)
+      }))
   }
   list(description = sprintf("the %s estimate", if (is.null(full$method)) method else full$method),
        fun = function(x, y, z, n_threads) {

@@ -38,9 +38,12 @@ cases <- list(
 )
 run_test <- function(d, method, n_perm, seed) {
   extra <- if (method == "gmm") list(n_bootstrap = 0) else list()
-  t <- do.call(mi_test, c(list(d$x, d$y, method = method, n_permutations = n_perm, n_threads = 1,
-                               seed = seed, progress = FALSE), extra))
-  c(p = t$p_value, stat = t$statistic, null_mean = t$null_mean, treatment = t$estimate$treatment)
+  t <- tryCatch(suppressWarnings(do.call(mi_test, c(list(d$x, d$y, method = method, n_permutations = n_perm,
+                                                        n_threads = 1, seed = seed, progress = FALSE), extra))),
+                error = function(e) NULL)
+  if (is.null(t)) return(c(p = NA, stat = NA, null_mean = NA, treatment = "error"))
+  c(p = t$p_value, stat = t$statistic, null_mean = t$null_mean,
+    treatment = if (is.null(t$estimate$treatment)) "continuous" else t$estimate$treatment)
 }
 lines <- c(sprintf("# mi_test() benchmark (%s), R %s, gmmmi %s", format(Sys.time(), "%Y-%m-%d %H:%M"),
                    getRversion(), packageVersion("gmmmi")), "")
@@ -52,7 +55,7 @@ say <- function(...) {
 
 if ("calibration" %in% parts) {
   say("## Calibration under independence: %d data sets per row, %d shuffles each", reps, perms)
-  say("%-24s %6s %-6s %-12s %8s %8s %8s", "case", "N", "method", "treatment", "rej5%", "rej1%", "KS p")
+  say("%-24s %6s %-6s %-12s %8s %8s %8s %6s", "case", "N", "method", "treatment", "rej5%", "rej1%", "KS p", "errors")
   rows <- list()
   for (cn in names(cases)) for (n in ns) for (m in methods) {
     t0 <- Sys.time()
@@ -62,19 +65,24 @@ if ("calibration" %in% parts) {
       run_test(d, m, perms, seed = r)
     })
     p <- as.numeric(vapply(res, `[[`, "", "p"))
+    n_err <- sum(is.na(p))
+    p <- p[!is.na(p)]
     tr <- names(sort(table(vapply(res, `[[`, "", "treatment")), decreasing = TRUE))[1]
     set.seed(7)
     pr <- p - runif(length(p)) / (perms + 1)  # randomised p-values: exactly U(0,1) under H0
     ks <- suppressWarnings(stats::ks.test(pr, "punif")$p.value)
     rows[[length(rows) + 1L]] <- data.frame(case = cn, n = n, method = m, treatment = tr,
                                             reject05 = mean(p <= 0.05), reject01 = mean(p <= 0.01),
-                                            ks_p = ks, seconds = as.numeric(difftime(Sys.time(), t0, units = "secs")))
-    say("%-24s %6d %-6s %-12s %8.3f %8.3f %8.3f", cn, n, m, tr, mean(p <= 0.05), mean(p <= 0.01), ks)
+                                            ks_p = ks, errors = n_err, seconds = as.numeric(difftime(Sys.time(), t0, units = "secs")))
+    say("%-24s %6d %-6s %-12s %8.3f %8.3f %8.3f %6d", cn, n, m, tr, mean(p <= 0.05), mean(p <= 0.01), ks, n_err)
   }
   cal <- do.call(rbind, rows)
   utils::write.csv(cal, paste0(out, "_calibration.csv"), row.names = FALSE)
   ok <- cal$reject05 >= 0.03 & cal$reject05 <= 0.07 & cal$ks_p > 0.01
-  say("Target (rejection at 5%% within 3%%-7%% and KS p > 0.01): %d of %d rows met.", sum(ok), nrow(ok <- cbind(ok)))
+  say("Target (rejection at 5%% within 3%%-7%% and KS p > 0.01): %d of %d rows met.", sum(ok), length(ok))
+  sd5 <- sqrt(0.05 * 0.95 / reps)
+  say("(With %d data sets per row the rejection rate of an exact 5%% test has sd %.3f: a row falls outside 3%%-7%% by chance with probability %.2f.)",
+      reps, sd5, stats::pbinom(ceiling(0.03 * reps) - 1, reps, 0.05) + 1 - stats::pbinom(floor(0.07 * reps), reps, 0.05))
   say("")
 }
 
@@ -94,7 +102,7 @@ if ("power" %in% parts) {
     for (r in seq_len(pw_reps)) {
       set.seed(5000 + r)
       d <- alts[[an]](500)
-      for (m in c("gmm", "ksg", "gaussian")) rej[[m]] <- rej[[m]] + (as.numeric(run_test(d, m, perms, r)[["p"]]) <= 0.05)
+      for (m in c("gmm", "ksg", "gaussian")) rej[[m]] <- rej[[m]] + isTRUE(as.numeric(run_test(d, m, perms, r)[["p"]]) <= 0.05)
       rej[["cor"]] <- rej[["cor"]] + (stats::cor.test(d$x, d$y)$p.value <= 0.05)
     }
     rej <- rej / pw_reps

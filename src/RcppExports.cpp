@@ -163,6 +163,28 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// gmm_mi_null
+Rcpp::NumericVector gmm_mi_null(Rcpp::NumericMatrix X, Rcpp::IntegerVector labels, Rcpp::IntegerVector K, int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::IntegerMatrix perms, double b_offset, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_null(SEXP XSEXP, SEXP labelsSEXP, SEXP KSEXP, SEXP kindSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP pSEXP, SEXP permsSEXP, SEXP b_offsetSEXP, SEXP optSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type labels(labelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type K(KSEXP);
+    Rcpp::traits::input_parameter< int >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerMatrix >::type perms(permsSEXP);
+    Rcpp::traits::input_parameter< double >::type b_offset(b_offsetSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type opt(optSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_null(X, labels, K, kind, dx, dy, p, perms, b_offset, opt, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // normal_zig_draws
 Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads);
 RcppExport SEXP _gmmmi_normal_zig_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP) {
@@ -394,6 +416,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
     {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
     {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
+    {"_gmmmi_gmm_mi_null", (DL_FUNC) &_gmmmi_gmm_mi_null, 12},
     {"_gmmmi_normal_zig_draws", (DL_FUNC) &_gmmmi_normal_zig_draws, 4},
     {"_gmmmi_simd_mode", (DL_FUNC) &_gmmmi_simd_mode, 1},
     {"_gmmmi_vector_math", (DL_FUNC) &_gmmmi_vector_math, 2},

@@ -275,6 +275,60 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
                                                           Rcpp::Named("bootstrap") = r.time_bootstrap));
 }
 
+// Permutation test statistics (gmmmi::permutation_statistics). X: n x d standardised data;
+// labels: 1-based classes (kind 2; else ignored); K: components per group; perms: n x B matrix
+// of 1-based row indices; b_offset: index of the first column in the whole test.
+// [[Rcpp::export(.gmm_mi_null)]]
+Rcpp::NumericVector gmm_mi_null(Rcpp::NumericMatrix X, Rcpp::IntegerVector labels, Rcpp::IntegerVector K,
+                                int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::IntegerMatrix perms,
+                                double b_offset, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads) {
+  gmmmi::GmmMiOptions o;
+  o.em.tol = Rcpp::as<double>(opt["tol"]);
+  o.em.max_iter = Rcpp::as<int>(opt["max_iter"]);
+  o.em.reg_covar = Rcpp::as<double>(opt["reg_covar"]);
+  {
+    const std::vector<std::string> inits = Rcpp::as<std::vector<std::string>>(opt["init"]);
+    o.em.init = init_method(inits.at(0));
+    for (const auto& i : inits) o.inits.push_back(init_method(i));
+  }
+  o.n_inits = Rcpp::as<int>(opt["n_inits"]);
+  o.n_mc = static_cast<std::size_t>(Rcpp::as<double>(opt["n_mc"]));
+  const std::size_t n = X.nrow();
+  const int d = X.ncol();
+  if (static_cast<std::size_t>(perms.nrow()) != n) Rcpp::stop("internal: perms must have one row per sample");
+  std::vector<double> Xt(n * d);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int a = 0; a < d; ++a) Xt[i * d + a] = X(i, a);
+  const std::size_t B = perms.ncol();
+  std::vector<int> pm(n * B);
+  for (std::size_t b = 0; b < B; ++b)
+    for (std::size_t i = 0; i < n; ++i) {
+      const int v = perms(i, b) - 1;
+      if (v < 0 || static_cast<std::size_t>(v) >= n) Rcpp::stop("internal: permutation index out of range");
+      pm[b * n + i] = v;
+    }
+  std::vector<int> lab;
+  if (kind == 2) {
+    lab.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      lab[i] = labels[i] - 1;
+      if (lab[i] < 0 || lab[i] >= K.size()) Rcpp::stop("internal: label out of range");
+    }
+  }
+  gmmmi::MiSpec spec;
+  spec.kind = kind;
+  spec.dx = dx;
+  spec.dy = dy;
+  spec.p.assign(p.begin(), p.end());
+  std::vector<int> kk(K.begin(), K.end());
+  gmmmi_r::ParallelExecutor ex(n_threads);
+  RPhaseMonitor mon(R_NilValue);
+  const std::vector<double> r = gmmmi::permutation_statistics(Xt.data(), n, d, lab, kk, spec, pm, B,
+                                                              static_cast<std::size_t>(b_offset), o,
+                                                              gmmmi_r::seed_arg(seed), ex, mon);
+  return Rcpp::NumericVector(r.begin(), r.end());
+}
+
 // Ziggurat normal draws (fastmath.hpp), n_streams columns of n_per, for the tests.
 // [[Rcpp::export(.normal_zig_draws)]]
 Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads) {

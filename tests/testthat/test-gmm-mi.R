@@ -261,7 +261,7 @@ test_that("bad input gives clear errors naming the argument", {
   err(gmm_mi(x, y, unit = "dit"), "unit")
   err(gmm_mi(x, y, n_mc = 10), "n_mc")
   err(gmm_mi(x, y, tol = 0), "tol")
-  err(gmm_mi(x, letters[1:100]), "`y`: class")  # a discrete y is the classes; too few rows each
+  err(gmm_mi(x, rep(letters, length.out = 100)), "`y`: class")  # a discrete y is the classes; too few rows each
   err(gmm_mi(rep("a", 100), y), "single class")
   err(gmm_mi(c(rep("a", 97), rep("b", 3)), y), "fewer than")
   err(gmm_mi(rep(c("a", "b"), 50)), "`y` is missing")

@@ -476,6 +476,72 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
   return res;
 }
 
+// Permutation test statistics (mi_test): for each column b of `perms` (n rows, 0-based row
+// indices), the data with one block shuffled, fitted at the fixed K of every group (best of
+// opt.n_inits starts by log-likelihood) and the MI of the fits by Monte Carlo (closed form for
+// K = 1). X: n x d row-major (standardised). kind 0: the y block (columns dx .. dx + dy - 1) is
+// shuffled; kind 1: the x block (columns 0 .. dx - 1); kind 2: X holds y only and the class
+// labels (0-based) are shuffled, the groups being the rows of each shuffled label.
+// Column b uses the streams (seed, b_offset + b), so a split into chunks gives the same values.
+// Returns the MI per column (NaN if a fit failed).
+inline std::vector<double> permutation_statistics(const double* X, std::size_t n, int d, const std::vector<int>& labels,
+                                                  const std::vector<int>& K, const MiSpec& spec,
+                                                  const std::vector<int>& perms, std::size_t n_perms,
+                                                  std::size_t b_offset, const GmmMiOptions& opt,
+                                                  std::uint64_t seed, const Executor& ex, PhaseMonitor& mon) {
+  std::vector<double> out(n_perms, std::numeric_limits<double>::quiet_NaN());
+  const int G = static_cast<int>(K.size());
+  const std::uint64_t seed_fit = derive_seed(seed, 21), seed_mc = derive_seed(seed, 22);
+  SerialExecutor serial;
+  auto one = [&](std::size_t b) {
+    const int* perm = perms.data() + b * n;
+    const std::uint64_t unit = static_cast<std::uint64_t>(b_offset + b);
+    std::vector<std::vector<double>> data(G);
+    if (spec.kind == 2) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const int g = labels[static_cast<std::size_t>(perm[i])];
+        data[g].insert(data[g].end(), X + i * d, X + (i + 1) * d);
+      }
+    } else {
+      const int lo = spec.kind == 0 ? spec.dx : 0, hi = spec.kind == 0 ? spec.dx + spec.dy : spec.dx;
+      data[0].resize(n * d);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double* src = X + i * d;
+        const double* sp = X + static_cast<std::size_t>(perm[i]) * d;
+        double* dst = data[0].data() + i * d;
+        for (int a = 0; a < d; ++a) dst[a] = (a >= lo && a < hi) ? sp[a] : src[a];
+      }
+    }
+    std::vector<Gmm> models(G);
+    for (int g = 0; g < G; ++g) {
+      const std::size_t ng = data[g].size() / static_cast<std::size_t>(d);
+      EmResult best;
+      bool have = false;
+      const int starts = K[g] == 1 ? 1 : opt.n_inits;
+      for (int i = 0; i < starts; ++i) {
+        Stream rng(derive_seed(seed_fit, static_cast<std::uint64_t>(g)), unit * static_cast<std::uint64_t>(opt.n_inits) + i);
+        EmResult r = em_fit(data[g].data(), ng, d, nullptr, K[g], opt.em_for(i), rng, serial);
+        if (std::isfinite(r.loglik) && (!have || r.loglik > best.loglik)) {
+          best = std::move(r);
+          have = true;
+        }
+      }
+      if (!have) return;
+      models[g] = std::move(best.model);
+    }
+    const McResult m = mi_of(models, spec, opt.n_mc, derive_seed(seed_mc, unit), serial);
+    out[b] = m.value;
+  };
+  const std::size_t batch = std::max<std::size_t>(4 * ex.n_threads(), (n_perms + 19) / 20);
+  mon.phase(3, n_perms);
+  for (std::size_t s = 0; s < n_perms; s += batch) {
+    const std::size_t e = std::min(n_perms, s + batch);
+    parallel_for(ex, e - s, 1, [&](std::size_t j) { one(s + j); });
+    mon.step(e, n_perms);
+  }
+  return out;
+}
+
 // One representation of the data (e.g. standardised raw values, or normal scores): its groups
 // and the constant that puts its mean held-out log-likelihood per row on the scale of the
 // original data (minus the mean log-Jacobian of the map from the data to this representation).
