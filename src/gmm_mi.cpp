@@ -143,6 +143,20 @@ gmmmi::InitMethod init_method(const std::string& s) {
   return gmmmi::InitMethod::Random;
 }
 
+// The EM settings and starts shared by the estimator and the permutation statistics.
+void read_fit_options(const Rcpp::List& opt, gmmmi::GmmMiOptions& o) {
+  o.em.tol = Rcpp::as<double>(opt["tol"]);
+  o.em.max_iter = Rcpp::as<int>(opt["max_iter"]);
+  o.em.reg_covar = Rcpp::as<double>(opt["reg_covar"]);
+  {
+    const std::vector<std::string> inits = Rcpp::as<std::vector<std::string>>(opt["init"]);
+    o.em.init = init_method(inits.at(0));
+    for (const auto& i : inits) o.inits.push_back(init_method(i));
+  }
+  o.n_inits = Rcpp::as<int>(opt["n_inits"]);
+  o.n_mc = static_cast<std::size_t>(Rcpp::as<double>(opt["n_mc"]));
+}
+
 }  // namespace
 
 // groups: list of numeric matrices (rows = samples, same number of columns), standardised here
@@ -153,28 +167,19 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
                       Rcpp::List opt, Rcpp::NumericVector seed, int n_threads,
                       Rcpp::Nullable<Rcpp::Function> callback) {
   gmmmi::GmmMiOptions o;
-  o.em.tol = Rcpp::as<double>(opt["tol"]);
-  o.em.max_iter = Rcpp::as<int>(opt["max_iter"]);
-  o.em.reg_covar = Rcpp::as<double>(opt["reg_covar"]);
-  {
-    const std::vector<std::string> inits = Rcpp::as<std::vector<std::string>>(opt["init"]);
-    o.em.init = init_method(inits.at(0));
-    for (const auto& i : inits) o.inits.push_back(init_method(i));
-  }
+  read_fit_options(opt, o);
   o.full_fit_all_starts = Rcpp::as<bool>(opt["full_fit_all_starts"]);
   o.boot_fresh_starts = Rcpp::as<int>(opt["boot_fresh_starts"]);
   o.representation_z = Rcpp::as<double>(opt["representation_z"]);
   o.em.scale = Rcpp::as<double>(opt["scale"]);
   const std::string sel = Rcpp::as<std::string>(opt["select"]);
   o.select = sel == "aic" ? gmmmi::Select::AIC : (sel == "bic" ? gmmmi::Select::BIC : gmmmi::Select::CV);
-  o.n_inits = Rcpp::as<int>(opt["n_inits"]);
   o.n_folds = Rcpp::as<int>(opt["n_folds"]);
   o.threshold = Rcpp::as<double>(opt["threshold"]);
   o.patience = Rcpp::as<int>(opt["patience"]);
   o.max_components = Rcpp::as<int>(opt["max_components"]);
   o.fixed_k = Rcpp::as<std::vector<int>>(opt["fixed_k"]);
   o.n_bootstrap = Rcpp::as<int>(opt["n_bootstrap"]);
-  o.n_mc = static_cast<std::size_t>(Rcpp::as<double>(opt["n_mc"]));
   o.max_attempts = Rcpp::as<int>(opt["max_attempts"]);
 
   // each representation: list(groups = list of numeric matrices (rows = samples, same columns),
@@ -283,16 +288,7 @@ Rcpp::NumericVector gmm_mi_null(Rcpp::NumericMatrix X, Rcpp::IntegerVector label
                                 int kind, int dx, int dy, Rcpp::NumericVector p, Rcpp::IntegerMatrix perms,
                                 double b_offset, Rcpp::List opt, Rcpp::NumericVector seed, int n_threads) {
   gmmmi::GmmMiOptions o;
-  o.em.tol = Rcpp::as<double>(opt["tol"]);
-  o.em.max_iter = Rcpp::as<int>(opt["max_iter"]);
-  o.em.reg_covar = Rcpp::as<double>(opt["reg_covar"]);
-  {
-    const std::vector<std::string> inits = Rcpp::as<std::vector<std::string>>(opt["init"]);
-    o.em.init = init_method(inits.at(0));
-    for (const auto& i : inits) o.inits.push_back(init_method(i));
-  }
-  o.n_inits = Rcpp::as<int>(opt["n_inits"]);
-  o.n_mc = static_cast<std::size_t>(Rcpp::as<double>(opt["n_mc"]));
+  read_fit_options(opt, o);
   const std::size_t n = X.nrow();
   const int d = X.ncol();
   if (static_cast<std::size_t>(perms.nrow()) != n) Rcpp::stop("internal: perms must have one row per sample");
