@@ -41,9 +41,10 @@ new_mi_estimate <- function(estimate, std_error = NA_real_, unit = "nat", method
 #' @rdname gmmmi_estimate
 #' @export
 print.gmmmi_estimate <- function(x, digits = 4, ...) {
-  cat(sprintf("%s (%s), n = %d\n", capitalise(x$quantity), x$method, x$n))
+  cat(sprintf("%s (%s)%s, n = %d\n", capitalise(x$quantity), method_label(x), variables_label(x), x$n))
   se <- if (is.na(x$std_error)) "" else sprintf(" +- %s", format(signif(x$std_error, digits)))
   cat(sprintf("  %s%s %s\n", format(signif(x$estimate, digits)), se, x$unit))
+  if (is.na(x$std_error) && !is.null(x$std_error_note)) cat("  No standard error:", x$std_error_note, "\n")
   print_treatment(x)
   invisible(x)
 }
@@ -105,3 +106,35 @@ as.data.frame.gmmmi_estimate <- function(x, row.names = NULL, optional = FALSE, 
 }
 
 capitalise <- function(s) paste0(toupper(substring(s, 1, 1)), substring(s, 2))
+
+# A readable name of the estimator for print().
+method_label <- function(x) {
+  m <- x$method
+  k <- x$settings$k
+  lab <- switch(m,
+                ksg1 = "KSG", ksg2 = "KSG, variant 2", ross = "Ross's mixed kNN",
+                knn_entropy = "kNN entropies", kl = "Kozachenko-Leonenko", kl_weighted = "weighted Kozachenko-Leonenko",
+                binned = "binned", gaussian = "Gaussian", "plug-in" = "plug-in, Miller-Madow", m)
+  if (m %in% c("ksg1", "ksg2", "ross", "knn_entropy", "kl", "kl_weighted") && !is.null(k)) lab <- sprintf("%s, k = %d", lab, as.integer(k))
+  lab
+}
+
+# " between <x> and <y>" from the call (the expressions the user passed), or "".
+variables_label <- function(x) {
+  cl <- x$call
+  if (is.null(cl) || !is.call(cl)) return("")
+  a <- as.list(cl)[-1L]
+  nm <- names(a)
+  if (is.null(nm)) nm <- rep("", length(a))
+  pos <- a[nm == ""]
+  get_arg <- function(name, i) if (!is.null(a[[name]])) a[[name]] else if (length(pos) >= i) pos[[i]] else NULL
+  ex <- get_arg("x", 1L)
+  ey <- get_arg("y", 2L)
+  short <- function(e, width = 30L) {
+    s <- paste(deparse(e, width.cutoff = 60L), collapse = " ")
+    if (nchar(s) > width) paste0(substr(s, 1L, width - 3L), "...") else s
+  }
+  if (is.call(ex) && identical(ex[[1L]], as.name("~"))) return(sprintf(" of %s", short(ex, 50L)))
+  if (is.null(ex) || is.null(ey)) return("")
+  sprintf(" between %s and %s", short(ex), short(ey))
+}

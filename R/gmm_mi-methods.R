@@ -30,7 +30,7 @@ NULL
 #' @rdname gmm_mi-methods
 #' @export
 print.gmm_mi <- function(x, digits = 4, ...) {
-  cat(sprintf("%s (GMM-MI), n = %d%s\n", capitalise(x$quantity), x$n,
+  cat(sprintf("%s (GMM-MI)%s, n = %d%s\n", capitalise(x$quantity), variables_label(x), x$n,
               if (isTRUE(x$categorical)) sprintf(", %d classes", length(x$n_components)) else ""))
   if (is.na(x$std_error)) {
     cat(sprintf("  %s %s (no bootstrap)\n", format(signif(x$estimate, digits)), x$unit))

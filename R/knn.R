@@ -131,7 +131,7 @@ mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
                            n_subsamples = se$n_subsamples, subsample_size = se$size,
                            n_threads = n_threads),
     call = call, duplicates = z$duplicates, zero_radius = core$zero_radius,
-    subsamples = se$estimates * scale, treatment = dp$pair
+    subsamples = se$estimates * scale, std_error_note = se$note, treatment = dp$pair
   )
 }
 
@@ -208,7 +208,7 @@ mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TR
                     n_subsamples = se$n_subsamples, subsample_size = se$size,
                     n_threads = n_threads),
     call = call, n_dropped = as.integer(core$n_dropped), duplicates = z$duplicates,
-    zero_radius = core$zero_radius, subsamples = se$estimates * scale, treatment = "categorical"
+    zero_radius = core$zero_radius, subsamples = se$estimates * scale, std_error_note = se$note, treatment = "categorical"
   ) |> discrete_cap(factor(cls), unit)
 }
 
@@ -403,7 +403,7 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
                            std_error = std_error, n_subsamples = se$n_subsamples,
                            subsample_size = se$size, n_threads = n_threads),
     call = call, entropies = stats::setNames(h * scale, c("H(X)", "H(Y)", "H(X,Y)")),
-    duplicates = z$duplicates, subsamples = se$estimates * scale, treatment = dp$pair
+    duplicates = z$duplicates, subsamples = se$estimates * scale, std_error_note = se$note, treatment = dp$pair
   )
 }
 
@@ -468,7 +468,7 @@ knn_entropy_categorical <- function(cls, y, k, weighted, norm, form, standardize
     settings = list(k = k, weighted = weighted, norm = norm, form = form, standardize = standardize,
                     jitter = z$amplitude, std_error = std_error, n_subsamples = se$n_subsamples,
                     subsample_size = se$size, n_threads = n_threads),
-    call = call, duplicates = z$duplicates, subsamples = se$estimates * scale,
+    call = call, duplicates = z$duplicates, subsamples = se$estimates * scale, std_error_note = se$note,
     treatment = "categorical")
 }
 
@@ -575,11 +575,16 @@ knn_with_jitter <- function(data, jitter, seed, run, entropy = FALSE, call = sys
 
 # Standard error by disjoint subsamples (see ?mi_ksg).
 knn_subsample_se <- function(n, k, std_error, n_subsamples, seed, fun) {
-  none <- list(std_error = NA_real_, estimates = numeric(0), size = NA_integer_, n_subsamples = 0L)
+  none <- list(std_error = NA_real_, estimates = numeric(0), size = NA_integer_, n_subsamples = 0L,
+               note = "not requested (std_error = \"none\")")
   if (identical(std_error, "none")) return(none)
   min_size <- max(50L, 10L * k)
   B <- min(n_subsamples, floor(n / min_size))
-  if (B < 2L) return(none)
+  if (B < 2L) {
+    none$note <- sprintf("n = %d is too small for 2 disjoint subsamples of at least %d rows (max(50, 10 k))",
+                         n, min_size)
+    return(none)
+  }
   m <- floor(n / B)
   perm <- .seeded_permutation(n, seed)
   est <- vapply(seq_len(B), function(b) fun(sort(perm[(b - 1L) * m + seq_len(m)])), numeric(1))

@@ -15,7 +15,10 @@
 #' | `"sliced"` | [mi_sliced()]: sliced MI (a different quantity: average MI of 1-D projections) | numeric or factor | Monte Carlo over slices |
 #'
 #' @param x,y The two variables: numeric vectors, matrices or data frames with one row per
-#'   sample (and `x` a factor where the method supports it).
+#'   sample, or factors, characters, logicals (see [gmmmi_discrete]). Or `x` a formula
+#'   `y ~ x` (several variables joined by `+`) or `y ~ x | z` (conditional MI, `method = "gmm"`)
+#'   with `data` (which may also be given as the second argument).
+#' @param data A data frame holding the variables of a formula.
 #' @param method The estimator; see the table.
 #' @param ... Further arguments for the estimator (e.g. `k` for `"ksg"`, `n_bootstrap` for
 #'   `"gmm"`).
@@ -31,24 +34,82 @@
 #' d <- toy_gaussian(500, rho = 0.6)
 #' mi(d$x, d$y, method = "gaussian")
 #' mi(d$x, d$y, method = "binned", unit = "bit")
+#' mi(mpg ~ wt, mtcars, method = "ksg")                 # formula interface
+#' mi(mpg ~ wt + hp, data = mtcars, method = "gaussian")
 #' @export
 mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced"), ...,
-               unit = c("nat", "bit"), n_permutations = 0, n_threads = NULL) {
+               data = NULL, unit = c("nat", "bit"), n_permutations = 0, n_threads = NULL) {
+  call <- match.call()
   method <- check_choice(method, c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced"), "method")
   unit <- check_unit(unit)
   n_permutations <- check_count(n_permutations, "n_permutations", min = 0, max = 1e6)
-  if (n_permutations > 0L) {
-    t <- mi_test(x, y, method = method, ..., n_permutations = n_permutations, unit = unit,
-                 n_threads = n_threads)
-    res <- t$estimate
-    res$p_value <- t$p_value
-    res$test <- t
-    res$call <- match.call()
-    return(res)
+  extra <- list()
+  if (inherits(x, "formula")) {
+    if (is.null(data) && !missing(y)) data <- y
+    f <- mi_formula(x, data)
+    x <- f$x
+    y <- f$y
+    if (!is.null(f$z)) {
+      if (method != "gmm") {
+        gmmmi_abort(sprintf("A conditioning variable (`| z` in the formula) needs `method = \"gmm\"`, not \"%s\".",
+                            method))
+      }
+      extra$z <- f$z
+    }
+  } else if (missing(y)) {
+    gmmmi_abort("`y` is missing: mi() needs two variables, `mi(x, y)`, or a formula, `mi(y ~ x, data)`.")
   }
-  fun <- switch(method, gmm = gmm_mi, ksg = mi_ksg, knn_entropy = mi_knn_entropy, binned = mi_binned,
-                gaussian = mi_gaussian, sliced = mi_sliced)
-  res <- fun(x, y, ..., unit = unit, n_threads = n_threads)
-  res$call <- match.call()
+  # errors and warnings name the user's call, not the internal one (which would show the data)
+  relabel <- function(cnd) {
+    cnd$call <- call
+    cnd
+  }
+  res <- withCallingHandlers(
+    tryCatch({
+      if (n_permutations > 0L) {
+        t <- do.call(mi_test, c(list(x, y, method = method), extra, list(...),
+                                list(n_permutations = n_permutations, unit = unit, n_threads = n_threads)))
+        r <- t$estimate
+        r$p_value <- t$p_value
+        r$test <- t
+        r
+      } else {
+        fun <- switch(method, gmm = gmm_mi, ksg = mi_ksg, knn_entropy = mi_knn_entropy, binned = mi_binned,
+                      gaussian = mi_gaussian, sliced = mi_sliced)
+        do.call(fun, c(list(x, y), extra, list(...), list(unit = unit, n_threads = n_threads)))
+      }
+    }, gmmmi_error = function(e) stop(relabel(e))),
+    gmmmi_warning = function(w) {
+      warning(relabel(w))
+      invokeRestart("muffleWarning")
+    })
+  res$call <- call
   res
+}
+
+# Variables of a formula `y ~ x` or `y ~ x | z` (several names joined by `+` on any side) taken
+# from `data`: list(x, y, z), each a vector (one column, factors kept) or a data frame.
+mi_formula <- function(f, data, call = sys.call(-1)) {
+  if (length(f) != 3L) gmmmi_abort("The formula must have two sides: `y ~ x` or `y ~ x | z`.", call = call)
+  if (is.null(data)) gmmmi_abort("A formula needs `data`, a data frame holding its variables.", call = call)
+  if (!is.data.frame(data)) data <- as.data.frame(data)
+  rhs <- f[[3L]]
+  zpart <- NULL
+  if (is.call(rhs) && identical(rhs[[1L]], as.name("|"))) {
+    zpart <- rhs[[3L]]
+    rhs <- rhs[[2L]]
+  }
+  pick <- function(e, side) {
+    v <- all.vars(e)
+    if ("." %in% v) gmmmi_abort("`.` is not supported in the formula; name the variables.", call = call)
+    miss <- setdiff(v, names(data))
+    if (length(miss)) {
+      gmmmi_abort(sprintf("The formula's %s names variable(s) not in `data`: %s.", side,
+                          paste0("`", miss, "`", collapse = ", ")), call = call)
+    }
+    if (length(v) == 0L) gmmmi_abort(sprintf("The formula's %s names no variable.", side), call = call)
+    if (length(v) == 1L) data[[v]] else data[, v, drop = FALSE]
+  }
+  list(y = pick(f[[2L]], "left-hand side"), x = pick(rhs, "right-hand side"),
+       z = if (!is.null(zpart)) pick(zpart, "conditioning part (after `|`)"))
 }

@@ -264,11 +264,24 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
       do.call(gmm_mi, c(list(px, py), a))$estimate
     }
   )
-  vapply(seq_len(m), function(s) {
+  # the slices keep the kinds decided for x and y (a projection is not re-classified), and their
+  # warnings are aggregated into one
+  if (is.null(args$discrete)) args$discrete <- c(x = discrete, y = FALSE)
+  warns <- character()
+  vals <- withCallingHandlers(vapply(seq_len(m), function(s) {
     py <- y %*% slice_frame(directions$y, s, k)
     px <- if (discrete) x else x %*% slice_frame(directions$x, s, k)
     fun(px, py)
-  }, numeric(1))
+  }, numeric(1)), warning = function(w) {
+    warns <<- c(warns, conditionMessage(w))
+    invokeRestart("muffleWarning")
+  })
+  if (length(warns)) {
+    u <- unique(warns)
+    gmmmi_warn(sprintf("%d of %d slice estimates raised warnings (%d distinct), e.g.: %s",
+                       length(warns), m, length(u), u[1]), call = NULL)
+  }
+  vals
 }
 
 # MI of the Gaussian with each slice's sample covariance, from the full sample covariance.

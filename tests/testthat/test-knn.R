@@ -220,7 +220,7 @@ test_that("units, result class and settings", {
   expect_length(nat$subsamples, 10L)
   expect_equal(nat$std_error, sd(nat$subsamples) * sqrt(80 / 800))
   expect_true(is.na(mi_ksg(x[1:60], y[1:60])$std_error))  # too small to subsample
-  expect_output(print(nat), "ksg1")
+  expect_output(print(nat), "KSG, k = 3")
 })
 
 test_that("bad inputs give errors of class gmmmi_error_input naming the argument", {

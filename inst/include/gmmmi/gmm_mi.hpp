@@ -328,9 +328,15 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
   for (int j = 0; j < static_cast<int>(sel.rows.size()); ++j)
     if (j != sel.chosen_row) std::vector<double>().swap(sel.rows[j].row_loglik);
   if (cv) {
+    // K = 1 is fitted in closed form (one iteration): only K > 1 fits say anything about `tol`
     bool all_short = true;
-    for (const auto& r : sel.rows) all_short = all_short && r.max_iterations <= 2;
-    sel.all_cv_short = all_short && fixed_k == 0 && sel.rows.size() > 1;
+    int n_multi = 0;
+    for (const auto& r : sel.rows) {
+      if (r.K == 1) continue;
+      ++n_multi;
+      all_short = all_short && r.max_iterations <= 2;
+    }
+    sel.all_cv_short = all_short && fixed_k == 0 && n_multi > 0;
   }
   return sel;
 }
