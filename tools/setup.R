@@ -1,5 +1,6 @@
 # Installs what a fresh machine lacks to build, test and use gmmmi, then installs gmmmi itself.
-#   Rscript tools/setup.R            # dependencies (Imports, LinkingTo, Suggests) + the package
+#   Rscript tools/setup.R            # dependencies (Imports, LinkingTo, Suggests) + the package,
+#                                    # built with its vignettes (R CMD build, then INSTALL)
 #   Rscript tools/setup.R --deps     # dependencies only
 # Missing R packages come from Debian's prebuilt r-cran-* packages when running as root on a
 # Debian-like system (fast), else from CRAN with install.packages(). pandoc (to build the
@@ -43,12 +44,25 @@ if (length(todo) > 0L) {
 if (!nzchar(Sys.which("pandoc")) && dir.exists(file.path(root, "vignettes"))) apt("pandoc")
 
 if (!deps_only) {
-  status <- system2(file.path(R.home("bin"), "R"), c("CMD", "INSTALL", "--preclean", "--no-multiarch", shQuote(root)),
+  r_bin <- file.path(R.home("bin"), "R")
+  # build first, so that the vignettes are built and installed (vignette("gmmmi") works); if the
+  # build fails (e.g. no pandoc), install from the sources without them
+  build_dir <- tempfile("gmmmi-build")
+  dir.create(build_dir)
+  old_wd <- setwd(build_dir)
+  built <- system2(r_bin, c("CMD", "build", "--no-manual", "--no-resave-data", shQuote(root)),
+                   stdout = FALSE, stderr = FALSE) == 0L
+  setwd(old_wd)
+  tarball <- list.files(build_dir, pattern = "^gmmmi_.*[.]tar[.]gz$", full.names = TRUE)
+  target <- if (built && length(tarball) == 1L) tarball else root
+  if (!identical(target, tarball)) message("gmmmi setup: building the vignettes failed; installing without them")
+  status <- system2(r_bin, c("CMD", "INSTALL", "--preclean", "--no-multiarch", shQuote(target)),
                     stdout = FALSE, stderr = FALSE)
   if (status != 0L) {
     # run again with output shown, to say why
-    system2(file.path(R.home("bin"), "R"), c("CMD", "INSTALL", "--no-multiarch", shQuote(root)))
+    system2(r_bin, c("CMD", "INSTALL", "--no-multiarch", shQuote(target)))
     stop("gmmmi setup: R CMD INSTALL failed")
   }
-  message("gmmmi setup: installed gmmmi ", as.character(utils::packageVersion("gmmmi", lib.loc = .libPaths())))
+  message("gmmmi setup: installed gmmmi ", as.character(utils::packageVersion("gmmmi", lib.loc = .libPaths())),
+          if (identical(target, tarball)) " with its vignettes" else " (without vignettes)")
 }
