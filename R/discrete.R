@@ -27,7 +27,7 @@
 #' |---|---|---|
 #' | discrete | discrete | `"plug-in"`: the plug-in MI of the contingency table with the Miller-Madow correction and the delta-method standard error (as [mi_binned()]), whatever the method |
 #' | discrete | continuous or atoms | `"categorical"`: the estimator's categorical form with the discrete variable as the classes (`gmm`: one mixture per class; `ksg`: Ross's mixed kNN estimator [mi_mixed()]; `knn_entropy`: \eqn{H(Y) - \sum_c p_c H(Y \mid c)}; `binned`: the classes as bins; `sliced`: class labels against projections of y). MI is symmetric, so a discrete `y` with a continuous `x` is swapped. `gaussian` has no categorical form and stops with an error of class `"gmmmi_error_discrete"` |
-#' | continuous or atoms | continuous or atoms | `"continuous"`, or `"dequantised"` when a variable has atoms or ties: `gmm` fits normal scores with ties broken at random, the kNN estimators break ties with seeded noise of 1e-10 standard deviations |
+#' | continuous or atoms | continuous or atoms | `"continuous"`, or `"dequantised"` when a variable has atoms: `gmm` fits normal scores with ties broken at random (for every column), `ksg` replaces the columns with atoms by such normal scores (with a tiny jitter instead, independent zero-inflated data gave 0.05 nats at about 2 standard errors at N = 500), `binned` bins as usual; `knn_entropy` stops with an error of class `"gmmmi_error_discrete"` (the entropies of atoms are -Inf and do not cancel: independent counts gave -1.6 nats) |
 #'
 #' Why dequantisation is allowed: breaking ties at random maps X to a variable X' from which X
 #' is recovered exactly (X = f(X')) and whose extra randomness is independent of everything
@@ -253,4 +253,15 @@ treatment_label <- function(res) {
                                  if (isTRUE(res$swapped)) " (x and y swapped)" else ""),
          "dequantised" = "atoms or ties: dequantised (ties broken at random)",
          tr)
+}
+
+# The columns of a numeric variable that have atoms replaced by their normal scores, ties broken
+# in a random order (R's RNG): a dequantisation that leaves the MI unchanged (the column is
+# recovered from its scores; the order of ties is independent of everything else).
+dequantise_atoms <- function(v) {
+  m <- as_data_matrix(v, "x", allow_na = FALSE)
+  for (j in seq_len(ncol(m))) {
+    if (identical(column_kind(m[, j]), "atoms")) m[, j] <- normal_scores(m[, j])
+  }
+  m
 }

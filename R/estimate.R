@@ -16,7 +16,10 @@
 #' * `call`: the matched call.
 #'
 #' Methods: `print()`, `summary()`, `coef()` (the estimate), `confint()` (normal interval from
-#' `std_error`) and `as.data.frame()` (one row).
+#' `std_error`), `nobs()`, and `as.data.frame()` (one row with the same columns for every
+#' estimator: `variables`, `method`, `quantity`, `estimate`, `std_error`, `conf_low`,
+#' `conf_high` (95%), `unit`, `n`, `uncertainty` (bootstrap, subsample, delta method, slices or
+#' none) and `treatment`); see also [gmmmi_tidy] for `tidy()` and `glance()`.
 #'
 #' @param object,x A `"gmmmi_estimate"` object.
 #' @param parm Ignored (there is one parameter).
@@ -101,8 +104,100 @@ confint.gmmmi_estimate <- function(object, parm, level = 0.95, ...) {
 #' @rdname gmmmi_estimate
 #' @export
 as.data.frame.gmmmi_estimate <- function(x, row.names = NULL, optional = FALSE, ...) {
-  data.frame(method = x$method, quantity = x$quantity, estimate = x$estimate,
-             std_error = x$std_error, unit = x$unit, n = x$n, stringsAsFactors = FALSE)
+  estimate_row(x, stats::confint(x))
+}
+
+# One row, the same columns for every estimator (so results of several methods rbind):
+# variables, method, quantity, estimate, std_error, conf_low, conf_high (95%), unit, n,
+# uncertainty (how std_error was obtained) and treatment (?gmmmi_discrete).
+estimate_row <- function(x, ci) {
+  v <- variables_label(x)
+  data.frame(variables = if (nzchar(v)) sub("^ (between|of) ", "", v) else NA_character_,
+             method = x$method, quantity = x$quantity, estimate = x$estimate,
+             std_error = x$std_error, conf_low = ci[1L], conf_high = ci[2L], unit = x$unit,
+             n = x$n, uncertainty = uncertainty_kind(x),
+             treatment = if (is.null(x$treatment)) NA_character_ else x$treatment,
+             stringsAsFactors = FALSE, row.names = NULL)
+}
+
+# How an estimator's standard error was obtained.
+uncertainty_kind <- function(x) {
+  if (is.na(x$std_error)) return("none")
+  m <- x$method
+  if (identical(m, "gmm")) return("bootstrap")
+  if (m %in% c("ksg1", "ksg2", "ross", "knn_entropy", "kl", "kl_weighted")) return("subsample")
+  if (m %in% c("binned", "gaussian", "plug-in")) return("delta method")
+  if (startsWith(m, "sliced")) return("slices (Monte Carlo)")
+  "other"
+}
+
+#' @rdname gmmmi_estimate
+#' @export
+nobs.gmmmi_estimate <- function(object, ...) object$n
+
+#' Tidy summaries of MI estimates (for the broom conventions)
+#'
+#' `tidy()` gives one row per estimate with the columns of `as.data.frame()` (`variables`,
+#' `method`, `quantity`, `estimate`, `std_error`, `conf_low`, `conf_high`, `unit`, `n`,
+#' `uncertainty`, `treatment`), the same for every estimator, so results of several methods can
+#' be stacked with `rbind()`; `glance()` gives the settings and diagnostics in one row. The
+#' methods are registered for the generics of the generics package (used by broom) when it is
+#' installed; they can also be called directly.
+#'
+#' @param x A `"gmmmi_estimate"` (any estimator's result) or an `"mi_test"` object.
+#' @param conf.level Confidence level of `conf_low`, `conf_high`.
+#' @param ... Unused.
+#' @return A data frame with one row.
+#' @examples
+#' set.seed(1)
+#' d <- toy_gaussian(500, rho = 0.6)
+#' rbind(tidy.gmmmi_estimate(mi(d$x, d$y, method = "ksg")),
+#'       tidy.gmmmi_estimate(mi(d$x, d$y, method = "gaussian")),
+#'       tidy.gmmmi_estimate(gmm_mi(d$x, d$y, n_bootstrap = 10, n_threads = 1)))
+#' @name gmmmi_tidy
+NULL
+
+#' @rdname gmmmi_tidy
+#' @export
+tidy.gmmmi_estimate <- function(x, conf.level = 0.95, ...) {
+  estimate_row(x, stats::confint(x, level = conf.level))
+}
+
+#' @rdname gmmmi_tidy
+#' @export
+glance.gmmmi_estimate <- function(x, ...) {
+  s <- x$settings
+  keep <- s[vapply(s, function(v) is.atomic(v) && length(v) == 1L, logical(1))]
+  out <- data.frame(method = x$method, n = x$n, uncertainty = uncertainty_kind(x),
+                    stringsAsFactors = FALSE)
+  if (length(keep)) out <- cbind(out, as.data.frame(keep, stringsAsFactors = FALSE))
+  if (inherits(x, "gmm_mi")) {
+    out$n_components <- paste(x$n_components, collapse = ",")
+    out$transform <- x$transform
+    out$point <- x$point
+    out$n_replicates <- length(x$bootstrap)
+  }
+  if (!is.null(x$p_value)) out$p_value <- x$p_value
+  out
+}
+
+#' @rdname gmmmi_tidy
+#' @export
+tidy.mi_test <- function(x, ...) as.data.frame(x)
+
+# tidy() / glance() for the generics package when it is installed (no hard dependency).
+register_s3 <- function(generic, pkg, class, fun) {
+  envir <- asNamespace(pkg)
+  if (exists(generic, envir = envir, inherits = FALSE)) registerS3method(generic, class, fun, envir = envir)
+}
+
+.onLoad <- function(libname, pkgname) {
+  if (requireNamespace("generics", quietly = TRUE)) {
+    register_s3("tidy", "generics", "gmmmi_estimate", tidy.gmmmi_estimate)
+    register_s3("glance", "generics", "gmmmi_estimate", glance.gmmmi_estimate)
+    register_s3("tidy", "generics", "mi_test", tidy.mi_test)
+  }
+  invisible(NULL)
 }
 
 capitalise <- function(s) paste0(toupper(substring(s, 1, 1)), substring(s, 2))

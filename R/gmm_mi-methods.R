@@ -113,12 +113,8 @@ confint.gmm_mi <- function(object, parm, level = 0.95, type = c("percentile", "n
 #' @rdname gmm_mi-methods
 #' @export
 as.data.frame.gmm_mi <- function(x, row.names = NULL, optional = FALSE, ...) {
-  ci <- stats::confint(x)
-  K <- x$n_components
-  data.frame(method = "gmm", quantity = x$quantity, estimate = x$estimate, std_error = x$std_error,
-             conf_low = ci[1], conf_high = ci[2], point = x$point, unit = x$unit, n = x$n,
-             n_components = paste(K, collapse = ","), n_bootstrap = length(x$bootstrap),
-             stringsAsFactors = FALSE, row.names = NULL)
+  # the columns of every estimator (?gmmmi_estimate), with the percentile interval
+  estimate_row(x, stats::confint(x))
 }
 
 #' Plot a GMM-MI result

@@ -5,7 +5,12 @@
 #' @section Where to start:
 #' * [gmm_mi()]: MI (or conditional MI, or MI with a categorical variable) with bootstrap
 #'   uncertainty, by Gaussian mixtures (GMM-MI). The package's main function.
-#' * [mi()]: one front door to every MI estimator, returning a common result ([gmmmi_estimate]).
+#' * [mi()]: one front door to every MI estimator, returning a common result ([gmmmi_estimate]);
+#'   also with a formula, `mi(y ~ x, data)`.
+#' * [mi_test()]: is the dependence real? A permutation test of (conditional) independence for
+#'   any estimator, with the shuffle bias.
+#' * Discrete and partly discrete data (integer codes, flags, counts, saturated units) are
+#'   handled by one rule in every estimator: [gmmmi_discrete].
 #' * Classical estimators to compare against: [mi_ksg()] (KSG), [mi_mixed()] (discrete x,
 #'   continuous y), [entropy_knn()] and [mi_knn_entropy()] (Kozachenko-Leonenko and weighted KL),
 #'   [mi_binned()], [mi_gaussian()].

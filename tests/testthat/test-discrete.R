@@ -135,3 +135,13 @@ test_that("detected discrete variables with rare values are dequantised and capp
   # declared discrete: the categorical form insists on enough rows per class
   expect_error(gmm_mi(x, y, discrete = c(x = TRUE)), "fewer than", class = "gmmmi_error_input")
 })
+
+test_that("kNN entropies stop on atoms instead of returning entropies of -Inf", {
+  set.seed(9)
+  x <- ifelse(runif(500) < 0.4, 0, rexp(500))
+  y <- rnorm(500)
+  expect_error(mi_knn_entropy(x, y), "atoms", class = "gmmmi_error_discrete")
+  k <- mi_ksg(x, y)
+  expect_identical(k$treatment, "dequantised")
+  expect_lt(abs(k$estimate), 3 * k$std_error + 0.01)
+})

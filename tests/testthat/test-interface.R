@@ -50,3 +50,29 @@ test_that("a Gaussian sample gives no false alarm about `tol` (K = 1 is closed f
   expect_false(r$diagnostics$all_cv_fits_short)
   expect_false(any(grepl("tol", r$diagnostics$messages)))
 })
+
+test_that("every estimator gives the same data frame columns, so results stack", {
+  set.seed(3)
+  d <- toy_gaussian(400, rho = 0.5)
+  res <- list(mi(d$x, d$y, method = "gaussian"), mi(d$x, d$y, method = "ksg"),
+              mi(d$x, d$y, method = "binned"), mi(d$x, d$y, method = "knn_entropy"),
+              gmm_mi(d$x, d$y, n_bootstrap = 10, n_threads = 1),
+              mi_sliced(d$x, d$y, n_projections = 5), gmm_mi(mtcars$am, mtcars$gear))
+  dfs <- lapply(res, as.data.frame)
+  cols <- c("variables", "method", "quantity", "estimate", "std_error", "conf_low", "conf_high",
+            "unit", "n", "uncertainty", "treatment")
+  for (df in dfs) expect_identical(names(df), cols)
+  all <- do.call(rbind, dfs)
+  expect_identical(nrow(all), length(res))
+  expect_identical(all$uncertainty, c("delta method", "subsample", "delta method", "subsample",
+                                      "bootstrap", "slices (Monte Carlo)", "delta method"))
+  expect_identical(all$variables[1], "d$x and d$y")
+  expect_identical(nobs(res[[2]]), 400L)
+  expect_identical(tidy.gmmmi_estimate(res[[2]]), dfs[[2]])
+  g <- glance.gmmmi_estimate(res[[5]])
+  expect_identical(nrow(g), 1L)
+  expect_true(all(c("n_components", "transform", "point") %in% names(g)))
+  skip_if_not_installed("generics")
+  expect_identical(generics::tidy(res[[1]]), dfs[[1]])
+  expect_identical(nrow(generics::glance(res[[1]])), 1L)
+})
