@@ -152,8 +152,8 @@ plot.gmm_mi <- function(x, type = c("bootstrap", "selection", "model", "pmi"), l
 
 plot_gmm_mi_bootstrap <- function(x, level, ...) {
   if (length(x$bootstrap) < 2L) gmmmi_abort("`x` has no bootstrap replicates (n_bootstrap = 0).")
-  graphics::hist(x$bootstrap, breaks = "FD", col = "grey85", border = "white",
-                 main = "Bootstrap replicates", xlab = sprintf("MI (%s)", x$unit), ...)
+  plot_with(graphics::hist, list(x = x$bootstrap, breaks = "FD", col = "grey85", border = "white",
+                                  main = "Bootstrap replicates", xlab = sprintf("MI (%s)", x$unit)), list(...))
   ci <- stats::confint(x, level = level)
   graphics::abline(v = x$estimate, lwd = 2, col = "firebrick")
   graphics::abline(v = ci, lty = 2, col = "firebrick")
@@ -169,8 +169,9 @@ plot_gmm_mi_selection <- function(x, ...) {
   grp <- if ("class" %in% names(sel)) sel$class else rep("", nrow(sel))
   lev <- unique(grp)
   cols <- grDevices::hcl.colors(max(2L, length(lev)), "Dark 3")[seq_along(lev)]
-  graphics::plot(sel$K, sel[[sc]], type = "n", xlab = "number of components K", ylab = ylab,
-                 main = "Choice of K", ...)
+  plot_with(graphics::plot, list(x = sel$K, y = sel[[sc]], type = "n", xlab = "number of components K",
+                                  ylab = ylab, main = "Choice of K", xaxt = "n"), list(...))
+  graphics::axis(1, at = sort(unique(sel$K)))  # whole-number ticks
   for (j in seq_along(lev)) {
     r <- grp == lev[j]
     graphics::lines(sel$K[r], sel[[sc]][r], type = "b", pch = 19, col = cols[j])
@@ -199,8 +200,9 @@ plot_gmm_mi_model <- function(x, ...) {
       rowSums(vapply(seq_along(m$weights), function(k)
         m$weights[k] * stats::dnorm(grid, m$means[k, 1], sqrt(m$covariances[1, 1, k])), numeric(length(grid))))
     }, numeric(length(grid)))
-    graphics::matplot(grid, dens, type = "l", lty = 1, col = cols, xlab = gmm_mi_axis_labels(x)[2], ylab = "density p(y | class)",
-                      main = "Fitted class-conditional mixtures", ...)
+    plot_with(graphics::matplot, list(x = grid, y = dens, type = "l", lty = 1, col = cols,
+                                      xlab = gmm_mi_axis_labels(x)[2], ylab = "density p(y | class)",
+                                      main = "Fitted class-conditional mixtures"), list(...))
     graphics::rug(y)
     graphics::legend("topright", lev, col = cols, lty = 1, bty = "n")
     return(invisible(x))
@@ -210,8 +212,9 @@ plot_gmm_mi_model <- function(x, ...) {
   }
   m <- x$model
   lab <- gmm_mi_axis_labels(x)
-  graphics::plot(x$data$x[, 1], x$data$y[, 1], pch = 16, cex = 0.5, col = grDevices::adjustcolor("grey30", 0.4),
-                 xlab = lab[1], ylab = lab[2], main = sprintf("Fitted mixture, K = %d", m$n_components), ...)
+  plot_with(graphics::plot, list(x = x$data$x[, 1], y = x$data$y[, 1], pch = 16, cex = 0.5,
+                                  col = grDevices::adjustcolor("grey30", 0.4), xlab = lab[1], ylab = lab[2],
+                                  main = sprintf("Fitted mixture, K = %d", m$n_components)), list(...))
   cols <- grDevices::hcl.colors(max(2L, m$n_components), "Dark 3")
   for (k in seq_len(m$n_components)) {
     e <- ellipse_points(m$means[k, ], m$covariances[, , k])
@@ -231,8 +234,11 @@ plot_gmm_mi_pmi <- function(x, ...) {
                               x$data$y, 1L) * s
     xs <- as.integer(cls) + stats::runif(length(cls), -0.25, 0.25)
     cols <- pmi_colours(p)
-    graphics::plot(xs, x$data$y[, 1], col = cols, pch = 16, cex = 0.6, xaxt = "n", xlab = "class", ylab = "y",
-                   main = sprintf("Pointwise MI (%s)", x$unit), ...)
+    lab <- gmm_mi_axis_labels(x)
+    plot_with(graphics::plot, list(x = xs, y = x$data$y[, 1], col = cols, pch = 16, cex = 0.6, xaxt = "n",
+                                   xlab = lab[1], ylab = lab[2], main = sprintf("Pointwise MI (%s)", x$unit)),
+              list(...))
+    pmi_key(cols, x$unit)
     graphics::axis(1, at = seq_along(levels(cls)), labels = levels(cls))
     return(invisible(p))
   }
@@ -243,18 +249,59 @@ plot_gmm_mi_pmi <- function(x, ...) {
   p <- .gmm_pmi(unclass(x$model), xy, 1L, 1L) * s
   o <- order(abs(p))
   lab <- gmm_mi_axis_labels(x)
-  graphics::plot(xy[o, 1], xy[o, 2], col = pmi_colours(p)[o], pch = 16, cex = 0.6, xlab = lab[1], ylab = lab[2],
-                 main = sprintf("Pointwise MI (%s); mean %.3g", x$unit, mean(p)), ...)
+  cols <- pmi_colours(p)
+  plot_with(graphics::plot, list(x = xy[o, 1], y = xy[o, 2], col = cols[o], pch = 16, cex = 0.6,
+                                  xlab = lab[1], ylab = lab[2],
+                                  main = sprintf("Pointwise MI (%s); mean %.3g", x$unit, mean(p))), list(...))
+  pmi_key(cols, x$unit)
   invisible(p)
 }
 
-# Axis labels for the data the model was fitted to (normal scores or raw values).
+# Axis labels for the data the model was fitted to: the variables' names from the call (the
+# classes first for a categorical fit), marked as normal scores when the fit used them.
 gmm_mi_axis_labels <- function(x) {
-  if (identical(x$transform, "normal_scores")) c("x (normal score)", "y (normal score)") else c("x", "y")
+  nm <- gmm_mi_var_names(x)
+  if (isTRUE(x$categorical)) return(c(nm[1], if (identical(x$transform, "normal_scores")) sprintf("%s (normal score)", nm[2]) else nm[2]))
+  if (identical(x$transform, "normal_scores")) sprintf("%s (normal score)", nm) else nm
 }
+
+# Names of x and y as the user wrote them (swapped when a discrete y was used as the classes).
+gmm_mi_var_names <- function(x) {
+  nm <- c("x", "y")
+  cl <- x$call
+  if (is.call(cl)) {
+    a <- as.list(cl)[-1L]
+    an <- names(a)
+    if (is.null(an)) an <- rep("", length(a))
+    pos <- a[an == ""]
+    get <- function(name, i) if (!is.null(a[[name]])) a[[name]] else if (length(pos) >= i) pos[[i]] else NULL
+    ex <- get("x", 1L)
+    ey <- get("y", 2L)
+    short <- function(e) {
+      s <- paste(deparse(e, width.cutoff = 60L), collapse = " ")
+      if (nchar(s) > 25L) paste0(substr(s, 1L, 22L), "...") else s
+    }
+    if (!is.null(ex) && !is.null(ey) && !(is.call(ex) && identical(ex[[1L]], as.name("~")))) nm <- c(short(ex), short(ey))
+  }
+  if (isTRUE(x$swapped)) nm <- rev(nm)
+  nm
+}
+
+# Call a graphics function with default arguments that the user's `...` may override (so that
+# `main =`, `col =`, `xlab =` work instead of being "matched by multiple actual arguments").
+plot_with <- function(fun, defaults, dots) do.call(fun, utils::modifyList(defaults, dots))
 
 pmi_colours <- function(p) {
   pal <- grDevices::hcl.colors(101, "Blue-Red 3")
   m <- max(stats::quantile(abs(p), 0.95, names = FALSE), 1e-12)
-  pal[pmax(1, pmin(101, round(50 * p / m) + 51))]
+  structure(pal[pmax(1, pmin(101, round(50 * p / m) + 51))], scale = m, palette = pal)
+}
+
+# Colour key of a pointwise-MI plot (values beyond the scale get the end colours).
+pmi_key <- function(cols, unit) {
+  m <- attr(cols, "scale")
+  pal <- attr(cols, "palette")
+  v <- c(-1, -0.5, 0, 0.5, 1) * m
+  graphics::legend("topright", fill = pal[c(1, 26, 51, 76, 101)], border = NA, bty = "n", cex = 0.75,
+                   legend = formatC(v, digits = 2, format = "g"), title = sprintf("PMI (%s)", unit))
 }
