@@ -274,12 +274,27 @@ plot.mi_matrix <- function(x, se = FALSE, digits = 2,
   if (is.null(zlim)) zlim <- c(0, max(c(est, 1e-12), na.rm = TRUE))
   if (is.null(main)) main <- sprintf("Mutual information (%s, %s)", x$method, x$unit)
   shown <- pmin(pmax(est, zlim[1]), zlim[2])
+  # margins that fit the labels (lines of text: about 0.6 per character at cex 1), and room on
+  # the right for the colour key
+  rot_x <- max(nchar(colnames(est))) > 8
+  op <- graphics::par(mar = c(if (rot_x) min(12, 1.5 + 0.6 * max(nchar(colnames(est)))) else 3,
+                              min(14, 1.5 + 0.6 * max(nchar(rownames(est)))), 3, 5.5))
+  on.exit(graphics::par(op), add = TRUE)
   graphics::image(seq_len(nc), seq_len(nr), t(shown[nr:1, , drop = FALSE]), col = col, zlim = zlim,
                   axes = FALSE, main = main, xlab = xlab, ylab = ylab, ...)
-  graphics::axis(1, at = seq_len(nc), labels = colnames(est), tick = FALSE,
-                 las = if (max(nchar(colnames(est))) <= 8) 1 else 2)
+  graphics::axis(1, at = seq_len(nc), labels = colnames(est), tick = FALSE, las = if (rot_x) 2 else 1)
   graphics::axis(2, at = seq_len(nr), labels = rev(rownames(est)), tick = FALSE, las = 1)
   graphics::box()
+  # colour key
+  usr <- graphics::par("usr")
+  kx <- usr[2] + c(0.04, 0.09) * diff(usr[1:2])
+  ky <- seq(usr[3], usr[4], length.out = length(col) + 1L)
+  graphics::rect(kx[1], ky[-length(ky)], kx[2], ky[-1L], col = col, border = NA, xpd = NA)
+  tk <- pretty(zlim, 4)
+  tk <- tk[tk >= zlim[1] & tk <= zlim[2]]
+  graphics::text(kx[2], usr[3] + (tk - zlim[1]) / diff(zlim) * diff(usr[3:4]), formatC(tk, format = "g"),
+                 pos = 4, cex = 0.7, xpd = NA)
+  graphics::text(mean(kx), usr[4], x$unit, pos = 3, cex = 0.7, xpd = NA)
   lab <- formatC(as.vector(est), digits = digits, format = "f")
   if (se) lab <- paste0(lab, "\n(", formatC(as.vector(x$std_error), digits = digits, format = "f"), ")")
   lab[is.na(as.vector(est))] <- ""

@@ -94,3 +94,14 @@ test_that("gmm_mi plots accept main, col, xlab and label axes with the variables
   expect_identical(gmmmi:::gmm_mi_var_names(fc), c("iris$Species", "iris$Sepal.Length"))
   expect_invisible(plot(fc, type = "model", main = "classes"))
 })
+
+test_that("gmm_mi needs at least 10 rows; the MI matrix heatmap has a key and room for long names", {
+  set.seed(5)
+  expect_error(gmm_mi(rnorm(5), rnorm(5)), "at least 10", class = "gmmmi_error_input")
+  m <- suppressWarnings(mi_matrix(iris, method = "ksg", n_threads = 1))  # tied measurements
+  f <- tempfile(fileext = ".png")
+  grDevices::png(f, 600, 500)
+  expect_invisible(plot(m, se = TRUE, main = "iris"))
+  grDevices::dev.off()
+  expect_gt(file.size(f), 5000)
+})
