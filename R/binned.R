@@ -45,6 +45,8 @@
 #' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`;
 #'   see [gmmmi_discrete]. A discrete pair gets the plug-in estimate of its contingency table,
 #'   a discrete variable with a continuous one uses its values as the bins.
+#' @param na.rm Drop rows with a missing value in `x` or `y` (with a warning saying how many;
+#'   the default, as in [gmm_mi()]) instead of stopping.
 #' @param n_threads Accepted for a uniform interface and validated; the computation is serial.
 #' @return A [`"gmmmi_estimate"`][gmmmi_estimate] with `method = "binned"`; `settings` holds the
 #'   numbers of bins used, the binning method and the correction; `table` holds the joint counts.
@@ -66,9 +68,12 @@
 #' @export
 mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_width"),
                       correction = c("miller_madow", "none"), unit = c("nat", "bit"),
-                      discrete = NULL, n_threads = NULL) {
+                      discrete = NULL, na.rm = TRUE, n_threads = NULL) {
   call <- match.call()
   unit <- check_unit(unit)
+  cp <- complete_pair(x, y, na.rm)
+  x <- cp$x
+  y <- cp$y
   dp <- discrete_pair(x, y, discrete, call = call)
   if (dp$pair == "discrete") {
     if (identical(correction, "none")) {
@@ -164,9 +169,12 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
 #' mi_gaussian(d$x, d$y)          # truth: 0.0992 nats
 #' mi_gaussian(d$x, d$y, unit = "bit")
 #' @export
-mi_gaussian <- function(x, y, unit = c("nat", "bit"), discrete = NULL, n_threads = NULL) {
+mi_gaussian <- function(x, y, unit = c("nat", "bit"), discrete = NULL, na.rm = TRUE, n_threads = NULL) {
   call <- match.call()
   unit <- check_unit(unit)
+  cp <- complete_pair(x, y, na.rm)
+  x <- cp$x
+  y <- cp$y
   dp <- discrete_pair(x, y, discrete, call = call)
   if (dp$pair == "discrete") return(mi_discrete_pair(dp$x, dp$y, unit, call, "gaussian"))
   if (dp$pair == "categorical") {

@@ -61,6 +61,8 @@
 #' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`:
 #'   which variables are discrete. A discrete pair gets the plug-in estimate, a discrete variable
 #'   with a continuous one the categorical form; see [gmmmi_discrete].
+#' @param na.rm Drop rows with a missing value in `x` or `y` (with a warning saying how many;
+#'   the default, as in [gmm_mi()]) instead of stopping.
 #' @param n_threads Number of threads; see [gmmmi_threads()]. Results do not depend on it.
 #' @return A [`"gmmmi_estimate"`][gmmmi_estimate] with the fields `estimate`, `std_error`,
 #'   `unit`, `method` (`"ksg1"` or `"ksg2"`), `quantity`, `n`, `settings`, `call`, and
@@ -79,9 +81,13 @@
 #' @export
 mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
                    std_error = c("subsample", "none"), n_subsamples = 10,
-                   unit = c("nat", "bit"), discrete = NULL, n_threads = NULL) {
+                   unit = c("nat", "bit"), discrete = NULL, na.rm = TRUE, n_threads = NULL) {
   call <- match.call()
   unit <- check_unit(unit)
+  if (missing(y)) gmmmi_abort("`y` is missing: mi_ksg() needs two variables.")
+  cp <- complete_pair(x, y, na.rm)
+  x <- cp$x
+  y <- cp$y
   dp <- discrete_pair(x, y, discrete, call = call)
   if (dp$pair == "discrete") return(mi_discrete_pair(dp$x, dp$y, unit, call, "ksg"))
   if (dp$pair == "categorical") {
@@ -168,9 +174,12 @@ mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
 #' @export
 mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TRUE,
                      jitter = NULL, std_error = c("subsample", "none"), n_subsamples = 10,
-                     unit = c("nat", "bit"), n_threads = NULL) {
+                     unit = c("nat", "bit"), na.rm = TRUE, n_threads = NULL) {
   call <- match.call()
   unit <- check_unit(unit)
+  cp <- complete_pair(x, y, na.rm)
+  x <- cp$x
+  y <- cp$y
   norm <- check_choice(norm, c("max", "euclidean"), "norm")
   std_error <- check_choice(std_error, c("subsample", "none"), "std_error")
   n_threads <- gmmmi_threads(n_threads)
@@ -332,9 +341,13 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
                            norm = c("euclidean", "max"), form = c("log", "psi"),
                            standardize = TRUE, jitter = NULL,
                            std_error = c("subsample", "none"), n_subsamples = 10,
-                           unit = c("nat", "bit"), discrete = NULL, n_threads = NULL) {
+                           unit = c("nat", "bit"), discrete = NULL, na.rm = TRUE, n_threads = NULL) {
   call <- match.call()
   unit <- check_unit(unit)
+  if (missing(y)) gmmmi_abort("`y` is missing: mi_knn_entropy() needs two variables.")
+  cp <- complete_pair(x, y, na.rm)
+  x <- cp$x
+  y <- cp$y
   norm <- check_choice(norm, c("euclidean", "max"), "norm")
   form <- check_choice(form, c("log", "psi"), "form")
   std_error <- check_choice(std_error, c("subsample", "none"), "std_error")

@@ -32,7 +32,9 @@
 #' The workers must have gmmmi installed (the same version gives the same results).
 #'
 #' @param x A numeric matrix, or a data frame whose columns are numeric or discrete (factor,
-#'   character, logical), with one row per sample; no missing values.
+#'   character, logical), with one row per sample. Missing values are allowed: each cell uses
+#'   the rows where both of its columns are observed (pairwise deletion, as
+#'   `cor(use = "pairwise.complete.obs")`; `n_complete` gives the numbers).
 #' @param y `NULL` (all pairs of columns of `x`) or a matrix / data frame with as many rows as
 #'   `x`.
 #' @param method The estimator: one of the methods of [mi()] (`"gmm"`, the default; `"ksg"`,
@@ -67,6 +69,7 @@
 #'     exceeded the discrete variable's entropy and was capped), `atoms` (dequantised data),
 #'     `warning` (the estimator warned; the warnings are aggregated into one), `unsupported`.
 #'     `print()` marks flagged cells with `*` and lists them;
+#'   * `n_complete`: the number of rows each cell used (pairwise deletion of missing values);
 #'   * with `test = TRUE`: `p_value`, `p_adjusted`, `null_mean` matrices and `test` (settings);
 #'   * `symmetric`, `method`, `unit`, `n`, `seeds` (the matrix of pair seeds), `call`.
 #'
@@ -126,6 +129,7 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
   dn <- list(names(A), names(B))
   est <- se <- seed_m <- matrix(NA_real_, length(A), length(B), dimnames = dn)
   treat <- flags <- matrix(NA_character_, length(A), length(B), dimnames = dn)
+  n_complete <- matrix(NA_integer_, length(A), length(B), dimnames = dn)
   for (i in seq_along(tasks)) {
     r <- pairs[i, 1L]
     cc <- pairs[i, 2L]
@@ -135,13 +139,15 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
     se[idx] <- vals[[i]][2L]
     seed_m[idx] <- seeds[i]
     treat[idx] <- if (is.null(inf$treatment)) "continuous" else inf$treatment
+    n_complete[idx] <- if (is.null(inf$n)) NA_integer_ else as.integer(inf$n)
     flags[idx] <- paste(c(inf$flags, if (length(attr(vals, "warned")) && attr(vals, "warned")[i]) "warning"),
                         collapse = ",")
   }
   entropy <- vapply(B, function(v) if (is.factor(v)) repr_entropy(v) * unit_scale(unit) else NA_real_,
                     numeric(1))
   out <- structure(list(estimate = est, std_error = se, entropy = entropy, discrete_x = disc_a,
-                 discrete_y = disc_b, treatment = treat, flags = flags, symmetric = symmetric,
+                 discrete_y = disc_b, treatment = treat, flags = flags, n_complete = n_complete,
+                 symmetric = symmetric,
                  method = if (is.function(method)) "custom" else spec$method, unit = unit, n = n,
                  seeds = seed_m, call = call),
             class = "mi_matrix")

@@ -97,18 +97,17 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
   if (!is.null(z) && (if (is.null(dim(z))) length(z) else nrow(z)) != n) {
     gmmmi_abort(sprintf("`z` must have %d rows, like `x`.", n))
   }
-  if (!is.null(z)) {
-    # a conditional test shuffles within strata of z: drop incomplete rows first
-    miss <- function(v) if (is.null(dim(v))) is.na(v) else !stats::complete.cases(v)
-    bad <- miss(x) | miss(y) | miss(z)
-    if (any(bad)) {
-      if (all(bad)) gmmmi_abort("`x`, `y` and `z` have no complete row.")
-      gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in x, y or z).", sum(bad)))
-      x <- rows_of(x, !bad)
-      y <- rows_of(y, !bad)
-      z <- rows_of(z, !bad)
-      n <- sum(!bad)
-    }
+  # drop incomplete rows first, so that every shuffle uses the same rows
+  miss <- function(v) if (is.null(dim(v))) is.na(v) else !stats::complete.cases(v)
+  bad <- miss(x) | miss(y) | (if (is.null(z)) FALSE else miss(z))
+  if (any(bad)) {
+    if (all(bad)) gmmmi_abort("`x`, `y` (and `z`) have no complete row.")
+    gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in x, y or z); %d rows remain.",
+                       sum(bad), sum(!bad)))
+    x <- rows_of(x, !bad)
+    y <- rows_of(y, !bad)
+    if (!is.null(z)) z <- rows_of(z, !bad)
+    n <- sum(!bad)
   }
   seeds <- with_seed(seed, sample.int(.Machine$integer.max, n_permutations + 1L))
   use_future <- repr_use_future()

@@ -107,9 +107,18 @@ repr_eval_task <- function(task, A, B, spec) {
 # Returns c(estimate, std_error) with attribute "info": list(treatment, flags) where flags are
 # the cell's diagnostics (see ?mi_matrix).
 repr_estimate <- function(a, b, spec, discrete = NULL) {
+  # pairwise deletion: the rows where both columns are observed (quietly; n_complete says how many)
+  ok <- (if (is.factor(a)) !is.na(a) else stats::complete.cases(a)) &
+    (if (is.factor(b)) !is.na(b) else stats::complete.cases(b))
+  if (!all(ok)) {
+    if (!any(ok)) gmmmi_abort("A pair of columns has no complete row (missing values).", call = NULL)
+    a <- if (is.factor(a)) droplevels(a[ok]) else a[ok, , drop = FALSE]
+    b <- if (is.factor(b)) droplevels(b[ok]) else b[ok, , drop = FALSE]
+  }
+  n_ok <- sum(ok)
   a <- repr_drop_constant(a)
   b <- repr_drop_constant(b)
-  info <- function(treatment, flags = character()) list(treatment = treatment, flags = flags)
+  info <- function(treatment, flags = character()) list(treatment = treatment, flags = flags, n = n_ok)
   if (is.null(a) || is.null(b)) {
     return(structure(c(estimate = 0, std_error = 0), info = info("constant")))
   }
@@ -146,7 +155,8 @@ repr_estimate <- function(a, b, spec, discrete = NULL) {
 repr_drop_constant <- function(v) {
   if (is.factor(v)) return(if (nlevels(droplevels(v)) < 2L) NULL else droplevels(v))
   keep <- apply(v, 2L, function(col) {
-    r <- range(col)
+    if (all(is.na(col))) return(TRUE)  # left to the estimator (no complete row: an error)
+    r <- range(col, na.rm = TRUE)
     r[2] - r[1] > 1e-12 * max(abs(r), 1e-300)
   })
   if (!any(keep)) return(NULL)
@@ -172,13 +182,12 @@ repr_entropy <- function(v) {
 }
 
 # A variable (vector, factor, matrix, data-frame column) as a factor or a numeric matrix.
+# Missing values are kept: each pair uses the rows where both of its columns are observed
+# (pairwise deletion, as cor(use = "pairwise.complete.obs")).
 repr_variable <- function(v, arg, call = sys.call(-1)) {
   if (is.character(v) || is.logical(v)) v <- factor(v)
-  if (is.factor(v)) {
-    if (anyNA(v)) gmmmi_abort(sprintf("`%s` has missing values.", arg), call = call)
-    return(droplevels(v))
-  }
-  as_data_matrix(v, arg, allow_na = FALSE, call = call)
+  if (is.factor(v)) return(droplevels(v))
+  as_data_matrix(v, arg, allow_na = TRUE, call = call)
 }
 
 repr_nrow <- function(v) if (is.factor(v)) length(v) else nrow(v)
@@ -198,7 +207,7 @@ repr_columns <- function(x, arg, call = sys.call(-1)) {
     cols <- lapply(seq_along(x), function(j) repr_variable(x[[j]], sprintf("%s[, %d]", arg, j),
                                                             call = call))
   } else {
-    m <- as_data_matrix(x, arg, allow_na = FALSE, call = call)
+    m <- as_data_matrix(x, arg, allow_na = TRUE, call = call)
     nm <- colnames(m)
     cols <- lapply(seq_len(ncol(m)), function(j) m[, j, drop = FALSE])
   }

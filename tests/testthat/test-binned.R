@@ -119,7 +119,7 @@ test_that("bad input gives errors naming the argument", {
   x <- rnorm(20); y <- rnorm(20)
   expect_error(mi_binned(x, y[-1]), "`x` and `y`", class = "gmmmi_error_input")
   expect_error(mi_binned(cbind(x, y), y), "`x`.*one-dimensional", class = "gmmmi_error_input")
-  expect_error(mi_binned(x, c(y[-1], NA)), "`y`", class = "gmmmi_error_input")
+  expect_error(mi_binned(x, c(y[-1], NA), na.rm = FALSE), "`y`", class = "gmmmi_error_input")
   expect_error(mi_binned(x, y, bins = 1), "`bins`", class = "gmmmi_error_input")
   expect_error(mi_binned(x, y, bins = c(2, 3, 4)), "`bins`", class = "gmmmi_error_input")
   expect_error(mi_binned(x, y, bins = 2.5), "`bins`", class = "gmmmi_error_input")

@@ -105,3 +105,26 @@ test_that("gmm_mi needs at least 10 rows; the MI matrix heatmap has a key and ro
   grDevices::dev.off()
   expect_gt(file.size(f), 5000)
 })
+
+test_that("one missing-value policy: every estimator drops incomplete rows with a warning, or stops", {
+  set.seed(6)
+  x <- rnorm(300)
+  y <- x + rnorm(300)
+  xn <- replace(x, c(3, 50), NA)
+  for (m in c("ksg", "knn_entropy", "binned", "gaussian", "gmm", "sliced")) {
+    extra <- switch(m, gmm = list(n_bootstrap = 5, n_threads = 1), sliced = list(n_projections = 3), list())
+    expect_warning(r <- do.call(mi, c(list(xn, y, method = m), extra)), "2 incomplete row", info = m)
+    expect_identical(r$n, 298L, info = m)
+  }
+  expect_equal(suppressWarnings(mi_ksg(xn, y))$estimate, mi_ksg(x[-c(3, 50)], y[-c(3, 50)])$estimate)
+  expect_error(mi_ksg(xn, y, na.rm = FALSE), "`x` contains missing", class = "gmmmi_error_input")
+  expect_error(mi_gaussian(x, replace(y, 1, NA), na.rm = FALSE), "`y` contains missing",
+               class = "gmmmi_error_input")
+  # mi_matrix: pairwise deletion, like cor(use = "pairwise.complete.obs")
+  d <- data.frame(a = xn, b = y, c = replace(rnorm(300), 7, NA))
+  m <- mi_matrix(d, method = "gaussian")
+  expect_identical(m$n_complete["a", "b"], 298L)
+  expect_identical(m$n_complete["b", "c"], 299L)
+  expect_identical(m$n_complete["a", "c"], 297L)
+  expect_equal(m$estimate["a", "b"], mi_gaussian(x[-c(3, 50)], y[-c(3, 50)])$estimate, tolerance = 1e-12)
+})

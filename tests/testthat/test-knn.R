@@ -228,7 +228,7 @@ test_that("bad inputs give errors of class gmmmi_error_input naming the argument
   y <- rnorm(20)
   e <- "gmmmi_error_input"
   expect_error(mi_ksg(x, y[-1]), "`y`", class = e)
-  expect_error(mi_ksg(c(x[-1], NA), y), "`x`", class = e)
+  expect_error(mi_ksg(c(x[-1], NA), y, na.rm = FALSE), "`x`", class = e)
   expect_error(mi_ksg(x, c(y[-1], Inf)), "`y`", class = e)
   expect_error(mi_ksg(x, y, k = 20), "`k`", class = e)
   expect_error(mi_ksg(x, y, k = 0), "`k`", class = e)
@@ -245,7 +245,7 @@ test_that("bad inputs give errors of class gmmmi_error_input naming the argument
   expect_identical(both$treatment, "plug-in")
   expect_lte(both$estimate, min(both$entropy) + 1e-12)
   expect_error(mi_mixed(c(1.5, rep(1, 19)), y), "`x`", class = e)
-  expect_error(mi_mixed(c(NA, rep(1, 19)), y), "`x`", class = e)
+  expect_error(mi_mixed(c(NA, rep(1, 19)), y, na.rm = FALSE), "`x`", class = e)
   expect_error(mi_mixed(rep(1:2, 10), y[-1]), "`y`", class = e)
   expect_error(mi_mixed(1:20, y), "`x`", class = e)
   expect_error(mi_mixed(rep(1:2, 10), y, norm = "l1"), "`norm`", class = e)

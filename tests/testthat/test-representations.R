@@ -299,7 +299,7 @@ test_that("bad inputs give errors of class gmmmi_error_input that name the argum
   expect_true(all(is.na(mg$estimate)) && all(mg$treatment == "unsupported"))
   expect_true(all(grepl("unsupported", mg$flags)))
   err(mi_matrix(x, x, method = "gaussian", n_threads = 0), "`n_threads`")
-  err(mi_matrix(cbind(x, NA), method = "gaussian"), "missing")
+  err(mi_matrix(cbind(x, NA), method = "gaussian"), "no complete row")
   err(mig(matrix(c(1, 0, 0, 1), 2)), "entropy of factor")
   err(mig(matrix(c(1, NA, 0, 1), 2)), "`m`")
   err(mig(matrix(1, 2, 2), entropy = 1), "`entropy`")
