@@ -117,6 +117,78 @@ as.data.frame.gmm_mi <- function(x, row.names = NULL, optional = FALSE, ...) {
   estimate_row(x, stats::confint(x))
 }
 
+#' Pointwise mutual information of new data under a GMM-MI fit
+#'
+#' `predict(fit, newdata, type = "pmi")` evaluates the pointwise MI
+#' \eqn{\log p(x, y) - \log p(x) - \log p(y)}{log p(x,y) - log p(x) - log p(y)} (for a categorical
+#' `x`: \eqn{\log p(y \mid x) - \log p(y)}{log p(y|x) - log p(y)}) of each row of `newdata` under
+#' the full-data mixture; its mean over the fitted rows is the plug-in MI of the fit. When the
+#' fit used normal scores, new values are mapped through the fitted data's empirical
+#' distribution (the average normal score of the ranks they fall between; values outside the
+#' fitted range get the extreme scores).
+#'
+#' @param object A `"gmm_mi"` result (MI, not conditional MI).
+#' @param newdata `NULL` (the fitted rows) or a list / data frame with `x` and `y` of the
+#'   dimensions of the fit (for a categorical fit, `x` the classes, with the fitted levels).
+#' @param type `"pmi"` (the only type).
+#' @param ... Unused.
+#' @return A numeric vector, in the unit of the fit.
+#' @examples
+#' set.seed(1)
+#' d <- toy_gaussian(500, rho = 0.6)
+#' fit <- gmm_mi(d$x, d$y, n_bootstrap = 5, n_threads = 1)
+#' predict(fit, list(x = c(-2, 0, 2), y = c(-2, 0, 2)))
+#' @export
+predict.gmm_mi <- function(object, newdata = NULL, type = "pmi", ...) {
+  type <- check_choice(type, "pmi", "type")
+  if (object$dims[["dz"]] > 0L) gmmmi_abort("`predict()` gives pointwise MI, not conditional MI.")
+  s <- unit_scale(object$unit)
+  if (is.null(newdata)) {
+    nx <- object$data$x
+    ny <- object$data$y
+  } else {
+    if (!is.list(newdata) || is.null(newdata$x) || is.null(newdata$y)) {
+      gmmmi_abort("`newdata` must be a list or data frame with `x` and `y`.")
+    }
+    ny <- as_data_matrix(newdata$y, "newdata$y", allow_na = FALSE)
+    if (ncol(ny) != object$dims[["dy"]]) {
+      gmmmi_abort(sprintf("`newdata$y` must have %d column(s), like the fitted y.", object$dims[["dy"]]))
+    }
+    if (isTRUE(object$categorical)) {
+      nx <- factor(as.character(newdata$x), levels = levels(object$data$x))
+      if (anyNA(nx)) gmmmi_abort("`newdata$x` has classes that were not fitted (or missing values).")
+    } else {
+      nx <- as_data_matrix(newdata$x, "newdata$x", allow_na = FALSE)
+      if (ncol(nx) != object$dims[["dx"]]) {
+        gmmmi_abort(sprintf("`newdata$x` must have %d column(s), like the fitted x.", object$dims[["dx"]]))
+      }
+      if (nrow(nx) != nrow(ny)) gmmmi_abort("`newdata$x` and `newdata$y` must have the same number of rows.")
+    }
+    if (identical(object$transform, "normal_scores")) {
+      if (!isTRUE(object$categorical)) nx <- map_normal_scores(nx, object$raw_sorted$x)
+      ny <- map_normal_scores(ny, object$raw_sorted$y)
+    }
+  }
+  if (isTRUE(object$categorical)) {
+    return(.gmm_pmi_categorical(lapply(object$model, unclass), as.double(object$class_prob),
+                                as.integer(nx), ny, 1L) * s)
+  }
+  .gmm_pmi(unclass(object$model), cbind(nx, ny), ncol(nx), 1L) * s
+}
+
+# New values mapped to the normal scores of fitted data (sorted columns `ref`): the average
+# normal score of the ranks the value falls between, clamped to the fitted range.
+map_normal_scores <- function(m, ref) {
+  n <- nrow(ref)
+  for (j in seq_len(ncol(m))) {
+    lo <- findInterval(m[, j], ref[, j], left.open = TRUE)   # number of fitted values < v
+    hi <- findInterval(m[, j], ref[, j])                     # number of fitted values <= v
+    r <- pmin(pmax((lo + 1 + hi) / 2, 1), n)                # mid-rank among the fitted values
+    m[, j] <- stats::qnorm((r - 0.5) / n)
+  }
+  m
+}
+
 #' Plot a GMM-MI result
 #'
 #' * `"bootstrap"`: histogram of the bootstrap replicates with the estimate and a percentile

@@ -347,6 +347,11 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                      p, opt, seed, n_threads, if (is.null(bar)) NULL else bar$update)
   rep <- reps[[res$chosen_rep]]
   rep$data$atoms <- atoms
+  # the sorted raw columns, to map new data to normal scores in predict()
+  if (identical(rep$transform, "normal_scores")) {
+    rep$data$raw_sorted <- lapply(list(x = if (categorical) NULL else data$x, y = data$y, z = data$z),
+                                  function(m) if (!is.null(m)) apply(m, 2L, sort))
+  }
   rep$data$transform_scores <- if (length(reps) > 1L) {
     data.frame(transform = candidates, heldout_loglik = res$rep_scores, z = res$rep_z,
                chosen = seq_along(candidates) == res$chosen_rep, stringsAsFactors = FALSE)
@@ -705,6 +710,7 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
     timing = res$timing, dims = c(dx = data$dx, dy = data$dy, dz = data$dz),
     categorical = categorical, class_prob = if (categorical) stats::setNames(p, levels) else NULL,
     data = list(x = if (categorical) data$classes else data$x, y = data$y, z = data$z),
+    raw_sorted = data$raw_sorted,
     transform = data$transform, transform_scores = data$transform_scores,
     bootstrap_mc_se = if (length(b$mc_se)) b$mc_se[!b$failed] * s else numeric(0),
     class = "gmm_mi"

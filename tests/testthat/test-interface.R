@@ -128,3 +128,21 @@ test_that("one missing-value policy: every estimator drops incomplete rows with 
   expect_identical(m$n_complete["a", "c"], 297L)
   expect_equal(m$estimate["a", "b"], mi_gaussian(x[-c(3, 50)], y[-c(3, 50)])$estimate, tolerance = 1e-12)
 })
+
+test_that("predict(fit, newdata, type = 'pmi') gives pointwise MI of new rows", {
+  set.seed(7)
+  d <- toy_gaussian(1500, rho = 0.6)
+  fit <- gmm_mi(d$x, d$y, n_bootstrap = 5, n_threads = 1)
+  p0 <- predict(fit)
+  expect_length(p0, 1500L)
+  # the fitted rows mapped again give the same values (no ties: the same normal scores)
+  expect_equal(predict(fit, list(x = d$x, y = d$y)), p0, tolerance = 1e-12)
+  # K = 1 on normal scores: the Gaussian pointwise MI of the scores
+  if (fit$n_components == 1L) expect_equal(mean(p0), fit$point, tolerance = 1e-8)
+  expect_gt(predict(fit, list(x = 2, y = 2)), predict(fit, list(x = 2, y = -2)))
+  fc <- gmm_mi(iris$Species, iris$Sepal.Length, n_bootstrap = 5, n_threads = 1)
+  pc <- predict(fc, list(x = c("setosa", "virginica"), y = c(4.5, 7.5)))
+  expect_true(all(pc > 0))
+  expect_error(predict(fc, list(x = "rose", y = 5)), "not fitted", class = "gmmmi_error_input")
+  expect_error(predict(fit, list(x = 1:2)), "`newdata`", class = "gmmmi_error_input")
+})
