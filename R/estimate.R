@@ -216,20 +216,27 @@ method_label <- function(x) {
 
 # " between <x> and <y>" from the call (the expressions the user passed), or "".
 variables_label <- function(x) {
-  cl <- x$call
-  if (is.null(cl) || !is.call(cl)) return("")
+  a <- call_xy(x$call)
+  if (is_formula_call(a$x)) return(sprintf(" of %s", short_expr(a$x, 50L)))
+  if (is.null(a$x) || is.null(a$y)) return("")
+  sprintf(" between %s and %s", short_expr(a$x), short_expr(a$y))
+}
+
+# The expressions passed as x and y in a call (by name or position), or NULLs.
+call_xy <- function(cl) {
+  if (is.null(cl) || !is.call(cl)) return(list(x = NULL, y = NULL))
   a <- as.list(cl)[-1L]
   nm <- names(a)
   if (is.null(nm)) nm <- rep("", length(a))
   pos <- a[nm == ""]
   get_arg <- function(name, i) if (!is.null(a[[name]])) a[[name]] else if (length(pos) >= i) pos[[i]] else NULL
-  ex <- get_arg("x", 1L)
-  ey <- get_arg("y", 2L)
-  short <- function(e, width = 30L) {
-    s <- paste(deparse(e, width.cutoff = 60L), collapse = " ")
-    if (nchar(s) > width) paste0(substr(s, 1L, width - 3L), "...") else s
-  }
-  if (is.call(ex) && identical(ex[[1L]], as.name("~"))) return(sprintf(" of %s", short(ex, 50L)))
-  if (is.null(ex) || is.null(ey)) return("")
-  sprintf(" between %s and %s", short(ex), short(ey))
+  list(x = get_arg("x", 1L), y = get_arg("y", 2L))
+}
+
+is_formula_call <- function(e) is.call(e) && identical(e[[1L]], as.name("~"))
+
+# An expression as text, cut to `width` characters.
+short_expr <- function(e, width = 30L) {
+  s <- paste(deparse(e, width.cutoff = 60L), collapse = " ")
+  if (nchar(s) > width) paste0(substr(s, 1L, width - 3L), "...") else s
 }

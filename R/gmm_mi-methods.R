@@ -340,21 +340,8 @@ gmm_mi_axis_labels <- function(x) {
 # Names of x and y as the user wrote them (swapped when a discrete y was used as the classes).
 gmm_mi_var_names <- function(x) {
   nm <- c("x", "y")
-  cl <- x$call
-  if (is.call(cl)) {
-    a <- as.list(cl)[-1L]
-    an <- names(a)
-    if (is.null(an)) an <- rep("", length(a))
-    pos <- a[an == ""]
-    get <- function(name, i) if (!is.null(a[[name]])) a[[name]] else if (length(pos) >= i) pos[[i]] else NULL
-    ex <- get("x", 1L)
-    ey <- get("y", 2L)
-    short <- function(e) {
-      s <- paste(deparse(e, width.cutoff = 60L), collapse = " ")
-      if (nchar(s) > 25L) paste0(substr(s, 1L, 22L), "...") else s
-    }
-    if (!is.null(ex) && !is.null(ey) && !(is.call(ex) && identical(ex[[1L]], as.name("~")))) nm <- c(short(ex), short(ey))
-  }
+  a <- call_xy(x$call)
+  if (!is.null(a$x) && !is.null(a$y) && !is_formula_call(a$x)) nm <- c(short_expr(a$x, 25L), short_expr(a$y, 25L))
   if (isTRUE(x$swapped)) nm <- rev(nm)
   nm
 }
