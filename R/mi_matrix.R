@@ -332,6 +332,7 @@ mi_matrix_test <- function(out, A, B, pairs, spec, declared, n_permutations, p_a
     } else {
       dd <- c(x = declared[[names(A)[pairs[i, 1L]]]], y = declared[[names(B)[pairs[i, 2L]]]])
       args <- spec$args
+      args$progress <- NULL  # mi_test() has its own
       if (!all(is.na(dd))) args$discrete <- dd[!is.na(dd)]
       if (!is.factor(a) && ncol(a) == 1L) a <- a[, 1L]
       if (!is.factor(b) && ncol(b) == 1L) b <- b[, 1L]

@@ -104,6 +104,12 @@ test_that("mi(n_permutations = ) and mi_matrix(test = TRUE) carry the test", {
   expect_output(print(m), "Permutation p-values")
   expect_true(all(c("p_value", "p_adjusted", "null_mean") %in% names(as.data.frame(m))))
   expect_error(mi_matrix(d, test = TRUE, p_adjust = "nope"), "`p_adjust`", class = "gmmmi_error_input")
+  # the default method (gmm) and a discrete column
+  set.seed(12)
+  mg <- mi_matrix(mtcars[, c("mpg", "wt", "am")], test = TRUE, n_permutations = 19, n_bootstrap = 5,
+                  n_threads = 1)
+  expect_true(all(mg$p_value[upper.tri(mg$p_value)] >= 1 / 20))
+  expect_identical(mg$p_value["mpg", "wt"], 1 / 20)
 })
 
 test_that("print and plot show the null distribution and the observed value", {
