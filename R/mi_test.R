@@ -125,40 +125,22 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
   } else if (!is.null(strata)) {
     gmmmi_abort("`strata` applies to a conditional test (with `z`).")
   }
-  shuffle <- function(b) {
-    # b = 0: the observed data; otherwise shuffle y (or x within strata of z)
-    if (b == 0L) return(list(x = x, y = y, z = z))
-    if (is.null(z)) {
-      return(list(x = x, y = rows_of(y, sample.int(n)), z = NULL))
-    }
-    perm <- seq_len(n)
-    for (idx in split(seq_len(n), strata_v)) {
+  # one shuffle, from the current random stream: y's rows, or x's rows within strata of z
+  perm_draw <- function(nb) {
+    if (is.null(strata_v)) return(sample.int(nb))
+    perm <- seq_len(nb)
+    for (idx in split(seq_len(nb), strata_v)) {
       if (length(idx) > 1L) perm[idx] <- idx[sample.int(length(idx))]
     }
-    list(x = rows_of(x, perm), y = y, z = z)
-  }
-  one <- function(b, threads) {
-    with_seed(seeds[b + 1L], {
-      d <- shuffle(b)
-      stat$fun(d$x, d$y, d$z, threads)
-    }, fixed_kinds = TRUE)
+    perm
   }
   bs <- seq_len(n_permutations)
   if (!is.null(stat$batch)) {
     # gmm: the shuffles are drawn here (one seed each), the refits run in C++ threads (or in
     # chunks on the future workers); column b uses the streams of shuffle b wherever it runs
     nb <- stat$n
-    perm_of <- function(b) {
-      with_seed(seeds[b + 1L], {
-        if (is.null(strata_v)) return(sample.int(nb))
-        perm <- seq_len(nb)
-        for (idx in split(seq_len(nb), strata_v)) {
-          if (length(idx) > 1L) perm[idx] <- idx[sample.int(length(idx))]
-        }
-        perm
-      }, fixed_kinds = TRUE)
-    }
-    perms <- cbind(seq_len(nb), vapply(bs, perm_of, integer(nb)))
+    perms <- cbind(seq_len(nb), vapply(bs, function(b) with_seed(seeds[b + 1L], perm_draw(nb), fixed_kinds = TRUE),
+                                       integer(nb)))
     cseed <- with_seed(seeds[1L], draw_seed(), fixed_kinds = TRUE)
     vals <- if (use_future) {
       chunks <- split(seq_len(ncol(perms)), ceiling(seq_len(ncol(perms)) / max(1L, ceiling(ncol(perms) / 8))))
@@ -171,6 +153,13 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
     t_obs <- vals[1L]
     null <- vals[-1L]
   } else {
+    # the other methods (no z): the estimator itself on y's shuffled rows
+    one <- function(b, threads) {
+      with_seed(seeds[b + 1L], {
+        yb <- if (b == 0L) y else rows_of(y, perm_draw(n))
+        stat$fun(x, yb, NULL, threads)
+      }, fixed_kinds = TRUE)
+    }
     t_obs <- one(0L, threads)
     if (use_future) {
       null <- unlist(future.apply::future_lapply(bs, one, threads = threads, future.seed = NULL,

@@ -12,7 +12,8 @@
 # gmm runs with n_bootstrap = 0: the bootstrap does not enter the test statistic (the
 # statistic is a refit at the observed K in the observed representation), so p-values are the
 # same in distribution as with the default bootstrap, at a fraction of the time.
-# Power: weak dependences at N = 500 for gmm, ksg, the Gaussian estimator and cor.test().
+# Power: weak dependences at N = 500 for gmm, ksg, the Gaussian estimator, cor.test() and, when
+# the dHSIC package is installed, dHSIC's permutation test.
 # Cost: time of mi_test(200 shuffles) / time of one default gmm_mi() on the same data (N = 2000).
 suppressPackageStartupMessages(library(gmmmi))
 args <- commandArgs(trailingOnly = TRUE)
@@ -96,17 +97,23 @@ if ("power" %in% parts) {
     "noisy sine" = function(n) { x <- runif(n, -pi, pi); list(x = x, y = sin(2 * x) + 1.5 * rnorm(n)) },
     "heteroscedastic" = function(n) { x <- rnorm(n); list(x = x, y = rnorm(n) * (0.5 + abs(x))) }
   )
-  say("%-20s %8s %8s %8s %8s", "alternative", "gmm", "ksg", "gaussian", "cor.test")
+  has_dhsic <- requireNamespace("dHSIC", quietly = TRUE)  # dHSIC's permutation test, if installed
+  say("%-20s %8s %8s %8s %8s %8s", "alternative", "gmm", "ksg", "gaussian", "cor.test", "dHSIC")
   for (an in names(alts)) {
-    rej <- c(gmm = 0, ksg = 0, gaussian = 0, cor = 0)
+    rej <- c(gmm = 0, ksg = 0, gaussian = 0, cor = 0, dhsic = NA)
+    if (has_dhsic) rej[["dhsic"]] <- 0
     for (r in seq_len(pw_reps)) {
       set.seed(5000 + r)
       d <- alts[[an]](500)
       for (m in c("gmm", "ksg", "gaussian")) rej[[m]] <- rej[[m]] + isTRUE(as.numeric(run_test(d, m, perms, r)[["p"]]) <= 0.05)
       rej[["cor"]] <- rej[["cor"]] + (stats::cor.test(d$x, d$y)$p.value <= 0.05)
+      if (has_dhsic) {
+        rej[["dhsic"]] <- rej[["dhsic"]] +
+          (dHSIC::dhsic.test(d$x, d$y, method = "permutation", B = perms)$p.value <= 0.05)
+      }
     }
     rej <- rej / pw_reps
-    say("%-20s %8.2f %8.2f %8.2f %8.2f", an, rej[1], rej[2], rej[3], rej[4])
+    say("%-20s %8.2f %8.2f %8.2f %8.2f %8.2f", an, rej[1], rej[2], rej[3], rej[4], rej[5])
   }
   say("")
 }
