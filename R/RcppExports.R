@@ -29,8 +29,8 @@
     .Call(`_gmmmi_gmm_pmi`, model, X, dx, n_threads)
 }
 
-.gmm_pmi_categorical <- function(models, p, labels, Y, n_threads) {
-    .Call(`_gmmmi_gmm_pmi_categorical`, models, p, labels, Y, n_threads)
+.gmm_pmi_categorical <- function(models, p, labels, Y, n_threads, dz = 0L) {
+    .Call(`_gmmmi_gmm_pmi_categorical`, models, p, labels, Y, n_threads, dz)
 }
 
 .gmm_mi_run <- function(reps, kind, dx, dy, p, opt, seed, n_threads, callback) {

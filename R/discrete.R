@@ -252,6 +252,8 @@ treatment_label <- function(res) {
          "categorical" = sprintf("%s discrete: categorical form%s", if (isTRUE(res$swapped)) "y" else "x",
                                  if (isTRUE(res$swapped)) " (x and y swapped)" else ""),
          "dequantised" = "atoms or ties: dequantised (ties broken at random)",
+         "stratified" = sprintf("discrete z (%s): conditional MI within each of its %d strata, weighted by their frequencies (see `$strata`)",
+                                paste(res$conditioned_on, collapse = ", "), NROW(res$strata)),
          tr)
 }
 

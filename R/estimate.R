@@ -209,7 +209,8 @@ method_label <- function(x) {
   lab <- switch(m,
                 ksg1 = "KSG", ksg2 = "KSG, variant 2", ross = "Ross's mixed kNN",
                 knn_entropy = "kNN entropies", kl = "Kozachenko-Leonenko", kl_weighted = "weighted Kozachenko-Leonenko",
-                binned = "binned", gaussian = "Gaussian", "plug-in" = "plug-in, Miller-Madow", m)
+                binned = "binned", gaussian = "Gaussian", "plug-in" = "plug-in, Miller-Madow",
+                gmm = "GMM-MI", m)
   if (m %in% c("ksg1", "ksg2", "ross", "knn_entropy", "kl", "kl_weighted") && !is.null(k)) lab <- sprintf("%s, k = %d", lab, as.integer(k))
   lab
 }

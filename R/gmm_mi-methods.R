@@ -303,12 +303,13 @@ plot_gmm_mi_pmi <- function(x, ...) {
     if (dims[["dy"]] != 1L) gmmmi_abort("`type = \"pmi\"` needs a one-dimensional `y` for a categorical `x`.")
     cls <- x$data$x
     p <- .gmm_pmi_categorical(lapply(x$model, unclass), as.double(x$class_prob), as.integer(cls),
-                              x$data$y, 1L) * s
+                              cbind(x$data$z, x$data$y), 1L, dims[["dz"]]) * s
     xs <- as.integer(cls) + stats::runif(length(cls), -0.25, 0.25)
     cols <- pmi_colours(p)
     lab <- gmm_mi_axis_labels(x)
     plot_with(graphics::plot, list(x = xs, y = x$data$y[, 1], col = cols, pch = 16, cex = 0.6, xaxt = "n",
-                                   xlab = lab[1], ylab = lab[2], main = sprintf("Pointwise MI (%s)", x$unit)),
+                                   xlab = lab[1], ylab = lab[2],
+                                   main = sprintf("Pointwise %sMI (%s)", if (dims[["dz"]] > 0L) "conditional " else "", x$unit)),
               list(...))
     pmi_key(cols, x$unit)
     graphics::axis(1, at = seq_along(levels(cls)), labels = levels(cls))

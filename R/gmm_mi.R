@@ -94,7 +94,18 @@
 #'   vector of class labels. With `y = NULL`, a matrix or data frame with exactly two columns
 #'   (x and y).
 #' @param y Numeric vector, matrix or data frame with as many rows as `x`.
-#' @param z Optional numeric vector, matrix or data frame to condition on (conditional MI).
+#' @param z Optional variable(s) to condition on (conditional MI \eqn{I(X;Y|Z)}): a numeric
+#'   vector, matrix, factor or data frame. Continuous columns enter the mixture: one mixture
+#'   over (x, y, z), or, for a categorical `x`, one mixture over (z, y) per class, with
+#'   \eqn{I = \sum_c p_c E[\log p(z,y|c) - \log p(z|c) - \log p(z,y) + \log p(z)]}. Discrete
+#'   columns (factors, or few distinct values; see [gmmmi_discrete]) are conditioned on exactly:
+#'   one GMM-MI per stratum (combination of their values), combined as
+#'   \eqn{\sum_s p_s I(X;Y|Z_{cont}, s)} with \eqn{p_s} the strata's frequencies; the result
+#'   then has `$strata` (per stratum: rows, weight, estimate, standard error) and `$fits`, and its
+#'   standard error is \eqn{\sqrt{\sum_s p_s^2 se_s^2 + (\sum_s p_s I_s^2 - I^2)/n}} (strata
+#'   independent, plus the sampling variance of the weights). Every stratum needs enough rows
+#'   for GMM-MI (10 or more), or the error names it. A discrete `x` and `y` with a continuous `z`
+#'   is not supported (classed error): discretise `z`, or use `mi(method = "ksg")`.
 #' @param n_components `NULL` (choose K) or a whole number fixing K (for a categorical `x`, one
 #'   number for every class or one per class).
 #' @param select How K is chosen: `"cv"` (held-out log-likelihood), `"aic"` or `"bic"`.
@@ -225,40 +236,55 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   progress <- check_flag(progress, "progress")
   n_threads <- gmmmi_threads(n_threads)
 
-  # the discrete-data rule (?gmmmi_discrete), for MI (not conditional MI)
+  # the discrete-data rule (?gmmmi_discrete): for z first (a discrete z is conditioned on exactly,
+  # stratum by stratum), then for the pair x, y
   treatment <- NULL
   cap_factor <- NULL
   swapped <- FALSE
-  if (is.null(z)) {
-    sp <- if (is.null(y)) gmm_mi_split_xy(x) else list(x = x, y = y)
-    if (!is.null(sp)) {
-      dp <- discrete_pair(sp$x, sp$y, discrete, call = call)
-      if (dp$pair == "discrete") {
-        return(mi_discrete_pair(dp$x, dp$y, unit, call, "gmm"))
+  if (!is.null(z)) {
+    dec <- discrete_declared(discrete, names = c("x", "y", "z"), call = call)
+    zs <- conditioning_split(z, dec[["z"]], call = call)
+    if (!is.null(zs$strata)) {
+      args <- mget(c("n_components", "select", "n_inits", "n_folds", "threshold", "patience",
+                     "max_components", "init", "tol", "max_iter", "reg_covar", "n_bootstrap", "n_mc",
+                     "transform", "full_fit", "bootstrap_starts", "n_threads"))
+      return(gmm_mi_stratified(x, y, zs, dec, na.rm, unit, args, call))
+    }
+    z <- zs$continuous
+    discrete <- dec[c("x", "y")]
+    discrete <- if (all(is.na(discrete))) NULL else discrete[!is.na(discrete)]
+  }
+  sp <- if (is.null(y)) gmm_mi_split_xy(x) else list(x = x, y = y)
+  if (!is.null(sp)) {
+    dp <- discrete_pair(sp$x, sp$y, discrete, call = call)
+    if (dp$pair == "discrete") {
+      if (!is.null(z)) {
+        gmmmi_abort(paste0("`x` and `y` are both discrete and `z` is continuous: GMM-MI has no estimator ",
+                           "of this conditional MI. Discretise `z` (it is then conditioned on stratum ",
+                           "by stratum), or use `method = \"ksg\"` in mi()."),
+                    class = c("gmmmi_error_discrete", "gmmmi_error_input"), call = call)
       }
-      treatment <- dp$pair
-      if (dp$pair == "categorical") {
-        cnt <- tabulate(as.integer(dp$x), nlevels(dp$x))
-        ydim <- NCOL(dp$y)
-        if (!dp$declared_x && min(cnt[cnt > 0]) < max(2L * n_folds, ydim + 2L, 4L)) {
-          # a detected discrete variable with a value too rare to fit: dequantise it instead
-          treatment <- "dequantised"
-          cap_factor <- dp$x
-          x <- sp$x
-          y <- sp$y
-        } else {
-          x <- dp$x
-          y <- dp$y
-          swapped <- dp$swapped
-        }
+      return(mi_discrete_pair(dp$x, dp$y, unit, call, "gmm"))
+    }
+    treatment <- dp$pair
+    if (dp$pair == "categorical") {
+      cnt <- tabulate(as.integer(dp$x), nlevels(dp$x))
+      ydim <- NCOL(dp$y) + (if (is.null(z)) 0L else NCOL(z))
+      if (!dp$declared_x && min(cnt[cnt > 0]) < max(2L * n_folds, ydim + 2L, 4L)) {
+        # a detected discrete variable with a value too rare to fit: dequantise it instead
+        treatment <- "dequantised"
+        cap_factor <- dp$x
+        x <- sp$x
+        y <- sp$y
+      } else {
+        x <- dp$x
+        y <- dp$y
+        swapped <- dp$swapped
       }
     }
   }
   data <- gmm_mi_data(x, y, z, na.rm = na.rm)
   categorical <- !is.null(data$classes)
-  if (categorical && !is.null(z)) {
-    gmmmi_abort("`z` (conditional MI) is not supported with a categorical `x`.")
-  }
   min_rows <- function(d) max(2L * n_folds, d + 2L, 4L)
   if (categorical) {
     lev <- levels(data$classes)
@@ -266,14 +292,16 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     if (length(lev) < 2L) {
       gmmmi_abort(sprintf("`%s` has a single class (\"%s\"); MI with a constant is 0 and cannot be estimated by GMM-MI.", if (swapped) "y" else "x", lev[1]))
     }
-    small <- counts < min_rows(data$dy)
+    d <- data$dz + data$dy  # the class models' columns: (z, y)
+    small <- counts < min_rows(d)
     if (any(small)) {
       gmmmi_abort(sprintf("`%s`: class(es) %s have fewer than %d rows (need at least %d per class for %d folds).",
                           if (swapped) "y" else "x",
                           paste0('"', lev[small], '" (', counts[small], ")", collapse = ", "),
-                          min_rows(data$dy), min_rows(data$dy), n_folds))
+                          min_rows(d), min_rows(d), n_folds))
     }
-    groups <- lapply(lev, function(l) data$y[data$classes == l, , drop = FALSE])
+    if (!is.null(data$z)) check_not_constant(data$z, "z")
+    groups <- lapply(lev, function(l) cbind(data$z, data$y)[data$classes == l, , drop = FALSE])
     # a class whose y is constant on the raw scale (ties) can still be fitted on normal scores,
     # which break ties at random
     const_class <- vapply(groups, function(g) any(!(.col_stats(g)$sd > 0)), logical(1))
@@ -282,7 +310,6 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     }
     p <- counts / sum(counts)
     kind <- 2L
-    d <- data$dy
   } else {
     joint <- do.call(cbind, Filter(Negate(is.null), list(data$x, data$y, data$z)))  # cbind(0-row, NULL) adds a column
     js <- .col_stats(joint)
@@ -451,6 +478,122 @@ gmm_mi_data <- function(x, y, z, na.rm, call = sys.call(-1)) {
        n = nrow(ym), n_dropped = n_bad)
 }
 
+# ---- conditioning on a discrete z ----
+
+# The columns of z split by the discrete-data rule: list(strata = factor of the discrete
+# columns' combined values, or NULL; continuous = the other columns, or NULL; names).
+# `declared`: NA (detect), TRUE (every column discrete) or FALSE (none).
+conditioning_split <- function(z, declared = NA, call = sys.call(-1)) {
+  cols <- if (is.data.frame(z)) as.list(z) else if (is.matrix(z) && (is.numeric(z) || is.logical(z))) {
+    lapply(seq_len(ncol(z)), function(j) z[, j])
+  } else list(z)
+  nm <- if (is.data.frame(z) || is.matrix(z)) colnames(z) else NULL
+  if (is.null(nm) || length(nm) != length(cols)) nm <- if (length(cols) == 1L) "z" else paste0("z", seq_along(cols))
+  kinds <- vapply(cols, function(v) {
+    if (is.factor(v) || is.character(v) || is.logical(v)) return("discrete")
+    if (!is.numeric(v)) return("continuous")  # left to the data checks
+    if (isTRUE(declared)) "discrete" else if (isFALSE(declared)) "continuous" else column_kind(v)
+  }, character(1))
+  disc <- kinds == "discrete"
+  if (!any(disc)) return(list(strata = NULL, continuous = z, names = nm))
+  keys <- lapply(cols[disc], function(v) ifelse(is.na(v), NA_character_, as.character(v)))
+  key <- if (length(keys) == 1L) keys[[1]] else do.call(paste, c(keys, sep = ", "))
+  key[Reduce(`|`, lapply(keys, is.na))] <- NA_character_
+  cont <- if (all(disc)) NULL else {
+    m <- do.call(cbind, cols[!disc])
+    colnames(m) <- nm[!disc]
+    m
+  }
+  list(strata = factor(key), continuous = cont, names = nm, strata_names = nm[disc])
+}
+
+# I(X; Y | Z) for a z with discrete columns, exactly by the definition:
+#   sum_s p(s) I(X; Y | Z_c, Z_d = s),
+# one gmm_mi() per stratum s of the discrete columns (conditioning on the continuous columns Z_c,
+# if any, within it), weighted by the strata's frequencies. Standard error: the strata are
+# independent given their sizes, so Var = sum_s p_s^2 se_s^2, plus the multinomial variance of
+# the weights, (sum_s p_s I_s^2 - I^2) / n.
+gmm_mi_stratified <- function(x, y, zs, declared, na.rm, unit, args, call) {
+  if (is.null(y)) {
+    sp <- gmm_mi_split_xy(x)
+    if (is.null(sp)) {
+      gmmmi_abort("`y` is missing: conditional MI needs `x` and `y` (or `x` with two columns).", call = call)
+    }
+    x <- sp$x
+    y <- sp$y
+  }
+  nrows <- function(v) if (is.null(dim(v))) length(v) else nrow(v)
+  n0 <- length(zs$strata)
+  for (a in list(list(x, "x"), list(y, "y"))) {
+    if (nrows(a[[1]]) != n0) {
+      gmmmi_abort(sprintf("`z` has %d rows but `%s` has %d; they must match.", n0, a[[2]], nrows(a[[1]])), call = call)
+    }
+  }
+  miss <- function(v) if (is.null(v)) FALSE else if (is.null(dim(v))) is.na(v) else !stats::complete.cases(v)
+  bad <- miss(x) | miss(y) | is.na(zs$strata) | miss(zs$continuous)
+  if (any(bad)) {
+    if (!na.rm) {
+      gmmmi_abort(sprintf("`x`, `y` or `z` contain missing values in %d row(s); use `na.rm = TRUE` to drop them.",
+                          sum(bad)), call = call)
+    }
+    if (all(bad)) gmmmi_abort("`x`, `y` or `z` have no complete row.", call = call)
+    gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in x, y or z); %d rows remain.",
+                       sum(bad), sum(!bad)), call = call)
+  }
+  keep <- which(!bad)
+  strata <- droplevels(zs$strata[keep])
+  n <- length(keep)
+  # the pair's kinds from all rows, so that a stratum with few distinct values stays continuous
+  dx <- declared[["x"]]
+  dy <- declared[["y"]]
+  kx <- if (is.na(dx)) discrete_variable(rows_of(x, keep))$kind == "discrete" else dx
+  ky <- if (is.na(dy)) discrete_variable(rows_of(y, keep))$kind == "discrete" else dy
+  lev <- levels(strata)
+  fits <- vector("list", length(lev))
+  names(fits) <- lev
+  tab <- data.frame(stratum = lev, n = 0L, weight = 0, estimate = 0, std_error = 0,
+                    treatment = NA_character_, stringsAsFactors = FALSE)
+  for (i in seq_along(lev)) {
+    idx <- keep[strata == lev[i]]
+    xs <- drop_constant_columns(rows_of(x, idx))
+    ys <- drop_constant_columns(rows_of(y, idx))
+    zc <- if (is.null(zs$continuous)) NULL else drop_constant_columns(rows_of(zs$continuous, idx))
+    tab$n[i] <- length(idx)
+    if (is.null(xs) || is.null(ys)) {
+      tab$treatment[i] <- "constant"  # x or y is constant within the stratum: I = 0 there
+      next
+    }
+    fit <- tryCatch(
+      do.call(gmm_mi, c(list(xs, ys, z = zc), args,
+                        list(unit = unit, na.rm = FALSE, discrete = c(x = kx, y = ky), progress = FALSE))),
+      gmmmi_error = function(e) {
+        gmmmi_abort(sprintf("In the stratum %s = \"%s\" (%d rows): %s", paste(zs$strata_names, collapse = ", "),
+                            lev[i], length(idx), conditionMessage(e)),
+                    class = setdiff(class(e), c("gmmmi_error", "error", "condition")), call = call)
+      })
+    fits[[i]] <- fit
+    tab$estimate[i] <- fit$estimate
+    tab$std_error[i] <- fit$std_error
+    tab$treatment[i] <- if (is.null(fit$treatment)) "continuous" else fit$treatment
+  }
+  tab$weight <- tab$n / n
+  est <- sum(tab$weight * tab$estimate)
+  se <- sqrt(sum(tab$weight^2 * tab$std_error^2) + max(0, sum(tab$weight * tab$estimate^2) - est^2) / n)
+  new_mi_estimate(est, se, unit = unit, method = "gmm", n = n, quantity = "conditional mutual information",
+                  settings = args, call = call, strata = tab, fits = fits, treatment = "stratified",
+                  conditioned_on = zs$strata_names,
+                  std_error_note = if (is.na(se)) "a stratum's estimate has no standard error (see `$strata`)")
+}
+
+# The non-constant columns of a vector, matrix or data frame (NULL if none). A factor with one
+# level, or a numeric column with one value, is constant.
+drop_constant_columns <- function(v) {
+  const <- function(c) length(unique(c)) < 2L
+  if (is.null(dim(v))) return(if (const(v)) NULL else v)
+  keep <- !vapply(seq_len(ncol(v)), function(j) const(v[, j]), logical(1))
+  if (!any(keep)) NULL else v[, keep, drop = FALSE]
+}
+
 # ---- marginal transform ----
 
 # Normal scores of one column: qnorm((rank - 1/2) / n). Tied values get distinct ranks in a
@@ -493,7 +636,7 @@ normal_scores_data <- function(data) {
 gmm_mi_representation <- function(data, lev, transform, log_jac) {
   by_group <- function(v) if (is.null(lev)) list(v) else lapply(lev, function(l) v[data$classes == l])
   groups <- if (is.null(lev)) list(cbind(data$x, data$y, data$z)) else
-    lapply(lev, function(l) data$y[data$classes == l, , drop = FALSE])
+    lapply(lev, function(l) cbind(data$z, data$y)[data$classes == l, , drop = FALSE])
   pooled <- .col_stats(if (length(groups) == 1L) groups[[1]] else do.call(rbind, groups))
   scl <- pooled$sd
   scl[!is.finite(scl) | scl == 0] <- 1
@@ -607,7 +750,11 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
   s <- unit_scale(unit)
   G <- length(groups)
   categorical <- kind == 2L
-  cn <- if (categorical) gmm_mi_colnames(list(y = data$y)) else gmm_mi_colnames(data)
+  # a categorical x's class models are over (z, y)
+  cn <- if (categorical) {
+    nm <- gmm_mi_colnames(list(y = data$y, z = data$z))
+    c(utils::tail(nm, data$dz), utils::head(nm, data$dy))
+  } else gmm_mi_colnames(data)
   models <- lapply(seq_len(G), function(g) {
     f <- res$fits[[g]]
     m <- unstandardise_model(f$model, center, scale, cn)
@@ -701,7 +848,7 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
     estimate <- point
     std_error <- NA_real_
   }
-  quantity <- if (kind == 1L) "conditional mutual information" else "mutual information"
+  quantity <- if (data$dz > 0L) "conditional mutual information" else "mutual information"
   new_mi_estimate(
     estimate = estimate, std_error = std_error, unit = unit, method = "gmm", n = data$n,
     quantity = quantity, settings = settings, call = call,

@@ -99,7 +99,7 @@ mi_formula <- function(f, data, call = sys.call(-1)) {
     zpart <- rhs[[3L]]
     rhs <- rhs[[2L]]
   }
-  pick <- function(e, side) {
+  pick <- function(e, side, frame = FALSE) {
     v <- all.vars(e)
     if ("." %in% v) gmmmi_abort("`.` is not supported in the formula; name the variables.", call = call)
     miss <- setdiff(v, names(data))
@@ -108,8 +108,9 @@ mi_formula <- function(f, data, call = sys.call(-1)) {
                           paste0("`", miss, "`", collapse = ", ")), call = call)
     }
     if (length(v) == 0L) gmmmi_abort(sprintf("The formula's %s names no variable.", side), call = call)
-    if (length(v) == 1L) data[[v]] else data[, v, drop = FALSE]
+    if (length(v) == 1L && !frame) data[[v]] else data[, v, drop = FALSE]
   }
+  # z stays a data frame, whose column names name the strata of a discrete z
   list(y = pick(f[[2L]], "left-hand side"), x = pick(rhs, "right-hand side"),
-       z = if (!is.null(zpart)) pick(zpart, "conditioning part (after `|`)"))
+       z = if (!is.null(zpart)) pick(zpart, "conditioning part (after `|`)", frame = TRUE))
 }

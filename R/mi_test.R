@@ -206,7 +206,7 @@ mi_test_statistic <- function(method, fun, full, args, unit) {
     if (categorical) {
       lab <- as.integer(d$x)
       K <- unname(K[levels(d$x)])
-      M <- d$y
+      M <- cbind(d$z, d$y)  # the class models' columns (z, y)
       kind <- 2L
     } else {
       lab <- integer(0)

@@ -130,8 +130,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // gmm_pmi_categorical
-Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p, Rcpp::IntegerVector labels, Rcpp::NumericMatrix Y, int n_threads);
-RcppExport SEXP _gmmmi_gmm_pmi_categorical(SEXP modelsSEXP, SEXP pSEXP, SEXP labelsSEXP, SEXP YSEXP, SEXP n_threadsSEXP) {
+Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p, Rcpp::IntegerVector labels, Rcpp::NumericMatrix Y, int n_threads, int dz);
+RcppExport SEXP _gmmmi_gmm_pmi_categorical(SEXP modelsSEXP, SEXP pSEXP, SEXP labelsSEXP, SEXP YSEXP, SEXP n_threadsSEXP, SEXP dzSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -140,7 +140,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type labels(labelsSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Y(YSEXP);
     Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(gmm_pmi_categorical(models, p, labels, Y, n_threads));
+    Rcpp::traits::input_parameter< int >::type dz(dzSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_pmi_categorical(models, p, labels, Y, n_threads, dz));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -414,7 +415,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_mi_mc", (DL_FUNC) &_gmmmi_gmm_mi_mc, 6},
     {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
     {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
-    {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 5},
+    {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 6},
     {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
     {"_gmmmi_gmm_mi_null", (DL_FUNC) &_gmmmi_gmm_mi_null, 12},
     {"_gmmmi_normal_zig_draws", (DL_FUNC) &_gmmmi_normal_zig_draws, 4},

@@ -75,9 +75,10 @@ Rcpp::NumericVector gmm_pmi(Rcpp::List model, Rcpp::NumericMatrix X, int dx, int
   return out;
 }
 
+// Y: the rows' (z, y) values; the first dz columns are the conditioning variable (0: plain MI).
 // [[Rcpp::export(.gmm_pmi_categorical)]]
 Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p, Rcpp::IntegerVector labels,
-                                        Rcpp::NumericMatrix Y, int n_threads) {
+                                        Rcpp::NumericMatrix Y, int n_threads, int dz = 0) {
   std::vector<gmmmi::Gmm> gs;
   for (R_xlen_t c = 0; c < models.size(); ++c) gs.push_back(gmm_from_list(models[c]));
   const std::size_t n = Y.nrow();
@@ -89,7 +90,7 @@ Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p
   for (std::size_t i = 0; i < n; ++i) lab[i] = labels[i] - 1;
   std::vector<double> pp(p.begin(), p.end()), o(n);
   gmmmi_r::ParallelExecutor ex(n_threads);
-  if (!gmmmi::pointwise_mi_categorical(gs, pp, lab.data(), Yt.data(), n, o.data(), ex))
+  if (!gmmmi::pointwise_mi_categorical(gs, pp, lab.data(), Yt.data(), n, o.data(), ex, dz))
     Rcpp::stop("degenerate mixture");
   return Rcpp::NumericVector(o.begin(), o.end());
 }
@@ -220,6 +221,7 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
   spec.kind = kind;
   spec.dx = dx;
   spec.dy = dy;
+  spec.dz = kind == 2 ? d - dy : 0;  // categorical x: the groups' columns are (z, y)
   spec.p.assign(p.begin(), p.end());
   gmmmi_r::ParallelExecutor ex(n_threads);
   RPhaseMonitor mon(callback);
@@ -315,6 +317,7 @@ Rcpp::NumericVector gmm_mi_null(Rcpp::NumericMatrix X, Rcpp::IntegerVector label
   spec.kind = kind;
   spec.dx = dx;
   spec.dy = dy;
+  spec.dz = kind == 2 ? d - dy : 0;  // categorical x: the groups' columns are (z, y)
   spec.p.assign(p.begin(), p.end());
   std::vector<int> kk(K.begin(), K.end());
   gmmmi_r::ParallelExecutor ex(n_threads);

@@ -118,6 +118,85 @@ test_that("conditional MI of a Gaussian", {
   within_truth(fit, truth, 0.01)
 })
 
+test_that("conditional MI with a categorical x: per-class mixtures over (z, y)", {
+  set.seed(120)
+  n <- 3000
+  cl <- factor(sample(c("a", "b"), n, TRUE))
+  mu <- ifelse(cl == "a", -1, 1)
+  # y = z + mu_class + noise with z independent of the class: I(X; Y | Z) = I(X; mu + noise),
+  # the MI of a class with an equal mixture of N(-1, 1) and N(1, 1), by quadrature
+  z <- rnorm(n)
+  y <- z + mu + rnorm(n)
+  dens <- function(u) 0.5 * dnorm(u, -1) + 0.5 * dnorm(u, 1)
+  truth <- integrate(function(u) -dens(u) * log(dens(u)), -30, 30)$value - 0.5 * log(2 * pi * exp(1))
+  fit <- fast(cl, y, z = z)
+  expect_match(fit$quantity, "conditional")
+  expect_true(fit$categorical)
+  expect_identical(unname(fit$dims), c(1L, 1L, 1L))
+  expect_identical(colnames(fit$model$a$means), c("z", "y"))
+  within_truth(fit, truth, 0.02)
+  # x depends on z and y on z only: I(X; Y | Z) = 0 although I(X; Y) is large
+  z2 <- rnorm(n) + mu
+  y2 <- z2 + rnorm(n)
+  expect_gt(fast(cl, y2)$estimate, 0.1)
+  f0 <- fast(cl, y2, z = z2)
+  expect_lt(abs(f0$estimate), 4 * f0$std_error + 0.005)
+  # invariant to strictly increasing maps of y and z (normal scores: the same fit, bit for bit)
+  set.seed(3); a <- fast(cl, y, z = z, transform = "normal_scores")
+  set.seed(3); b <- fast(cl, exp(y), z = z^3, transform = "normal_scores")
+  expect_identical(a$estimate, b$estimate)
+  # a numeric y with a discrete x on the right swaps into the same problem
+  set.seed(4); s1 <- fast(cl, y, z = z)
+  set.seed(4); s2 <- fast(y, cl, z = z)
+  expect_identical(s1$estimate, s2$estimate)
+  expect_true(s2$swapped)
+  # pointwise conditional MI: its mean under the fit is the full-data estimate (Monte Carlo aside)
+  png(tf <- tempfile(fileext = ".png"))
+  p <- plot(fit, type = "pmi")
+  dev.off()
+  expect_equal(mean(p), fit$point, tolerance = 0.1)
+})
+
+test_that("conditional MI given a discrete z: the frequency-weighted sum over strata", {
+  set.seed(121)
+  n <- 2400
+  zf <- sample(c("u", "v", "w"), n, TRUE, prob = c(0.5, 0.3, 0.2))
+  rho <- c(u = 0.9, v = 0.3, w = 0)[zf]
+  x <- rnorm(n)
+  y <- rho * x + sqrt(1 - rho^2) * rnorm(n)
+  truth <- sum(table(zf) / n * -0.5 * log(1 - c(u = 0.81, v = 0.09, w = 0)))
+  set.seed(9)
+  fit <- fast(x, y, z = zf)
+  expect_identical(fit$treatment, "stratified")
+  expect_match(fit$quantity, "conditional")
+  within_truth(fit, truth, 0.02)
+  expect_identical(fit$strata$stratum, c("u", "v", "w"))
+  expect_equal(sum(fit$strata$weight), 1)
+  # exactly the definition: the same per-stratum fits, drawn in the same order from the same seed
+  set.seed(9)
+  per <- lapply(c("u", "v", "w"), function(s) {
+    fast(x[zf == s], y[zf == s], discrete = c(x = FALSE, y = FALSE), na.rm = FALSE)
+  })
+  est <- vapply(per, `[[`, 0, "estimate")
+  se <- vapply(per, `[[`, 0, "std_error")
+  w <- as.vector(table(zf)) / n
+  expect_identical(fit$estimate, sum(w * est))
+  expect_equal(fit$std_error, sqrt(sum(w^2 * se^2) + max(0, sum(w * est^2) - sum(w * est)^2) / n))
+  # a stratum where x is constant contributes 0; a factor z through the formula keeps its name
+  x2 <- ifelse(zf == "w", 1, x)
+  set.seed(10)
+  f2 <- mi(y ~ x | g, data.frame(x = x2, y = y, g = zf), n_bootstrap = 5, n_mc = 1e4, progress = FALSE)
+  expect_identical(f2$strata$treatment[3], "constant")
+  expect_identical(f2$strata$estimate[3], 0)
+  expect_output(print(f2), "discrete z \\(g\\): conditional MI within each of its 3 strata")
+  # mixed z: stratify on the factor, condition on the numeric column within each stratum
+  zc <- rnorm(n)
+  f3 <- fast(x + zc, y + zc, z = data.frame(g = zf, c = zc))
+  expect_true(all(vapply(f3$fits, function(f) f$dims[["dz"]], 0) == 1))
+  # a stratum too small for GMM-MI: the error names it
+  expect_error(mi(mpg ~ wt | cyl, mtcars), "stratum cyl = \"6\" \\(7 rows\\)", class = "gmmmi_error_input")
+})
+
 test_that("independent variables give MI near 0", {
   set.seed(108)
   fit <- fast(rnorm(1500), rnorm(1500))
@@ -265,7 +344,8 @@ test_that("bad input gives clear errors naming the argument", {
   err(gmm_mi(rep("a", 100), y), "single class")
   err(gmm_mi(c(rep("a", 97), rep("b", 3)), y), "fewer than")
   err(gmm_mi(rep(c("a", "b"), 50)), "`y` is missing")
-  err(gmm_mi(rep(c("a", "b"), 50), y, z = x), "not supported")
+  expect_error(gmm_mi(rep(c("a", "b"), 50), rep(c("u", "v"), each = 50), z = x), "both discrete",
+               class = "gmmmi_error_discrete")
   # missing values: dropped with a warning that says how many, or an error
   xn <- x; xn[c(3, 7)] <- NA
   expect_warning(f <- gmm_mi(xn, y, n_bootstrap = 2, n_mc = 1e3), "Dropped 2 incomplete")

@@ -389,6 +389,7 @@ inline GroupFit full_fit(const double* X, std::size_t n, int d, const GmmMiOptio
 struct MiSpec {
   int kind = 0;  // 0: MI of x (first dx) and y; 1: conditional MI (x, y, z); 2: categorical
   int dx = 1, dy = 1;
+  int dz = 0;             // kind 2: the first dz coordinates of the class models are Z (conditional MI)
   std::vector<double> p;  // class frequencies (kind 2)
 };
 
@@ -396,7 +397,7 @@ inline McResult mi_of(const std::vector<Gmm>& models, const MiSpec& spec, std::s
                       std::uint64_t seed, const Executor& ex) {
   if (spec.kind == 0) return mi_mc(models[0], spec.dx, n_mc, seed, ex);
   if (spec.kind == 1) return cmi_mc(models[0], spec.dx, spec.dy, n_mc, seed, ex);
-  return mi_categorical_mc(models, spec.p, n_mc, seed, ex);
+  return mi_categorical_mc(models, spec.p, n_mc, seed, ex, kMcChunk, 1000, spec.dz);
 }
 
 // Step 6: bootstrap replicates [0, B), in batches with mon.step between them.
@@ -486,7 +487,7 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
 // indices), the data with one block shuffled, fitted at the fixed K of every group (best of
 // opt.n_inits starts by log-likelihood) and the MI of the fits by Monte Carlo (closed form for
 // K = 1). X: n x d row-major (standardised). kind 0: the y block (columns dx .. dx + dy - 1) is
-// shuffled; kind 1: the x block (columns 0 .. dx - 1); kind 2: X holds y only and the class
+// shuffled; kind 1: the x block (columns 0 .. dx - 1); kind 2: X holds (z, y) (z: spec.dz columns, often none) and the class
 // labels (0-based) are shuffled, the groups being the rows of each shuffled label.
 // Column b uses the streams (seed, b_offset + b), so a split into chunks gives the same values.
 // Returns the MI per column (NaN if a fit failed).

@@ -653,14 +653,21 @@ inline McResult cmi_mc(const Gmm& g, int dx, int dy, std::size_t n_mc, std::uint
 // MI between a categorical X with class probabilities p (summing to 1) and Y, whose
 // class-conditional densities are the mixtures gs[c] (all of dimension dy):
 //   sum_c p_c E_{y ~ p(y|c)}[log p(y|c) - log sum_c' p_c' p(y|c')].
+// With dz > 0 the first dz coordinates of every class model are a conditioning variable Z and the
+// result is the conditional MI I(X; Y | Z) of the same models:
+//   sum_c p_c E_{(z,y) ~ p(z,y|c)}[log p(y|z,c) - log p(y|z)]
+//   = sum_c p_c E[log p(z,y|c) - log p(z|c) - log p(z,y) + log p(z)],
+// where p(z|c) and p(z) are leading-prefix marginals of the class and pooled mixtures.
 // Class c gets max(min_per_class, round(n_mc p_c)) draws (stratified Monte Carlo), from streams
 // (derive_seed(seed, c), chunk). The standard error combines the per-class errors.
 inline McResult mi_categorical_mc(const std::vector<Gmm>& gs, const std::vector<double>& p,
                                   std::size_t n_mc, std::uint64_t seed, const Executor& ex,
-                                  std::size_t chunk = kMcChunk, std::size_t min_per_class = 1000) {
+                                  std::size_t chunk = kMcChunk, std::size_t min_per_class = 1000,
+                                  int dz = 0) {
   const int C = static_cast<int>(gs.size());
   if (C < 2 || static_cast<int>(p.size()) != C) throw InputError("mi_categorical_mc: need >= 2 classes");
   const int dy = gs[0].d;
+  if (dz < 0 || dz >= dy) throw InputError("mi_categorical_mc: dz must be in 0..d-1");
   // the mixture over classes: all components, weights p_c w_ck
   int Ktot = 0;
   std::vector<int> offset(C + 1, 0);
@@ -683,11 +690,18 @@ inline McResult mi_categorical_mc(const std::vector<Gmm>& gs, const std::vector<
   for (int c = 0; c < C; ++c) {
     terms[c].resize(2);
     terms[c][0].g = gs[c];
-    terms[c][0].prefixes = {dy};
-    terms[c][0].coefs = {1.0};
     terms[c][1].g = mix;
-    terms[c][1].prefixes = {dy};
-    terms[c][1].coefs = {-1.0};
+    if (dz == 0) {
+      terms[c][0].prefixes = {dy};
+      terms[c][0].coefs = {1.0};
+      terms[c][1].prefixes = {dy};
+      terms[c][1].coefs = {-1.0};
+    } else {
+      terms[c][0].prefixes = {dz, dy};
+      terms[c][0].coefs = {-1.0, 1.0};
+      terms[c][1].prefixes = {dz, dy};
+      terms[c][1].coefs = {1.0, -1.0};
+    }
     for (auto& t : terms[c])
       if (!t.setup()) return detail::failed();
     detail::sampler_tables(terms[c][0].g, cdfs[c], packs[c]);
@@ -750,9 +764,11 @@ inline bool pointwise_mi(const Gmm& g, int dx, const double* X, std::size_t n, d
 }
 
 // Pointwise MI of labelled points for a categorical X: log p(y|c) - log sum_c' p_c' p(y|c').
+// With dz > 0 (the first dz coordinates are Z): the pointwise conditional MI
+// log p(z,y|c) - log p(z|c) - log p(z,y) + log p(z).
 inline bool pointwise_mi_categorical(const std::vector<Gmm>& gs, const std::vector<double>& p,
                                      const int* labels, const double* Y, std::size_t n, double* out,
-                                     const Executor& ex) {
+                                     const Executor& ex, int dz = 0) {
   const int C = static_cast<int>(gs.size());
   const int dy = gs[0].d;
   int Ktot = 0;
@@ -775,6 +791,25 @@ inline bool pointwise_mi_categorical(const std::vector<Gmm>& gs, const std::vect
     double lc = 0.0;
     log_density(cls[labels[i]], Y + i * dy, 1, &lc);
     out[i] = lc - lm[i];
+  });
+  if (dz == 0) return true;
+  // the z-marginal terms: - log p(z|c) + log p(z)
+  const std::vector<int> zd = detail::iota_vec(0, dz);
+  Gmm mixz = mix.marginal(zd);
+  if (!mixz.prepare()) return false;
+  std::vector<Gmm> clz;
+  for (const auto& g : gs) {
+    clz.push_back(g.marginal(zd));
+    if (!clz.back().prepare()) return false;
+  }
+  std::vector<double> Z(n * static_cast<std::size_t>(dz)), lmz(n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int a = 0; a < dz; ++a) Z[i * dz + a] = Y[i * dy + a];
+  log_density(mixz, Z.data(), n, lmz.data(), ex);
+  parallel_for(ex, n, 256, [&](std::size_t i) {
+    double lcz = 0.0;
+    log_density(clz[labels[i]], Z.data() + i * dz, 1, &lcz);
+    out[i] += lmz[i] - lcz;
   });
   return true;
 }
