@@ -315,9 +315,10 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     js <- .col_stats(joint)
     blocks <- rep(1:3, c(data$dx, data$dy, data$dz))
     part <- function(b) lapply(js, `[`, blocks == b)
-    check_not_constant(NULL, "x", stats = part(1L), n = nrow(joint))
-    check_not_constant(NULL, if (data$from_xy) "x" else "y", stats = part(2L), n = nrow(joint))
-    if (!is.null(data$z)) check_not_constant(NULL, "z", stats = part(3L), n = nrow(joint))
+    check_not_constant(NULL, "x", stats = part(1L), n = nrow(joint), names = colnames(data$x))
+    check_not_constant(NULL, if (data$from_xy) "x" else "y", stats = part(2L), n = nrow(joint),
+                       names = colnames(data$y))
+    if (!is.null(data$z)) check_not_constant(NULL, "z", stats = part(3L), n = nrow(joint), names = colnames(data$z))
     # below 10 rows a mixture's MI is noise (rnorm(5) pairs gave 1.5 +- 2.9 nats)
     need <- max(min_rows(ncol(joint)), 10L)
     if (nrow(joint) < need) {

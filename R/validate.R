@@ -116,24 +116,34 @@ as_data_matrix <- function(x, arg, allow_na = TRUE, call = sys.call(-1)) {
     gmmmi_abort(sprintf("`%s` must have at least one row and one column.", arg), call = call)
   }
   if (any(is.infinite(x))) {
-    gmmmi_abort(sprintf("`%s` contains infinite values (%d); remove or transform them.", arg,
-                        sum(is.infinite(x))), call = call)
+    gmmmi_abort(sprintf("`%s` contains infinite values (%d, in %s); remove or transform them.", arg,
+                        sum(is.infinite(x)), column_refs(x, which(colSums(is.infinite(x)) > 0))), call = call)
   }
   if (!allow_na && anyNA(x)) {
-    gmmmi_abort(sprintf("`%s` contains missing or NaN values (%d rows).", arg,
-                        sum(!stats::complete.cases(x))), call = call)
+    gmmmi_abort(sprintf("`%s` contains missing or NaN values (%d rows, in %s).", arg,
+                        sum(!stats::complete.cases(x)), column_refs(x, which(colSums(is.na(x)) > 0))),
+                call = call)
   }
   x
 }
 
+# Columns `idx` of a matrix named for a message: "column `wt`", "columns `wt`, `hp`", or by
+# position when the matrix has no column names ("column 2"). A one-column variable: "its values".
+column_refs <- function(x, idx, names = colnames(x)) {
+  if (NCOL(x) == 1L && length(idx) == 1L && is.null(names)) return("its values")
+  lab <- if (!is.null(names) && all(nzchar(names[idx])) && !anyNA(names[idx])) paste0("`", names[idx], "`") else idx
+  sprintf("column%s %s", if (length(idx) > 1L) "s" else "", paste(lab, collapse = ", "))
+}
+
 # Columns with zero (or numerically zero) variance carry no information and break EM.
-check_not_constant <- function(x, arg, call = sys.call(-1), stats = .col_stats(x), n = nrow(x)) {
+check_not_constant <- function(x, arg, call = sys.call(-1), stats = .col_stats(x), n = nrow(x),
+                               names = colnames(x)) {
   sds <- stats$sd
   scale <- pmax(stats$absmax, 1e-300)
   bad <- which(!is.finite(sds) | sds <= 1e-12 * scale)
   if (length(bad) > 0L && n > 1L) {
-    gmmmi_abort(sprintf("`%s` has constant column(s) %s: a constant carries no information.",
-                        arg, paste(bad, collapse = ", ")), call = call)
+    what <- if (length(sds) == 1L && is.null(names)) "is constant" else sprintf("has constant %s", column_refs(matrix(0, 0, length(sds)), bad, names))
+    gmmmi_abort(sprintf("`%s` %s: a constant carries no information.", arg, what), call = call)
   }
   invisible(x)
 }

@@ -146,3 +146,17 @@ test_that("predict(fit, newdata, type = 'pmi') gives pointwise MI of new rows", 
   expect_error(predict(fc, list(x = "rose", y = 5)), "not fitted", class = "gmmmi_error_input")
   expect_error(predict(fit, list(x = 1:2)), "`newdata`", class = "gmmmi_error_input")
 })
+
+test_that("errors name columns by name, not by position", {
+  d <- data.frame(mpg = mtcars$mpg, wt = mtcars$wt)
+  k <- data.frame(hp = mtcars$hp, flat = 1)
+  expect_error(gmm_mi(d, k), "`y` has constant column `flat`", class = "gmmmi_error_input")
+  expect_error(mi_gaussian(d, k), "`y` has constant column `flat`", class = "gmmmi_error_input")
+  bad <- d
+  bad$wt[3] <- Inf
+  expect_error(gmm_mi(bad, k$hp), "infinite values \\(1, in column `wt`\\)", class = "gmmmi_error_input")
+  expect_error(mi_ksg(bad, k$hp), "in column `wt`", class = "gmmmi_error_input")
+  # without names: by position
+  expect_error(gmm_mi(cbind(mtcars$mpg, 1), mtcars$wt), "constant column 2", class = "gmmmi_error_input")
+  expect_error(gmm_mi(mtcars$mpg, rep(1, 32)), "`y` is constant", class = "gmmmi_error_input")
+})
