@@ -53,6 +53,9 @@
 #' @param image_dim `NULL` or the dimensions (rows, columns) of the image whose pixels are the
 #'   columns of `x` in row-major order (e.g. `c(8, 8)` for [digits]); used by `plot()`, where it
 #'   can also be given.
+#' @param progress Show one progress bar (with a percentage) over the `parts x (2 + classes)`
+#'   estimates (default: in interactive sessions, unless `options(gmmmi.progress = FALSE)`);
+#'   the estimators' own bars are off.
 #' @inheritParams mi_matrix
 #' @return An object of class `"info_decomposition"`: a list with `parts` (a data frame with one
 #'   row per part: `part`, `total`, `total_se`, `decision`, `decision_se`, `redundant`,
@@ -73,9 +76,10 @@
 #' @export
 info_decomposition <- function(x, z, decision, groups = NULL, method = "gmm", ...,
                                min_class_size = 20, image_dim = NULL, unit = c("nat", "bit"),
-                               n_threads = NULL, seed = NULL) {
+                               n_threads = NULL, seed = NULL, progress = interactive()) {
   call <- match.call()
   unit <- check_unit(unit)
+  progress <- check_flag(progress, "progress")
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
   min_class_size <- check_count(min_class_size, "min_class_size", min = 2)
@@ -139,7 +143,10 @@ info_decomposition <- function(x, z, decision, groups = NULL, method = "gmm", ..
                                           seed = seeds[base + 2L + cl])
     }
   }
-  vals <- repr_run(tasks, A, B, spec)
+  vals <- repr_run(tasks, A, B, spec, progress = progress,
+                   label = sprintf("Information decomposition: %d estimates (%d part%s x (2 + %d class%s), %s)",
+                                   length(tasks), n_parts, if (n_parts == 1L) "" else "s", n_cls,
+                                   if (n_cls == 1L) "" else "es", spec$method))
   parts <- do.call(rbind, lapply(seq_len(n_parts), function(i) {
     base <- (i - 1L) * (2L + n_cls)
     tot <- vals[[base + 1L]]
