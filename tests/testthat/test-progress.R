@@ -79,3 +79,25 @@ test_that("info_plane() and info_decomposition() show one bar over their estimat
                                                          progress = FALSE)), 0L)
   expect_identical(dec$parts, dec2$parts)
 })
+
+test_that("gmm_mi() shows the K search with a percentage that ends at 100% on the last K tried", {
+  withr::local_options(gmmmi.progress = TRUE, width = 200)
+  set.seed(7)
+  x <- rnorm(300)
+  y <- x^2 + rnorm(300, sd = 0.5)
+  set.seed(1); a <- gmm_mi(x, y, n_bootstrap = 4, n_mc = 1e3, n_threads = 1, progress = FALSE)
+  out <- capture.output(b <- withr::with_seed(1, gmm_mi(x, y, n_bootstrap = 4, n_mc = 1e3, n_threads = 1,
+                                                          progress = TRUE)))
+  expect_identical(a$bootstrap, b$bootstrap)
+  k_line <- out[grep("K = 1 tried", out)]
+  expect_length(k_line, 1L)
+  steps <- strsplit(k_line, "\r", fixed = TRUE)[[1]]
+  steps <- steps[nzchar(trimws(steps))]
+  pct <- as.integer(sub("^ *\\|[= ]*\\| *([0-9]+)%.*$", "\\1", steps))
+  expect_false(anyNA(pct))
+  expect_true(all(diff(pct) >= 0))  # patience = 1: never steps back
+  # transform = "auto" tries two representations: each K search is one pass, the last ends at 100%
+  expect_equal(utils::tail(pct, 1), 100L)
+  expect_true(any(grepl("normal scores: K = 1 tried", steps, fixed = TRUE)))
+  expect_match(utils::tail(steps, 1), "raw values: K = 1-[0-9]+ tried, done")
+})
