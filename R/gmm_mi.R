@@ -141,8 +141,11 @@
 #'   `method = "plug-in"`, no mixture); a discrete `x` or `y` with a continuous partner gets the
 #'   categorical estimator (one mixture per class).
 #' @param n_threads Number of threads (see [gmmmi_threads()]); results do not depend on it.
-#' @param progress Show a progress bar (default: in interactive sessions, unless
-#'   `options(gmmmi.progress = FALSE)`).
+#' @param progress Show progress (default: in interactive sessions, unless
+#'   `options(gmmmi.progress = FALSE)`): while K is chosen, the K tried and a percentage of the
+#'   search if it stops at the next K that scores no better (it may go on: how far is not known
+#'   in advance, `max_components` is only a cap), reaching 100% on the last K tried; then a bar
+#'   over the bootstrap replicates.
 #' @return An object of class `c("gmm_mi", "gmmmi_estimate")`, a list with
 #'   * `estimate`: MI (mean of the bootstrap replicates; `point` when `n_bootstrap = 0`), in `unit`;
 #'   * `std_error`: standard deviation of the replicates;
@@ -366,8 +369,16 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
               patience = patience, max_components = max_components, fixed_k = 0L,
               n_bootstrap = n_bootstrap, n_mc = as.double(n_mc), max_attempts = 5L,
               representation_z = 2)  # raw values must beat normal scores by 2 paired standard errors
-  show <- progress && isTRUE(getOption("gmmmi.progress", TRUE))
-  bar <- if (show) gmm_mi_progress() else NULL
+  bar <- if (show_progress(progress)) {
+    # K is chosen once per representation and group (class), in this order, each a pass of the
+    # selection, weighted by its rows
+    passes <- expand.grid(g = seq_along(reps[[1L]]$groups), r = seq_along(reps))
+    gmm_mi_progress(select, fixed = any(fixed > 0L),
+                    weights = vapply(passes$g, function(g) nrow(reps[[1L]]$groups[[g]]), numeric(1)),
+                    labels = paste0(if (length(reps) > 1L) c(normal_scores = "normal scores", none = "raw values")[candidates[passes$r]],
+                                    if (length(reps) > 1L && !is.null(lev)) ", ",
+                                    if (!is.null(lev)) paste("class", lev[passes$g])))
+  }
   on.exit(if (!is.null(bar)) bar$close(), add = TRUE)
   seed <- draw_seed()
   opt$fixed_k <- fixed
@@ -697,26 +708,74 @@ atom_columns <- function(data, limit = 0.10) {
 
 # ---- progress ----
 
-gmm_mi_progress <- function() {
+# The progress display of gmm_mi(): the C++ monitor calls update(phase, done, total).
+# Phase 0 (choosing K): update(0, K, last) after each K tried, once per pass (representation x
+# group), where last is the K at which the pass stops unless a larger K scores better (last == K:
+# the pass is over). How far the search will go is unknown (max_components is only a cap), so the
+# percentage is that of the work if the search stops as early as it can: K = 1..done against
+# K = 1..last, each K weighted by K (a fit's cost grows with K), passes weighted by their rows.
+# It reaches 100% on the last K tried, and may step back when a larger K scores better with
+# patience > 1. Phase 1: the full-data fit; phase 2: the bootstrap (a txtProgressBar).
+gmm_mi_progress <- function(select = "cv", fixed = FALSE, weights = 1, labels = "") {
   env <- new.env()
   env$bar <- NULL
   env$phase <- -1L
+  env$pass <- 0L
+  env$done <- 0
+  env$width <- 0L
+  cum <- c(0, cumsum(weights)) / sum(weights)
+  work <- function(k) k * (k + 1) / 2
+  how <- c(cv = "cross-validation", aic = "AIC", bic = "BIC")[[select]]
+  # one line, redrawn with \r (which only returns to the start of the current line, so the line
+  # must fit the console): a bar of fixed width and the percentage, then the text, cut to fit
+  draw_k <- function(frac, text) {
+    fill <- as.integer(floor(10 * frac + 1e-9))
+    line <- sprintf("  |%s%s| %3d%%  %s", strrep("=", fill), strrep(" ", 10L - fill),
+                    as.integer(floor(100 * frac + 1e-9)), text)
+    room <- getOption("width", 80L) - 1L
+    if (nchar(line) > room) line <- paste0(substr(line, 1L, room - 3L), "...")
+    cat("\r", line, strrep(" ", max(0L, env$width - nchar(line))), sep = "")
+    env$width <- nchar(line)
+  }
   update <- function(phase, done, total) {
     if (phase != env$phase) {
       if (!is.null(env$bar)) close(env$bar)
       env$bar <- NULL
+      if (env$phase == 0L && env$width > 0L) cat("\n")
       env$phase <- phase
+      if (phase == 0L && !fixed) {
+        cat(sprintf("Choosing K by %s; %% if it stops at the next K without gain\n", how))
+        draw_k(0, "fitting K = 1")
+      }
       if (phase == 2L && total > 0) {
         cat("Bootstrap replicates\n")
         env$bar <- utils::txtProgressBar(min = 0, max = total, style = 3)
       }
     }
-    if (phase == 0L && done > 0) cat(sprintf("\rChoosing K: tried K = %d", as.integer(done)))
-    if (phase == 1L && done == 0) cat("\n")
+    if (phase == 0L && done > 0) {
+      if (env$pass == 0L || done <= env$done) env$pass <- env$pass + 1L
+      env$done <- done
+      p <- min(env$pass, length(weights))
+      last <- max(total, done)
+      frac <- cum[p] + work(done) / work(last) * (cum[p + 1L] - cum[p])
+      lab <- if (length(weights) > 1L) paste0(labels[p], ": ") else ""
+      tried <- if (done > 1) sprintf("K = 1-%d tried", as.integer(done)) else "K = 1 tried"
+      text <- if (done >= last) {
+        sprintf("%s%s, done", lab, tried)
+      } else if (last == done + 1) {
+        sprintf("%s%s, fitting %d (last if no gain)", lab, tried, as.integer(done + 1))
+      } else {
+        sprintf("%s%s, fitting %d (last: %d if no gain)", lab, tried, as.integer(done + 1),
+                as.integer(last))
+      }
+      draw_k(frac, text)
+    }
     if (!is.null(env$bar)) utils::setTxtProgressBar(env$bar, done)
     invisible(NULL)
   }
   list(update = update, close = function() {
+    if (env$phase == 0L && env$width > 0L) cat("\n")
+    env$phase <- -1L
     if (!is.null(env$bar)) {
       close(env$bar)
       env$bar <- NULL

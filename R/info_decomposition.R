@@ -53,13 +53,16 @@
 #' @param image_dim `NULL` or the dimensions (rows, columns) of the image whose pixels are the
 #'   columns of `x` in row-major order (e.g. `c(8, 8)` for [digits]); used by `plot()`, where it
 #'   can also be given.
+#' @param progress Show one progress bar (with a percentage) over the `parts x (2 + classes)`
+#'   estimates (default: in interactive sessions, unless `options(gmmmi.progress = FALSE)`);
+#'   the estimators' own bars are off.
 #' @inheritParams mi_matrix
 #' @return An object of class `"info_decomposition"`: a list with `parts` (a data frame with one
 #'   row per part: `part`, `total`, `total_se`, `decision`, `decision_se`, `redundant`,
 #'   `redundant_se`, `gap`, `gap_se`, `gap_z`), `groups`, `classes` (class frequencies),
 #'   `bound` (\eqn{H(d)}{H(d)}, the bound on the decision-related part, in `unit`), `image_dim`,
-#'   `method`, `unit`, `n` and `call`. Methods: `print()`, `as.data.frame()`, `plot()` (three
-#'   heatmaps: total, decision-related, redundant).
+#'   `method`, `unit`, `n` and `call`. Methods: `print()`, `as.data.frame()`, `plot()` (a bar
+#'   chart of the parts, or with `image_dim` three maps: see [plot.info_decomposition()]).
 #' @references Gu, J. (2021). Explaining representation by mutual information.
 #'   arXiv:2103.15114.
 #' @examples
@@ -73,9 +76,10 @@
 #' @export
 info_decomposition <- function(x, z, decision, groups = NULL, method = "gmm", ...,
                                min_class_size = 20, image_dim = NULL, unit = c("nat", "bit"),
-                               n_threads = NULL, seed = NULL) {
+                               n_threads = NULL, seed = NULL, progress = interactive()) {
   call <- match.call()
   unit <- check_unit(unit)
+  progress <- check_flag(progress, "progress")
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
   min_class_size <- check_count(min_class_size, "min_class_size", min = 2)
@@ -139,7 +143,10 @@ info_decomposition <- function(x, z, decision, groups = NULL, method = "gmm", ..
                                           seed = seeds[base + 2L + cl])
     }
   }
-  vals <- repr_run(tasks, A, B, spec)
+  vals <- repr_run(tasks, A, B, spec, progress = progress,
+                   label = sprintf("Information decomposition: %d estimates (%d part%s x (2 + %d class%s), %s)",
+                                   length(tasks), n_parts, if (n_parts == 1L) "" else "s", n_cls,
+                                   if (n_cls == 1L) "" else "es", spec$method))
   parts <- do.call(rbind, lapply(seq_len(n_parts), function(i) {
     base <- (i - 1L) * (2L + n_cls)
     tot <- vals[[base + 1L]]
@@ -220,19 +227,48 @@ print.info_decomposition <- function(x, digits = 3, ...) {
 #' @export
 as.data.frame.info_decomposition <- function(x, row.names = NULL, optional = FALSE, ...) x$parts
 
-#' @rdname info_decomposition
-#' @param col Colour palette.
-#' @param common_scale Use one colour scale for the three maps (default) so they can be compared.
-#' @param values Write the values in the cells.
+#' Plot an information decomposition
+#'
+#' Without `image_dim` (the default unless it was given to [info_decomposition()]): a bar per
+#' input part (column of `x`, or group), split into the decision-related part
+#' \eqn{I(x_i; d)}{I(x_i; d)} and the redundant rest \eqn{I(x_i; z \mid d)}{I(x_i; z | d)},
+#' with +-1 standard error bars (at the end of the decision-related part, and at the end of the
+#' bar for the sum of both), and the separately estimated total \eqn{I(x_i; z)}{I(x_i; z)} as a
+#' point with its standard error: where it falls off the end of the bar, the parts do not add
+#' up (see the additivity check of [info_decomposition()]).
+#'
+#' With `image_dim`: three maps of the image (total, decision-related, redundant), each pixel
+#' coloured by the value of the part it belongs to.
+#'
+#' @param x An `"info_decomposition"` object.
+#' @param image_dim `NULL` (the bar chart) or the dimensions (rows, columns) of the image whose
+#'   pixels are the columns of `x` in row-major order (the maps).
+#' @param col Colours: for the bar chart, two (decision-related, redundant); for the maps, a
+#'   palette (default: `hcl.colors(64, "YlOrRd", rev = TRUE)`).
+#' @param common_scale Maps: use one colour scale for the three maps (default) so they can be
+#'   compared.
+#' @param values Maps: write the values in the cells.
+#' @param ... Bar chart: passed to [graphics::plot()] (which draws the frame), overriding the
+#'   defaults: e.g. `main`, `xlab`, `xlim`, `cex.axis`. Maps: passed to [graphics::image()].
+#' @return `x`, invisibly.
+#' @examples
+#' set.seed(1)
+#' n <- 600
+#' x <- matrix(rnorm(n * 4), n, dimnames = list(NULL, paste0("x", 1:4)))
+#' z <- cbind(x[, 1] + x[, 2], x[, 3]) + 0.3 * matrix(rnorm(2 * n), n)
+#' d <- factor(z[, 1] > 0)
+#' dec <- info_decomposition(x, z, d, method = "ksg", n_threads = 1)
+#' plot(dec)
+#' plot(dec, main = "What z keeps about each input", col = c("darkorange", "grey70"))
 #' @export
-plot.info_decomposition <- function(x, image_dim = x$image_dim,
-                                    col = grDevices::hcl.colors(64, "YlOrRd", rev = TRUE),
-                                    common_scale = TRUE, values = FALSE, ...) {
+plot.info_decomposition <- function(x, image_dim = x$image_dim, col = NULL, common_scale = TRUE,
+                                    values = FALSE, ...) {
+  if (is.null(image_dim)) return(plot_idc_bars(x, col, ...))
+  if (is.null(col)) col <- grDevices::hcl.colors(64, "YlOrRd", rev = TRUE)
   p <- x$parts
   what <- c(total = "Total I(x_i; z)", decision = "Decision-related I(x_i; d)",
             redundant = "Redundant I(x_i; z | d)")
   npix <- max(unlist(x$groups))
-  if (is.null(image_dim)) image_dim <- c(1L, npix)
   if (prod(image_dim) != npix) {
     gmmmi_abort(sprintf("`image_dim` must multiply to the number of input columns (%d).", npix))
   }
@@ -258,5 +294,66 @@ plot.info_decomposition <- function(x, image_dim = x$image_dim,
                      cex = 0.5)
     }
   }
+  invisible(x)
+}
+
+# The bar chart of plot.info_decomposition(): one horizontal bar per part (first part on top),
+# decision-related then redundant, standard error bars, the total as a point, the legend above.
+plot_idc_bars <- function(x, col, ...) {
+  p <- x$parts
+  np <- nrow(p)
+  if (is.null(col)) col <- c("#D55E00", "#9FB6CD")  # vermilion, light steel blue
+  col <- rep_len(col, 2L)
+  dec <- p$decision
+  red <- p$redundant
+  end <- dec + red
+  se_end <- sqrt(p$decision_se^2 + p$redundant_se^2)
+  ok_se <- function(s) is.finite(s) & s > 0
+  s0 <- function(s) ifelse(ok_se(s), s, 0)
+  y <- rev(seq_len(np))  # first part on top
+  h <- 0.35              # half the bar height
+  rng <- range(c(0, dec - s0(p$decision_se), dec + s0(p$decision_se), end - s0(se_end), end + s0(se_end),
+                 p$total - s0(p$total_se), p$total + s0(p$total_se)), na.rm = TRUE)
+  labs <- c("decision-related I(x_i; d)", "redundant I(x_i; z | d)", "total I(x_i; z)")
+  if (any(ok_se(c(p$decision_se, se_end, p$total_se)))) labs[3] <- paste(labs[3], "  (bars: +-1 s.e.)")
+  # margins (in lines): the part names on the left (at most 40% of the width), the legend above
+  # the plot in two columns, or in one if two do not fit the width
+  csi <- graphics::par("csi")
+  din <- graphics::par("din")
+  cex_names <- min(1, max(0.5, 28 / np))
+  name_w <- max(graphics::strwidth(p$part, units = "inches", cex = cex_names)) / csi  # lines
+  cap <- 0.4 * din[1] / csi
+  if (name_w + 1.5 > cap) {  # smaller names (down to cex 0.5) before they are cut
+    shrink <- max(0.5 / cex_names, (cap - 1.5) / name_w)
+    cex_names <- cex_names * shrink
+    name_w <- name_w * shrink
+  }
+  left <- min(name_w + 1.5, cap)
+  lw <- graphics::strwidth(labs, units = "inches", cex = 0.85) + 0.45
+  leg_cols <- if (max(lw[1:2]) + lw[3] < din[1] - 0.3) 2L else 1L
+  op <- graphics::par(mar = c(4.2, left, if (leg_cols == 2L) 6.5 else 7.5, 1.5))
+  on.exit(graphics::par(op), add = TRUE)
+  plot_with(graphics::plot, list(x = NA, xlim = rng, ylim = c(0.5, np + 0.5), yaxt = "n", yaxs = "i",
+                                 xlab = sprintf("mutual information (%s)", x$unit), ylab = "",
+                                 main = sprintf("What z keeps about each input part (%s)", x$method)),
+            list(...))
+  graphics::abline(v = 0, col = "grey60")
+  graphics::axis(2, at = y, labels = p$part, las = 1, tick = FALSE, cex.axis = cex_names)
+  graphics::rect(0, y - h, dec, y + h, col = col[1], border = NA)
+  graphics::rect(dec, y - h, end, y + h, col = col[2], border = NA)
+  whisker <- function(v, s, yy, colour) {
+    k <- ok_se(s)
+    if (!any(k)) return(invisible(NULL))
+    graphics::arrows(v[k] - s[k], yy[k], v[k] + s[k], yy[k], angle = 90, code = 3,
+                     length = min(0.04, 0.6 * h * graphics::par("pin")[2] / np), col = colour)
+  }
+  whisker(dec, p$decision_se, y + h / 3, "grey15")
+  whisker(end, se_end, y - h / 3, "grey15")
+  whisker(p$total, p$total_se, y, "black")
+  graphics::points(p$total, y, pch = 23, bg = "white", col = "black", cex = min(1.1, max(0.5, 20 / np)))
+  usr <- graphics::par("usr")
+  graphics::legend(x = mean(usr[1:2]), y = usr[4] + 0.2 * graphics::strheight("M"), xjust = 0.5, yjust = 0,
+                   ncol = leg_cols, xpd = NA, legend = labs, fill = c(col, NA), border = c(NA, NA, NA),
+                   pch = c(NA, NA, 23), pt.bg = "white", col = c(NA, NA, "black"), bty = "n", cex = 0.85)
   invisible(x)
 }

@@ -39,6 +39,9 @@
 #'   and of every layer (only applied to variables with more columns).
 #' @param noise `0` (none) or the standard deviation of the Gaussian noise added to every unit.
 #' @param epochs `NULL` (1, 2, ...) or the epoch numbers, one per recorded epoch.
+#' @param progress Show one progress bar (with a percentage) over the `2 x layers x epochs`
+#'   estimates (default: in interactive sessions, unless `options(gmmmi.progress = FALSE)`);
+#'   the estimators' own bars are off.
 #' @inheritParams mi_matrix
 #' @return An object of class `"info_plane"`: a list with `data` (a data frame with columns
 #'   `layer`, `epoch`, `i_xt`, `i_xt_se`, `i_ty`, `i_ty_se`), `method`, `unit`, `compress`,
@@ -62,9 +65,11 @@
 #' plot(ip)
 #' @export
 info_plane <- function(activations, x, y, method = "gmm", ..., compress = NULL, noise = 0,
-                       epochs = NULL, unit = c("nat", "bit"), n_threads = NULL, seed = NULL) {
+                       epochs = NULL, unit = c("nat", "bit"), n_threads = NULL, seed = NULL,
+                       progress = interactive()) {
   call <- match.call()
   unit <- check_unit(unit)
+  progress <- check_flag(progress, "progress")
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
   noise <- check_number(noise, "noise", lower = 0)
@@ -108,7 +113,10 @@ info_plane <- function(activations, x, y, method = "gmm", ..., compress = NULL, 
   A <- list(x = xc, y = yv)
   tasks <- c(lapply(seq_len(n_le), function(i) list(a = 1L, b = i, rows = NULL, seed = seeds[i])),
              lapply(seq_len(n_le), function(i) list(a = 2L, b = i, rows = NULL, seed = seeds[n_le + i])))
-  vals <- repr_run(tasks, A, tl, spec)
+  vals <- repr_run(tasks, A, tl, spec, progress = progress,
+                   label = sprintf("Information plane: %d estimates (%d layer%s x %d epoch%s x 2, %s)",
+                                   length(tasks), length(layers), if (length(layers) == 1L) "" else "s",
+                                   n_epochs, if (n_epochs == 1L) "" else "s", spec$method))
   v <- do.call(rbind, vals)
   data <- data.frame(layer = factor(names(layers)[grid$layer], levels = names(layers)),
                      epoch = epochs[grid$epoch],

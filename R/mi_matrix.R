@@ -41,7 +41,7 @@
 #'   `"knn_entropy"`, `"binned"`, `"gaussian"`, `"sliced"`), or a function
 #'   `function(x, y, ..., unit, n_threads)` returning a list with `estimate` and `std_error`.
 #' @param ... Further arguments for the estimator (e.g. `n_bootstrap` for `"gmm"`, `k` for
-#'   `"ksg"`). For `"gmm"`, `progress` defaults to `FALSE`.
+#'   `"ksg"`). The estimators' own progress bars are off (see `progress`).
 #' @param unit `"nat"` (default) or `"bit"`: the unit of the estimates and standard errors.
 #' @param discrete `NULL` (detect discrete columns by the rule of [gmmmi_discrete]), `TRUE` /
 #'   `FALSE` for every column, a character vector of column names to treat as discrete, or a
@@ -55,6 +55,10 @@
 #'   do not depend on it.
 #' @param seed `NULL` (draw the pair seeds from R's current random number stream) or a whole
 #'   number fixing them without touching that stream.
+#' @param progress Show one progress bar (with a percentage) over all cells (default: in
+#'   interactive sessions, unless `options(gmmmi.progress = FALSE)`); with `test = TRUE`, a
+#'   second, labelled bar over the permutation tests. The estimators' own bars are off. Under a
+#'   [future::plan()] the cells are sent in up to 10 batches and the bar moves between them.
 #' @return An object of class `"mi_matrix"`: a list with
 #'   * `estimate`, `std_error`: matrices (rows: columns of `x`; columns: columns of `y`, or of
 #'     `x` when `y = NULL`), with the column names as dimnames;
@@ -89,9 +93,10 @@
 #' @export
 mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), discrete = NULL,
                       test = FALSE, n_permutations = 200, p_adjust = "holm", n_threads = NULL,
-                      seed = NULL) {
+                      seed = NULL, progress = interactive()) {
   call <- match.call()
   unit <- check_unit(unit)
+  progress <- check_flag(progress, "progress")
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
   test <- check_flag(test, "test")
@@ -125,7 +130,9 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
     list(a = pairs[i, 1L], b = pairs[i, 2L], rows = NULL, seed = seeds[i],
          discrete = if (all(is.na(dd))) NULL else dd[!is.na(dd)])
   })
-  vals <- repr_run(tasks, A, B, spec)
+  vals <- repr_run(tasks, A, B, spec, progress = progress,
+                   label = sprintf("MI matrix: estimating %d cell%s (%s)", length(tasks),
+                                   if (length(tasks) == 1L) "" else "s", spec$method))
   dn <- list(names(A), names(B))
   est <- se <- seed_m <- matrix(NA_real_, length(A), length(B), dimnames = dn)
   treat <- flags <- matrix(NA_character_, length(A), length(B), dimnames = dn)
@@ -151,7 +158,7 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
                  method = if (is.function(method)) "custom" else spec$method, unit = unit, n = n,
                  seeds = seed_m, call = call),
             class = "mi_matrix")
-  if (test) out <- mi_matrix_test(out, A, B, pairs, spec, declared, n_permutations, p_adjust)
+  if (test) out <- mi_matrix_test(out, A, B, pairs, spec, declared, n_permutations, p_adjust, progress)
   out
 }
 
@@ -313,8 +320,8 @@ plot.mi_matrix <- function(x, se = FALSE, digits = 2,
 }
 
 # mi_matrix(test = TRUE): a permutation test per cell (mi_test() with the cell's seed), p-values
-# adjusted over the distinct cells with p.adjust().
-mi_matrix_test <- function(out, A, B, pairs, spec, declared, n_permutations, p_adjust,
+# adjusted over the distinct cells with p.adjust(). progress: one bar over the cells.
+mi_matrix_test <- function(out, A, B, pairs, spec, declared, n_permutations, p_adjust, progress = FALSE,
                            call = sys.call(-1)) {
   if (identical(spec$method, "custom")) {
     gmmmi_abort("`test = TRUE` needs one of the methods of mi(), not a function.", call = call)
@@ -323,6 +330,10 @@ mi_matrix_test <- function(out, A, B, pairs, spec, declared, n_permutations, p_a
   pv[] <- NA_real_
   nm[] <- NA_real_
   p_raw <- numeric(nrow(pairs))
+  bar <- progress_bar(nrow(pairs), sprintf("MI matrix: permutation tests of %d cell%s (%d shuffles each)",
+                                           nrow(pairs), if (nrow(pairs) == 1L) "" else "s", n_permutations),
+                      show_progress(progress))
+  on.exit(bar$close(), add = TRUE)
   for (i in seq_len(nrow(pairs))) {
     a <- repr_drop_constant(A[[pairs[i, 1L]]])
     b <- repr_drop_constant(B[[pairs[i, 2L]]])
@@ -349,7 +360,9 @@ mi_matrix_test <- function(out, A, B, pairs, spec, declared, n_permutations, p_a
     idx <- if (out$symmetric) rbind(pairs[i, ], rev(pairs[i, ])) else matrix(pairs[i, ], 1L)
     pv[idx] <- p
     nm[idx] <- m0
+    bar$tick(i)
   }
+  bar$close()
   adj <- out$estimate
   adj[] <- NA_real_
   pa <- stats::p.adjust(p_raw, method = p_adjust)

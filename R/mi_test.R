@@ -90,7 +90,7 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
   }
   args <- list(...)
   fun <- get(repr_fun_names[[method]], envir = asNamespace("gmmmi"))
-  if (method == "gmm" && is.null(args$progress)) args$progress <- FALSE
+  if (method %in% c("gmm", "sliced") && is.null(args$progress)) args$progress <- FALSE  # one bar: the test's
   n <- if (is.null(dim(x))) length(x) else nrow(x)
   ny <- if (is.null(dim(y))) length(y) else nrow(y)
   if (ny != n) gmmmi_abort(sprintf("`x` and `y` must have the same number of rows (%d and %d).", n, ny))

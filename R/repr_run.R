@@ -26,7 +26,8 @@ repr_spec <- function(method, args, unit, n_threads, arg = "method", call = sys.
     gmmmi_abort(sprintf("`%s = \"%s\"` needs %s(), which is not available in this build of gmmmi.",
                         arg, method, fname), call = call)
   }
-  if (method == "gmm" && is.null(args$progress)) args$progress <- FALSE
+  # the callers show one bar over all their estimates: the estimators' own bars stay off
+  if (method %in% c("gmm", "sliced")) args$progress <- FALSE
   list(method = method, fun = fname, args = args, unit = unit, n_threads = n_threads,
        factor_ok = method %in% repr_factor_methods)
 }
@@ -48,19 +49,33 @@ repr_draw_seeds <- function(n, seed = NULL) {
 
 # Evaluate the tasks. Each task is list(a = index into A, b = index into B, rows = NULL or row
 # indices, seed). Returns a list of c(estimate, std_error) with attribute "warnings".
-repr_run <- function(tasks, A, B, spec) {
+# progress: show one bar over the tasks (after the line `label`), see show_progress().
+repr_run <- function(tasks, A, B, spec, progress = FALSE, label = NULL) {
   if (length(tasks) == 0L) return(list())
+  bar <- progress_bar(length(tasks), label, show_progress(progress))
+  on.exit(bar$close(), add = TRUE)
+  out <- vector("list", length(tasks))
   if (repr_use_future()) {
     # Processes give the parallelism; each estimator uses 1 thread unless n_threads was set.
     if (is.null(spec$n_threads)) spec$n_threads <- 1L
-    out <- future.apply::future_lapply(tasks, repr_eval_task, A = A, B = B, spec = spec,
-                                       future.seed = NULL, future.packages = "gmmmi")
+    # Without a bar, one call (future.apply balances the tasks over the workers); with a bar,
+    # up to 10 batches of at least one task per worker, the bar moving between them.
+    batches <- if (bar$active) repr_batches(length(tasks), future::nbrOfWorkers()) else list(seq_along(tasks))
+    for (b in batches) {
+      out[b] <- future.apply::future_lapply(tasks[b], repr_eval_task, A = A, B = B, spec = spec,
+                                            future.seed = NULL, future.packages = "gmmmi")
+      bar$tick(max(b))
+    }
   } else {
     spec$n_threads <- gmmmi_threads(spec$n_threads)
     # Each task seeds R's RNG and restores it, so the caller's stream stays as it was after the
     # seeds were drawn (and no `.Random.seed` is left behind if there was none).
-    out <- lapply(tasks, repr_eval_task, A = A, B = B, spec = spec)
+    for (i in seq_along(tasks)) {
+      out[[i]] <- repr_eval_task(tasks[[i]], A = A, B = B, spec = spec)
+      bar$tick(i)
+    }
   }
+  bar$close()
   warns <- unlist(lapply(out, function(o) o$warnings))
   if (length(warns) > 0L) {
     n_bad <- sum(vapply(out, function(o) length(o$warnings) > 0L, logical(1)))
@@ -74,6 +89,12 @@ repr_run <- function(tasks, A, B, spec) {
   res <- lapply(out, function(o) o$value)
   attr(res, "warned") <- vapply(out, function(o) length(o$warnings) > 0L, logical(1))
   res
+}
+
+# Task indices in up to 10 consecutive batches of at least `n_workers` tasks.
+repr_batches <- function(n, n_workers) {
+  size <- max(1, n_workers, ceiling(n / 10))  # n_workers may be Inf: one batch
+  split(seq_len(n), ceiling(seq_len(n) / size))
 }
 
 repr_eval_task <- function(task, A, B, spec) {

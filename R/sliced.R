@@ -53,6 +53,9 @@
 #'   of discrete variables gets the plug-in MI of their table (which equals the sliced MI for
 #'   one-dimensional variables).
 #' @param n_threads Number of threads (see [gmmmi_threads()]).
+#' @param progress Show a progress bar (with a percentage) over the slices (default: in
+#'   interactive sessions, unless `options(gmmmi.progress = FALSE)`). The C++ sliced KSG then
+#'   runs its slices in batches, the bar moving between them; the values are the same.
 #' @param ... Further arguments for the base estimator (merged into `estimator_args`).
 #' @return An object of class `c("mi_sliced", "gmmmi_estimate")` with `estimate`, `std_error`,
 #'   `slices` (the per-slice values, in `unit`), `directions` (when kept), `unit`, `method`,
@@ -73,8 +76,9 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
                       estimator = c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
                       estimator_args = list(), directions = NULL, orthogonal = FALSE,
                       keep_directions = FALSE, unit = c("nat", "bit"), na.rm = TRUE,
-                      discrete = NULL, n_threads = NULL, ...) {
+                      discrete = NULL, n_threads = NULL, progress = interactive(), ...) {
   call <- match.call()
+  progress <- check_flag(progress, "progress")
   estimator <- check_choice(estimator, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
                             "estimator")
   unit <- check_unit(unit)
@@ -147,7 +151,12 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
     gmmmi_warn(paste("`x` and `y` contain duplicated rows: projections of duplicates are duplicates,",
                      "and kNN estimators are biased upward by them."))
   }
-  values <- slice_values(x, y, directions, k, estimator, estimator_args, disc_x, n_threads)
+  bar <- progress_bar(n_projections, sprintf("Sliced MI: %d slice%s (%s)", n_projections,
+                                             if (n_projections == 1L) "" else "s", estimator),
+                      show_progress(progress))
+  on.exit(bar$close(), add = TRUE)
+  values <- slice_values(x, y, directions, k, estimator, estimator_args, disc_x, n_threads, bar)
+  bar$close()
   if (any(!is.finite(values))) {
     gmmmi_abort(sprintf("The base estimator returned %d non-finite slice value(s).", sum(!is.finite(values))),
                 class = "gmmmi_error_numeric")
@@ -236,7 +245,9 @@ check_directions <- function(directions, dx, dy, k, discrete) {
 
 slice_frame <- function(dirs, s, k) if (k == 1L) dirs[, s, drop = FALSE] else dirs[, , s]
 
-slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threads) {
+# bar: a progress_bar() over the m slices.
+slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threads,
+                         bar = progress_bar(0, show = FALSE)) {
   m <- if (k == 1L) ncol(directions$y) else dim(directions$y)[3]
   if (!discrete && k == 1L && estimator == "ksg") {
     extra <- setdiff(names(args), c("k", "variant"))
@@ -246,9 +257,23 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
     }
     kn <- check_count(if (is.null(args$k)) 3L else args$k, "estimator_args$k", min = 1, max = nrow(y) - 1)
     variant <- check_count(if (is.null(args$variant)) 1L else args$variant, "estimator_args$variant", min = 1, max = 2)
-    return(.sliced_ksg(x, y, directions$x, directions$y, kn, variant, n_threads))
+    if (!bar$active) return(.sliced_ksg(x, y, directions$x, directions$y, kn, variant, n_threads))
+    # with a bar: batches of slices (each slice's value does not depend on the others), at
+    # least 4 per thread and at most 50 batches
+    size <- max(4L * n_threads, ceiling(m / 50))
+    vals <- numeric(m)
+    for (idx in split(seq_len(m), ceiling(seq_len(m) / size))) {
+      vals[idx] <- .sliced_ksg(x, y, directions$x[, idx, drop = FALSE], directions$y[, idx, drop = FALSE],
+                               kn, variant, n_threads)
+      bar$tick(max(idx))
+    }
+    return(vals)
   }
-  if (estimator == "gaussian") return(sliced_gaussian_values(x, y, directions, k))
+  if (estimator == "gaussian") {
+    vals <- sliced_gaussian_values(x, y, directions, k)  # closed form, all slices at once
+    bar$tick(m)
+    return(vals)
+  }
   fun <- switch(estimator,
     ksg = function(px, py) {
       a <- utils::modifyList(list(std_error = "none", n_threads = n_threads), args)
@@ -271,11 +296,14 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
   vals <- withCallingHandlers(vapply(seq_len(m), function(s) {
     py <- y %*% slice_frame(directions$y, s, k)
     px <- if (discrete) x else x %*% slice_frame(directions$x, s, k)
-    fun(px, py)
+    v <- fun(px, py)
+    bar$tick(s)
+    v
   }, numeric(1)), warning = function(w) {
     warns <<- c(warns, conditionMessage(w))
     invokeRestart("muffleWarning")
   })
+  bar$close()  # before the aggregated warning
   if (length(warns)) {
     u <- unique(warns)
     gmmmi_warn(sprintf("%d of %d slice estimates raised warnings (%d distinct), e.g.: %s",

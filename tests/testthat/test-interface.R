@@ -160,3 +160,22 @@ test_that("errors name columns by name, not by position", {
   expect_error(gmm_mi(cbind(mtcars$mpg, 1), mtcars$wt), "constant column 2", class = "gmmmi_error_input")
   expect_error(gmm_mi(mtcars$mpg, rep(1, 32)), "`y` is constant", class = "gmmmi_error_input")
 })
+
+test_that("plot.info_decomposition draws a labelled bar chart without image_dim, and takes main, col, ...", {
+  set.seed(6)
+  n <- 300
+  x <- matrix(rnorm(n * 3), n, dimnames = list(NULL, c("a", "b", "c")))
+  z <- cbind(x[, 1] + x[, 2], x[, 3]) + 0.3 * matrix(rnorm(2 * n), n)
+  dec <- info_decomposition(x, z, factor(z[, 1] > 0), groups = list(`a and b` = 1:2, c = 3),
+                            method = "ksg", n_threads = 1, progress = FALSE)
+  f <- file.path(tempdir(), "idc%03d.png")  # one file per page
+  grDevices::png(f, 700, 450)
+  expect_invisible(plot(dec))
+  expect_identical(plot(dec, main = "mine", col = c("orange", "grey"), xlab = "MI", xlim = c(0, 2)), dec)
+  no_se <- dec
+  no_se$parts[c("total_se", "decision_se", "redundant_se")] <- NA_real_
+  expect_identical(plot(no_se), no_se)  # no error bars without standard errors
+  expect_identical(plot(dec, image_dim = c(1, 3)), dec)  # the maps, as before
+  grDevices::dev.off()
+  expect_true(all(file.size(sprintf(f, 1:4)) > 3000))
+})

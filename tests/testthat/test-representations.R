@@ -85,6 +85,13 @@ test_that("mi_matrix gives identical results sequentially and under a multisessi
   par_res <- mi_matrix(x, y, method = noisy_est)
   expect_identical(par_res$estimate, seq_res$estimate)
   expect_identical(par_res$std_error, seq_res$std_error)
+  # with a progress bar the cells go out in batches: one bar, the same result
+  withr::local_options(gmmmi.progress = TRUE)
+  set.seed(11)
+  out <- capture.output(bar_res <- mi_matrix(x, y, method = noisy_est, progress = TRUE))
+  expect_equal(sum(grepl("100%", out, fixed = TRUE)), 1L)
+  expect_identical(bar_res$estimate, seq_res$estimate)
+  withr::local_options(gmmmi.progress = FALSE)
   if (has_fun("mi_ksg")) {
     set.seed(12)
     k_par <- mi_matrix(x, y, method = "ksg")

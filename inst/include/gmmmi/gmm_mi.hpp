@@ -64,7 +64,8 @@ struct GmmMiOptions {
   }
 };
 
-// Progress between batches (main thread). phase: 0 = selection, 1 = full fit, 2 = bootstrap.
+// Progress between batches (main thread). phase: 0 = selection (step(K, last) per K tried, once
+// per group and representation; see select_k), 1 = full fit, 2 = bootstrap, 3 = permutations.
 class PhaseMonitor : public Monitor {
  public:
   virtual void phase(int /*which*/, std::size_t /*total*/) {}
@@ -267,7 +268,9 @@ inline std::uint64_t group_seed(std::uint64_t seed, int phase, int g) {
 
 }  // namespace mi_detail
 
-// Step 4: choose K for one group (or take fixed_k). mon.step(K, max) after each K.
+// Step 4: choose K for one group (or take fixed_k). mon.step(K, last) after each K, where last is
+// the K at which the search stops unless a larger K scores better (last == K: the search is over;
+// max_components is only a cap, the search usually stops long before it).
 inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmMiOptions& opt,
                                std::uint64_t seed, int g, const Executor& ex, PhaseMonitor& mon) {
   using namespace mi_detail;
@@ -315,7 +318,10 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
       } else {
         ++bad;
       }
-      mon.step(static_cast<std::size_t>(K), static_cast<std::size_t>(cap));
+      // progress: K done of the K at which the search stops if no larger K does better (the
+      // search is over when they are equal)
+      const int last = bad >= opt.patience ? K : std::min(cap, K + opt.patience - bad);
+      mon.step(static_cast<std::size_t>(K), static_cast<std::size_t>(last));
       if (bad >= opt.patience) {
         stopped = true;
         break;
