@@ -39,7 +39,9 @@
 #'   missing values; a constant `x` or `y` is an error.
 #' @param bins Number of bins per variable: one whole number for both, or two (for `x` and `y`);
 #'   at least 2. `NULL` (default) uses \eqn{\max(2, \lfloor\sqrt{n/5}\rfloor)}{max(2, floor(sqrt(n / 5)))}.
-#' @param method `"equal_frequency"` (default) or `"equal_width"`.
+#' @param binning `"equal_frequency"` (default) or `"equal_width"`. Formerly `method`, which
+#'   now names the estimator everywhere (as in `mi(x, y, method = "binned", binning = "equal_width")`).
+#' @param method Deprecated name of `binning` (with a warning of class `"gmmmi_warning_deprecated"`).
 #' @param correction `"miller_madow"` (default) or `"none"` (the plug-in estimate).
 #' @param unit `"nat"` (default) or `"bit"`: the unit of `estimate` and `std_error`.
 #' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`;
@@ -64,12 +66,13 @@
 #' set.seed(1)
 #' d <- toy_gaussian(2000, rho = 0.6)
 #' mi_binned(d$x, d$y)            # truth: 0.2231 nats
-#' mi_binned(d$x, d$y, bins = 10, method = "equal_width", correction = "none")
+#' mi_binned(d$x, d$y, bins = 10, binning = "equal_width", correction = "none")
 #' @export
-mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_width"),
+mi_binned <- function(x, y, bins = NULL, binning = c("equal_frequency", "equal_width"),
                       correction = c("miller_madow", "none"), unit = c("nat", "bit"),
-                      discrete = NULL, na.rm = TRUE, n_threads = NULL) {
+                      discrete = NULL, na.rm = TRUE, n_threads = NULL, method = NULL) {
   call <- match.call()
+  binning <- deprecated_arg(method, binning, "method", "binning", "mi_binned")
   unit <- check_unit(unit)
   cp <- complete_pair(x, y, na.rm)
   x <- cp$x
@@ -100,7 +103,7 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
   if (n < 2L) gmmmi_abort("`x` and `y` must have at least 2 samples.")
   check_not_constant(matrix(x), "x")
   check_not_constant(matrix(y), "y")
-  method <- check_choice(method, c("equal_frequency", "equal_width"), "method")
+  method <- check_choice(binning, c("equal_frequency", "equal_width"), "binning")
   correction <- check_choice(correction, c("miller_madow", "none"), "correction")
   unit <- check_unit(unit)
   gmmmi_threads(n_threads)
@@ -131,7 +134,7 @@ mi_binned <- function(x, y, bins = NULL, method = c("equal_frequency", "equal_wi
   new_mi_estimate(est * sc, res$std_error * sc, unit = unit, method = "binned", n = n,
                   settings = list(bins_x = bins[1], bins_y = bins[2],
                                   bins_used_x = res$m_x, bins_used_y = res$m_y,
-                                  method = method, correction = correction),
+                                  binning = method, correction = correction),
                   call = call, table = tab, plugin = res$plugin * sc,
                   treatment = if (is.null(cls)) "continuous" else "categorical", swapped = dp$swapped)
 }

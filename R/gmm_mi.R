@@ -141,6 +141,8 @@
 #'   `method = "plug-in"`, no mixture); a discrete `x` or `y` with a continuous partner gets the
 #'   categorical estimator (one mixture per class).
 #' @param n_threads Number of threads (see [gmmmi_threads()]); results do not depend on it.
+#' @param seed `NULL` (draw from R's random number stream, so [set.seed()] reproduces the result)
+#'   or a whole number fixing the result without touching that stream.
 #' @param progress Show progress (default: in interactive sessions, unless
 #'   `options(gmmmi.progress = FALSE)`): while K is chosen, the K tried and a percentage of the
 #'   search if it stops at the next K that scores no better (it may go on: how far is not known
@@ -202,8 +204,9 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                    n_bootstrap = 100, n_mc = 1e5, unit = c("nat", "bit"), na.rm = TRUE,
                    transform = c("auto", "normal_scores", "none"), full_fit = c("all_starts", "best_cv_start"),
                    bootstrap_starts = 0, preset = c("default", "reference"), discrete = NULL,
-                   n_threads = NULL, progress = interactive()) {
+                   n_threads = NULL, progress = interactive(), seed = NULL) {
   call <- match.call()
+  if (!is.null(seed)) local_seed(check_count(seed, "seed", min = 0, max = .Machine$integer.max))
   preset <- if (identical(preset, c("default", "reference"))) "default" else check_choice(preset, c("default", "reference"), "preset")
   if (preset == "reference") {
     # the published reference's settings (Piras et al. 2023), for whatever the call does not set

@@ -6,12 +6,12 @@
 #' the one-dimensional projections \eqn{\theta^\top X} and \eqn{\phi^\top Y}. SMI is zero exactly
 #' when X and Y are independent, never exceeds the MI, and stays estimable in dimensions where
 #' direct MI estimators fail, which makes it suited to wide layers and latent spaces. With
-#' `k > 1`, X and Y are projected onto Haar-random `k`-dimensional orthonormal frames
-#' (k-sliced MI).
+#' `slice_dim = k > 1`, X and Y are projected onto Haar-random `k`-dimensional orthonormal
+#' frames (k-sliced MI).
 #'
-#' Each slice's MI is estimated with a base estimator (`estimator`); the estimate is the mean
-#' over the `n_projections` slices and `std_error` is the Monte Carlo error over slices,
-#' `sd(slices) / sqrt(n_projections)`. It measures how much the average over random slices
+#' Each slice's MI is estimated with a base estimator (`base`); the estimate is the mean
+#' over the `n_slices` slices and `std_error` is the Monte Carlo error over slices,
+#' `sd(slices) / sqrt(n_slices)`. It measures how much the average over random slices
 #' would move with other random slices; it does not include the estimation error of each
 #' slice's MI (which averages down over slices but whose bias does not).
 #'
@@ -19,7 +19,7 @@
 #' rotations, not to general linear maps). Each one-dimensional projection is standardised by the
 #' base estimator where that matters (KSG).
 #'
-#' The "ksg" base with `k = 1` and continuous x runs in C++: slices are estimated in parallel,
+#' The "ksg" base with `slice_dim = 1` and continuous x runs in C++: slices are estimated in parallel,
 #' each with an O(n log n) one-dimensional KSG, and each slice's value is written to its own slot,
 #' so results do not depend on `n_threads`. Directions are drawn serially from R's random number
 #' generator, so [set.seed()] reproduces them; pass `directions =` (a previous result, or its
@@ -29,19 +29,22 @@
 #'   vector for a discrete x (then only y is projected and the base estimator must handle a
 #'   discrete x: "ksg" uses the mixed kNN estimator, "gmm" the categorical GMM-MI).
 #' @param y Numeric vector, matrix or data frame with the same number of rows.
-#' @param n_projections Number of random slices (pairs of directions).
-#' @param k Dimension of the random subspaces (1 for sliced MI; > 1 for k-sliced MI). Must not
-#'   exceed the dimension of x (continuous) or y.
-#' @param estimator Base MI estimator for each slice: "ksg" ([mi_ksg()]), "knn_entropy"
-#'   ([mi_knn_entropy()]), "binned" ([mi_binned()], `k = 1` only), "gmm" ([gmm_mi()] without
-#'   bootstrap, slow) or "gaussian" (MI of the Gaussian with the slice's sample covariance, exact
-#'   for Gaussian data and very fast).
-#' @param estimator_args Named list of arguments passed to the base estimator (e.g.
-#'   `list(k = 5)` for the number of KSG neighbours; the default KSG uses `k = 3`).
+#' @param n_slices Number of random slices (pairs of directions). Formerly `n_projections`.
+#' @param slice_dim Dimension of the random subspaces (1 for sliced MI; > 1 for k-sliced MI).
+#'   Must not exceed the dimension of x (continuous) or y. Formerly `k`, which now means the
+#'   number of neighbours everywhere: give the base KSG's as `base_args = list(k = 5)`.
+#' @param base Base MI estimator for each slice: "ksg" ([mi_ksg()]), "knn_entropy"
+#'   ([mi_knn_entropy()]), "binned" ([mi_binned()], `slice_dim = 1` only), "gmm" ([gmm_mi()]
+#'   without bootstrap, slow) or "gaussian" (MI of the Gaussian with the slice's sample
+#'   covariance, exact for Gaussian data and very fast). Formerly `estimator` (it is not called
+#'   `method` so that `mi(x, y, method = "sliced", base = "gaussian")` can choose it).
+#' @param base_args Named list of arguments passed to the base estimator (e.g.
+#'   `list(k = 5)` for the number of KSG neighbours; the default KSG uses `k = 3`). Formerly
+#'   `estimator_args`.
 #' @param directions Reuse slices: a previous `"mi_sliced"` result (fitted with
 #'   `keep_directions = TRUE`) or a list with elements `x` and `y` (for discrete x only `y`):
 #'   for `k = 1`, matrices with one unit-norm column per slice (`dx x m`, `dy x m`); for `k > 1`,
-#'   arrays `dx x k x m` of orthonormal frames. `n_projections` is then taken from them.
+#'   arrays `dx x k x m` of orthonormal frames. `n_slices` is then taken from them.
 #' @param orthogonal If `TRUE`, directions are drawn in blocks of mutually orthogonal directions
 #'   (from the QR factorisation of a Gaussian matrix) rather than independently; each is still
 #'   uniform on the sphere.
@@ -56,10 +59,14 @@
 #' @param progress Show a progress bar (with a percentage) over the slices (default: in
 #'   interactive sessions, unless `options(gmmmi.progress = FALSE)`). The C++ sliced KSG then
 #'   runs its slices in batches, the bar moving between them; the values are the same.
-#' @param ... Further arguments for the base estimator (merged into `estimator_args`).
+#' @param seed `NULL` (draw the directions from R's random number stream, so [set.seed()]
+#'   reproduces them) or a whole number fixing them without touching that stream.
+#' @param ... Further arguments for the base estimator (merged into `base_args`). The old
+#'   names `n_projections`, `k`, `estimator` and `estimator_args` are still accepted here, with
+#'   a warning of class `"gmmmi_warning_deprecated"`.
 #' @return An object of class `c("mi_sliced", "gmmmi_estimate")` with `estimate`, `std_error`,
 #'   `slices` (the per-slice values, in `unit`), `directions` (when kept), `unit`, `method`,
-#'   `n`, `n_projections`, `k`, `estimator`, `settings`, `call`.
+#'   `n`, `n_slices`, `slice_dim`, `base`, `settings`, `call`.
 #' @references Goldfeld, Z. and Greenewald, K. (2021). Sliced mutual information: a scalable
 #'   measure of statistical dependence. NeurIPS 34. arXiv:2110.05279.
 #' @seealso [smi_gaussian()] for the exact value for Gaussian data.
@@ -69,28 +76,39 @@
 #' z <- matrix(rnorm(n * 3), n)
 #' x <- z + matrix(rnorm(n * 3), n)
 #' y <- z[, 1:2] + matrix(rnorm(n * 2), n)
-#' s <- mi_sliced(x, y, n_projections = 200, estimator = "gaussian")
+#' s <- mi_sliced(x, y, n_slices = 200, base = "gaussian")
 #' s
 #' @export
-mi_sliced <- function(x, y, n_projections = 1000, k = 1,
-                      estimator = c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
-                      estimator_args = list(), directions = NULL, orthogonal = FALSE,
+mi_sliced <- function(x, y, n_slices = 1000, slice_dim = 1,
+                      base = c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
+                      base_args = list(), ..., directions = NULL, orthogonal = FALSE,
                       keep_directions = FALSE, unit = c("nat", "bit"), na.rm = TRUE,
-                      discrete = NULL, n_threads = NULL, progress = interactive(), ...) {
+                      discrete = NULL, n_threads = NULL, progress = interactive(), seed = NULL) {
+  # `...` comes before the options so that an old `k =` is not partially matched to `keep_directions`
   call <- match.call()
+  dots <- list(...)
+  # the old names (deprecated): they reach `...`
+  old <- deprecated_dots(dots, c(n_projections = "n_slices", k = "slice_dim", estimator = "base",
+                                 estimator_args = "base_args"), "mi_sliced", call = call,
+                         notes = c(k = "`k` was the slice dimension; a base KSG's neighbours go in `base_args = list(k = ...)`."))
+  dots <- old$dots
+  if (!is.null(old$values[["n_slices"]])) n_slices <- old$values[["n_slices"]]
+  if (!is.null(old$values[["slice_dim"]])) slice_dim <- old$values[["slice_dim"]]
+  if (!is.null(old$values[["base"]])) base <- old$values[["base"]]
+  if (!is.null(old$values[["base_args"]])) base_args <- old$values[["base_args"]]
+  if (!is.null(seed)) local_seed(check_count(seed, "seed", min = 0, max = .Machine$integer.max))
   progress <- check_flag(progress, "progress")
-  estimator <- check_choice(estimator, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"),
-                            "estimator")
+  estimator <- check_choice(base, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"), "base")
   unit <- check_unit(unit)
-  k <- check_count(k, "k", min = 1, max = gmmmi_limits$dimension)
+  k <- check_count(slice_dim, "slice_dim", min = 1, max = gmmmi_limits$dimension)
   orthogonal <- check_flag(orthogonal, "orthogonal")
   keep_directions <- check_flag(keep_directions, "keep_directions")
   na.rm <- check_flag(na.rm, "na.rm")
   n_threads <- gmmmi_threads(n_threads)
-  if (!is.list(estimator_args) || (length(estimator_args) > 0L && is.null(names(estimator_args)))) {
-    gmmmi_abort("`estimator_args` must be a named list.")
+  if (!is.list(base_args) || (length(base_args) > 0L && is.null(names(base_args)))) {
+    gmmmi_abort("`base_args` must be a named list.")
   }
-  estimator_args <- utils::modifyList(estimator_args, list(...))
+  estimator_args <- utils::modifyList(base_args, dots)
 
   dp <- discrete_pair(x, y, discrete, call = call)
   if (dp$pair == "discrete") {
@@ -126,16 +144,16 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   dy <- ncol(y)
   # one-dimensional x and y: every slice is +-x against +-y
   if (!disc_x && dx == 1L && dy == 1L) warn_if_dependent(x, y)
-  if (!disc_x && k > dx) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `x` (%d).", k, dx))
-  if (k > dy) gmmmi_abort(sprintf("`k` (%d) must not exceed the dimension of `y` (%d).", k, dy))
-  if (estimator == "binned" && k > 1L) gmmmi_abort('`estimator = "binned"` needs `k = 1`.')
+  if (!disc_x && k > dx) gmmmi_abort(sprintf("`slice_dim` (%d) must not exceed the dimension of `x` (%d).", k, dx))
+  if (k > dy) gmmmi_abort(sprintf("`slice_dim` (%d) must not exceed the dimension of `y` (%d).", k, dy))
+  if (estimator == "binned" && k > 1L) gmmmi_abort('`base = "binned"` needs `slice_dim = 1`.')
   if (estimator == "gaussian" && disc_x) {
-    gmmmi_abort('`estimator = "gaussian"` needs a continuous `x`; use "ksg" or "gmm" for a disc_x `x`.')
+    gmmmi_abort('`base = "gaussian"` needs a continuous `x`; use "ksg" or "gmm" for a discrete `x`.')
   }
   if (disc_x && nlevels(x) < 2L) gmmmi_abort("`x` must have at least two classes.")
 
   if (is.null(directions)) {
-    n_projections <- check_count(n_projections, "n_projections", min = 1, max = gmmmi_limits$n_projections)
+    n_projections <- check_count(n_slices, "n_slices", min = 1, max = gmmmi_limits$n_projections)
     # Directions are drawn serially on the main thread from R's RNG: x first, then y.
     directions <- list(
       x = if (!disc_x) draw_frames(dx, k, n_projections, orthogonal),
@@ -167,9 +185,9 @@ mi_sliced <- function(x, y, n_projections = 1000, k = 1,
   new_mi_estimate(
     mean(values), se, unit, method = paste0("sliced/", estimator), n = n,
     quantity = if (k == 1L) "sliced mutual information" else sprintf("%d-sliced mutual information", k),
-    settings = c(list(n_projections = m, k = k, estimator = estimator, orthogonal = orthogonal),
+    settings = c(list(n_slices = m, slice_dim = k, base = estimator, orthogonal = orthogonal),
                  estimator_args),
-    call = call, slices = values, n_projections = m, k = k, estimator = estimator,
+    call = call, slices = values, n_slices = m, slice_dim = k, base = estimator,
     directions = if (keep_directions) directions else NULL, treatment = dp$pair, swapped = dp$swapped,
     class = "mi_sliced"
   )
@@ -252,11 +270,11 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
   if (!discrete && k == 1L && estimator == "ksg") {
     extra <- setdiff(names(args), c("k", "variant"))
     if (length(extra) > 0L) {
-      gmmmi_abort(sprintf("`estimator_args` for the sliced KSG accepts `k` and `variant`, not %s.",
+      gmmmi_abort(sprintf("`base_args` for the sliced KSG accepts `k` and `variant`, not %s.",
                           paste0("`", extra, "`", collapse = ", ")))
     }
-    kn <- check_count(if (is.null(args$k)) 3L else args$k, "estimator_args$k", min = 1, max = nrow(y) - 1)
-    variant <- check_count(if (is.null(args$variant)) 1L else args$variant, "estimator_args$variant", min = 1, max = 2)
+    kn <- check_count(if (is.null(args$k)) 3L else args$k, "base_args$k", min = 1, max = nrow(y) - 1)
+    variant <- check_count(if (is.null(args$variant)) 1L else args$variant, "base_args$variant", min = 1, max = 2)
     if (!bar$active) return(.sliced_ksg(x, y, directions$x, directions$y, kn, variant, n_threads))
     # with a bar: batches of slices (each slice's value does not depend on the others), at
     # least 4 per thread and at most 50 batches
@@ -350,8 +368,8 @@ logdet <- function(s) {
 #' @export
 print.mi_sliced <- function(x, digits = 4, ...) {
   NextMethod()
-  cat(sprintf("  %d slices (k = %d), base estimator \"%s\"; std_error is the Monte Carlo error over slices\n",
-              x$n_projections, x$k, x$estimator))
+  cat(sprintf("  %d slices (slice_dim = %d), base estimator \"%s\"; std_error is the Monte Carlo error over slices\n",
+              x$n_slices, x$slice_dim, x$base))
   invisible(x)
 }
 
@@ -359,7 +377,7 @@ print.mi_sliced <- function(x, digits = 4, ...) {
 #'
 #' Two panels: the distribution of the per-slice MI values (with the estimate), and the running
 #' mean against the number of slices with a band of +-2 Monte Carlo standard errors, which shows
-#' whether `n_projections` was enough.
+#' whether `n_slices` was enough.
 #'
 #' @param x An `"mi_sliced"` result.
 #' @param ... Passed to [graphics::hist()].
@@ -368,7 +386,7 @@ print.mi_sliced <- function(x, digits = 4, ...) {
 #' set.seed(2)
 #' x <- matrix(rnorm(600), 300)
 #' y <- x[, 1] + rnorm(300)
-#' plot(mi_sliced(x, y, n_projections = 100, estimator = "gaussian"))
+#' plot(mi_sliced(x, y, n_slices = 100, base = "gaussian"))
 #' @export
 plot.mi_sliced <- function(x, ...) {
   op <- graphics::par(mfrow = c(1, 2))

@@ -42,7 +42,9 @@
 #'   restored afterwards.
 #' @param method For `smi_gaussian()`: `"auto"` (exact when possible, else Monte Carlo) or
 #'   `"monte_carlo"`. For `smi_gaussian_isotropic()`: `"series"` or `"integral"`.
-#' @param r Cross-correlation of the isotropic case, \eqn{|r| < 1}{|r| < 1} (a vector is allowed).
+#' @param rho Cross-correlation r of the isotropic case, \eqn{|r| < 1}{|r| < 1} (a vector is allowed);
+#'   named `rho` like the correlation of [mi_true_gaussian()] and [toy_gaussian()].
+#' @param r Deprecated name of `rho` (with a warning of class `"gmmmi_warning_deprecated"`).
 #' @param D Dimension \eqn{\max(d_X, d_Y)}{max(dX, dY)}, a whole number >= 1.
 #' @param unit `"nat"` (default) or `"bit"`.
 #' @return A number (a vector for `smi_gaussian_isotropic()` with a vector `r`), the sliced MI in
@@ -115,9 +117,11 @@ smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto"
 
 #' @rdname smi_gaussian
 #' @export
-smi_gaussian_isotropic <- function(r, D, method = c("series", "integral"), unit = "nat") {
+smi_gaussian_isotropic <- function(rho, D, method = c("series", "integral"), unit = "nat", r = NULL) {
+  if (missing(rho) && !is.null(r)) rho <- NULL
+  r <- deprecated_arg(r, rho, "r", "rho", "smi_gaussian_isotropic")
   if (!is.numeric(r) || length(r) < 1L || anyNA(r) || any(abs(r) >= 1)) {
-    gmmmi_abort(sprintf("`r` must be number(s) with |r| < 1, not %s.", describe(r)))
+    gmmmi_abort(sprintf("`rho` must be number(s) with |rho| < 1, not %s.", describe(r)))
   }
   D <- check_count(D, "D", min = 1, max = gmmmi_limits$dimension)
   method <- check_choice(method, c("series", "integral"), "method")

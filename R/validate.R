@@ -193,3 +193,28 @@ describe <- function(x) {
   }
   sprintf("a %s %s of length %d", typeof(x), if (is.matrix(x)) "matrix" else "vector", length(x))
 }
+
+# ---- renamed arguments (kept for one release, with a warning) ----
+
+# One renamed argument given by its old name (`old_value` not NULL): warns (class
+# "gmmmi_warning_deprecated") and returns it; otherwise returns `new_value`.
+deprecated_arg <- function(old_value, new_value, old, new, fun, note = NULL, call = sys.call(-1)) {
+  if (is.null(old_value)) return(new_value)
+  gmmmi_warn(sprintf("`%s` is deprecated in %s(); use `%s`.%s", old, fun, new,
+                     if (is.null(note)) "" else paste0(" ", note)),
+             class = c("gmmmi_warning_deprecated", "gmmmi_warning"), call = call)
+  old_value
+}
+
+# Old argument names that reach `...`: `renames` maps old = new. Returns list(dots = the other
+# arguments, values = the old names' values under the new names), warning once per old name.
+deprecated_dots <- function(dots, renames, fun, notes = character(), call = sys.call(-1)) {
+  values <- list()
+  for (old in intersect(names(renames), names(dots))) {
+    new <- renames[[old]]
+    values[[new]] <- deprecated_arg(dots[[old]], NULL, old, new, fun,
+                                    note = if (old %in% names(notes)) notes[[old]], call = call)
+    dots[[old]] <- NULL
+  }
+  list(dots = dots, values = values)
+}

@@ -29,7 +29,7 @@ one_case <- function(d, mi) {
                                                   std_error = "none")$estimate),
                   error = function(e) NA_real_)
   t2 <- proc.time()[["elapsed"]]
-  smi <- mi_sliced(x, y, n_projections = n_proj)
+  smi <- mi_sliced(x, y, n_slices = n_proj)
   t3 <- proc.time()[["elapsed"]]
   data.frame(d = d, true_mi = mi, exact_smi = smi_gaussian_isotropic(r, d), ksg = ksg, weighted_kl = wkl,
              smi = smi$estimate, smi_se = smi$std_error,

@@ -3,11 +3,11 @@ test_that("binned MI equals the hand-computed plug-in value and Miller-Madow cor
   x <- rep(0:1, each = 4)
   y <- c(0, 0, 0, 1, 0, 1, 1, 1)
   plug <- 0.75 * log(1.5) + 0.25 * log(0.5)
-  r <- mi_binned(x, y, bins = 2, method = "equal_width", correction = "none")
+  r <- mi_binned(x, y, bins = 2, binning = "equal_width", correction = "none")
   expect_equal(r$estimate, plug, tolerance = 1e-14)
   expect_equal(unname(unclass(r$table)), matrix(c(3, 1, 1, 3), 2))
   # m_x = m_y = 2, m_xy = 4: correction (2 + 2 - 4 - 1) / (2 * 8)
-  mm <- mi_binned(x, y, bins = 2, method = "equal_width")
+  mm <- mi_binned(x, y, bins = 2, binning = "equal_width")
   expect_equal(mm$estimate, plug - 1 / 16, tolerance = 1e-14)
   expect_equal(mi_binned(x, y, bins = 2)$estimate, plug - 1 / 16, tolerance = 1e-14)
   # delta-method s.e.: g = log(1.5) on 3/4 of the mass, log(0.5) on 1/4
@@ -20,10 +20,10 @@ test_that("binned MI equals the hand-computed plug-in value and Miller-Madow cor
   p <- matrix(c(2, 1, 0, 0, 1, 0, 0, 0, 2), 3) / 6
   px <- rowSums(p); py <- colSums(p); nz <- p > 0
   plug3 <- sum(p[nz] * log(p[nz] / outer(px, py)[nz]))
-  r3 <- mi_binned(x, y, bins = 3, method = "equal_width", correction = "none")
+  r3 <- mi_binned(x, y, bins = 3, binning = "equal_width", correction = "none")
   expect_equal(r3$estimate, plug3, tolerance = 1e-14)
   # m_x = 3, m_y = 3, m_xy = 4
-  expect_equal(mi_binned(x, y, bins = 3, method = "equal_width")$estimate, plug3 + (3 + 3 - 4 - 1) / 12,
+  expect_equal(mi_binned(x, y, bins = 3, binning = "equal_width")$estimate, plug3 + (3 + 3 - 4 - 1) / 12,
                tolerance = 1e-14)
   # entropies written out: I = H(X) + H(Y) - H(X,Y)
   H <- function(q) -sum(q[q > 0] * log(q[q > 0]))
@@ -33,7 +33,7 @@ test_that("binned MI equals the hand-computed plug-in value and Miller-Madow cor
 test_that("binned MI matches a table built with cut(), and its bin rules", {
   set.seed(2)
   x <- rnorm(500); y <- x + rnorm(500)
-  r <- mi_binned(x, y, bins = c(7, 5), method = "equal_width", correction = "none")
+  r <- mi_binned(x, y, bins = c(7, 5), binning = "equal_width", correction = "none")
   tx <- cut(x, seq(min(x), max(x), length.out = 8), include.lowest = TRUE)
   ty <- cut(y, seq(min(y), max(y), length.out = 6), include.lowest = TRUE)
   p <- table(tx, ty) / 500
@@ -123,7 +123,7 @@ test_that("bad input gives errors naming the argument", {
   expect_error(mi_binned(x, y, bins = 1), "`bins`", class = "gmmmi_error_input")
   expect_error(mi_binned(x, y, bins = c(2, 3, 4)), "`bins`", class = "gmmmi_error_input")
   expect_error(mi_binned(x, y, bins = 2.5), "`bins`", class = "gmmmi_error_input")
-  expect_error(mi_binned(x, y, method = "kmeans"), "`method`", class = "gmmmi_error_input")
+  expect_error(mi_binned(x, y, binning = "kmeans"), "`binning`", class = "gmmmi_error_input")
   expect_error(mi_binned(x, y, correction = "jackknife"), "`correction`", class = "gmmmi_error_input")
   expect_error(mi_binned(x, y, unit = "dit"), "`unit`", class = "gmmmi_error_input")
   # discrete variables are not errors any more: their values are the bins (?gmmmi_discrete)

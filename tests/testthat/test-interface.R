@@ -35,7 +35,7 @@ test_that("print() names the variables, the method in words, and why a standard 
 
 test_that("mi_sliced aggregates the warnings of its slices into one", {
   w <- character()
-  withCallingHandlers(mi_sliced(iris$Species, iris[, 1:4], n_projections = 50, n_threads = 1),
+  withCallingHandlers(mi_sliced(iris$Species, iris[, 1:4], n_slices = 50, n_threads = 1),
                       warning = function(cnd) {
                         w <<- c(w, conditionMessage(cnd))
                         invokeRestart("muffleWarning")
@@ -57,7 +57,7 @@ test_that("every estimator gives the same data frame columns, so results stack",
   res <- list(mi(d$x, d$y, method = "gaussian"), mi(d$x, d$y, method = "ksg"),
               mi(d$x, d$y, method = "binned"), mi(d$x, d$y, method = "knn_entropy"),
               gmm_mi(d$x, d$y, n_bootstrap = 10, n_threads = 1),
-              mi_sliced(d$x, d$y, n_projections = 5), gmm_mi(mtcars$am, mtcars$gear))
+              mi_sliced(d$x, d$y, n_slices = 5), gmm_mi(mtcars$am, mtcars$gear))
   dfs <- lapply(res, as.data.frame)
   cols <- c("variables", "method", "quantity", "estimate", "std_error", "conf_low", "conf_high",
             "unit", "n", "uncertainty", "treatment")
@@ -112,7 +112,7 @@ test_that("one missing-value policy: every estimator drops incomplete rows with 
   y <- x + rnorm(300)
   xn <- replace(x, c(3, 50), NA)
   for (m in c("ksg", "knn_entropy", "binned", "gaussian", "gmm", "sliced")) {
-    extra <- switch(m, gmm = list(n_bootstrap = 5, n_threads = 1), sliced = list(n_projections = 3), list())
+    extra <- switch(m, gmm = list(n_bootstrap = 5, n_threads = 1), sliced = list(n_slices = 3), list())
     expect_warning(r <- do.call(mi, c(list(xn, y, method = m), extra)), "2 incomplete row", info = m)
     expect_identical(r$n, 298L, info = m)
   }
@@ -178,4 +178,24 @@ test_that("plot.info_decomposition draws a labelled bar chart without image_dim,
   expect_identical(plot(dec, image_dim = c(1, 3)), dec)  # the maps, as before
   grDevices::dev.off()
   expect_true(all(file.size(sprintf(f, 1:4)) > 3000))
+})
+
+test_that("renamed arguments: the old names work with a deprecation warning and give the same value", {
+  set.seed(8)
+  x <- rnorm(300); y <- x + rnorm(300)
+  dep <- function(expr) expect_warning(expr, "is deprecated", class = "gmmmi_warning_deprecated")
+  dep(a <- mi_binned(x, y, method = "equal_width"))
+  expect_identical(a$estimate, mi_binned(x, y, binning = "equal_width")$estimate)
+  expect_identical(a$settings$binning, "equal_width")
+  # mi() reaches the binning rule now that it is not called `method`
+  expect_identical(mi(x, y, method = "binned", binning = "equal_width")$estimate, a$estimate)
+  dep(b <- smi_gaussian_isotropic(r = 0.8, D = 2))
+  expect_identical(b, smi_gaussian_isotropic(rho = 0.8, D = 2))
+  # seed = everywhere randomness is drawn: fixes the result, leaves the caller's stream alone
+  set.seed(1); before <- .Random.seed
+  g1 <- gmm_mi(x, y, n_bootstrap = 3, n_mc = 1e3, seed = 7, progress = FALSE)
+  expect_identical(.Random.seed, before)
+  g2 <- gmm_mi(x, y, n_bootstrap = 3, n_mc = 1e3, seed = 7, progress = FALSE)
+  expect_identical(g1$bootstrap, g2$bootstrap)
+  expect_error(gmm_mi(x, y, seed = -1), "`seed`", class = "gmmmi_error_input")
 })

@@ -19,7 +19,7 @@ test_that("EM iterations at a large fixed K stop on an interrupt (main thread an
 
 test_that("mi_sliced, mi_ksg, Monte Carlo and the bootstrap stop on an interrupt", {
   expect_interrupted_quickly(
-    "x <- matrix(rnorm(2e5 * 4), ncol = 4); mi_sliced(x, x[, 1:2] + rnorm(4e5), n_projections = 1e5)")
+    "x <- matrix(rnorm(2e5 * 4), ncol = 4); mi_sliced(x, x[, 1:2] + rnorm(4e5), n_slices = 1e5)")
   # (about 1.8 s in all at N = 1e6: interrupt early)
   expect_interrupted_quickly("x <- rnorm(1e6); mi_ksg(x, x + rnorm(1e6), std_error = 'none')", after = 0.6)
   expect_interrupted_quickly(

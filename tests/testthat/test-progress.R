@@ -26,7 +26,7 @@ test_that("mi_matrix() keeps gmm_mi's and mi_sliced()'s own displays off", {
   out <- capture.output(mi_matrix(x, n_bootstrap = 2, n_mc = 1e3, n_threads = 1, progress = TRUE, seed = 1))
   expect_equal(n_bars(out), 1L)
   expect_false(any(grepl("Choosing K|Bootstrap", out)))
-  out <- capture.output(mi_matrix(x, method = "sliced", n_projections = 20, progress = TRUE, seed = 1))
+  out <- capture.output(mi_matrix(x, method = "sliced", n_slices = 20, progress = TRUE, seed = 1))
   expect_equal(n_bars(out), 1L)
   expect_false(any(grepl("Sliced MI", out)))
 })
@@ -51,10 +51,10 @@ test_that("mi_sliced() shows one bar over the slices; the batched C++ KSG gives 
   x <- matrix(rnorm(600), 200)
   y <- x[, 1:2] + matrix(rnorm(400), 200)
   for (est in c("ksg", "gaussian", "binned")) {
-    out <- capture.output(a <- withr::with_seed(5, mi_sliced(x, y, n_projections = 30, estimator = est,
+    out <- capture.output(a <- withr::with_seed(5, mi_sliced(x, y, n_slices = 30, base = est,
                                                              n_threads = 2, progress = TRUE)))
     expect_equal(n_bars(out), 1L)
-    expect_length(capture.output(b <- withr::with_seed(5, mi_sliced(x, y, n_projections = 30, estimator = est,
+    expect_length(capture.output(b <- withr::with_seed(5, mi_sliced(x, y, n_slices = 30, base = est,
                                                                     n_threads = 2, progress = FALSE))), 0L)
     expect_identical(a$slices, b$slices)
   }

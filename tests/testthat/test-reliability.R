@@ -28,8 +28,8 @@ test_that("MI does not depend on the scale of the data, down to 1e-300 and up to
   x <- rnorm(400)
   y <- x + rnorm(400)
   for (f in list(function(x, y) mi_ksg(x, y), function(x, y) mi_gaussian(x, y),
-                 function(x, y) mi_sliced(x, y, n_projections = 10),
-                 function(x, y) mi_sliced(cbind(x, rev(x)), y, n_projections = 10, estimator = "gaussian"),
+                 function(x, y) mi_sliced(x, y, n_slices = 10),
+                 function(x, y) mi_sliced(cbind(x, rev(x)), y, n_slices = 10, base = "gaussian"),
                  function(x, y) gmm_mi(x, y, n_bootstrap = 3, n_inits = 1))) {
     set.seed(2)
     a <- f(x, y)$estimate
@@ -82,7 +82,7 @@ test_that("exactly dependent data and degenerate inputs warn or error instead of
   expect_warning(gmm_mi(x, 2 * x + 1, n_bootstrap = 2, n_inits = 1), "infinite", class = deg)
   expect_warning(mi_ksg(x, x), "infinite", class = deg)
   expect_warning(mi_ksg(cbind(x, y), x - 3 * y), "infinite", class = deg)
-  expect_warning(mi_sliced(x, -x, n_projections = 3), "infinite", class = deg)
+  expect_warning(mi_sliced(x, -x, n_slices = 3), "infinite", class = deg)
   expect_warning(mi_gaussian(x, x), "infinite", class = deg)
   expect_warning(mi_matrix(cbind(a = x, b = 2 * x + 1, c = y), method = "ksg", n_threads = 1, seed = 1),
                  "infinite", class = deg)

@@ -101,8 +101,8 @@ test_that("d = 10 copies of Z versus Z plus independent noise: same MI, differen
 })
 
 test_that("bad input gives errors naming the argument", {
-  expect_error(smi_gaussian_isotropic(1, 2), "`r`", class = "gmmmi_error_input")
-  expect_error(smi_gaussian_isotropic(NA, 2), "`r`", class = "gmmmi_error_input")
+  expect_error(smi_gaussian_isotropic(1, 2), "`rho`", class = "gmmmi_error_input")
+  expect_error(smi_gaussian_isotropic(NA, 2), "`rho`", class = "gmmmi_error_input")
   expect_error(smi_gaussian_isotropic(0.5, 0), "`D`", class = "gmmmi_error_input")
   expect_error(smi_gaussian_isotropic(0.5, 2.5), "`D`", class = "gmmmi_error_input")
   expect_error(smi_gaussian_isotropic(0.5, 2, method = "mc"), "`method`", class = "gmmmi_error_input")
