@@ -44,7 +44,9 @@
 #' **Overriding the detection.** Every estimator takes `discrete`: `NULL` (detect), `TRUE` or
 #' `FALSE` for both variables, or a named logical such as `c(x = TRUE)` or `c(y = FALSE)`
 #' (variables not named are detected). [mi_matrix()] takes column names instead of `x` / `y`.
-#' A discrete conditioning variable `z` in [gmm_mi()] is dequantised.
+#' A discrete conditioning variable `z` in [gmm_mi()] is dequantised; [mi_ksg()] instead
+#' estimates per stratum of a discrete `z` (each stratum by the rule above) and refuses a
+#' discrete pair given a continuous `z` (see its Details).
 #'
 #' @name gmmmi_discrete
 #' @aliases discrete
