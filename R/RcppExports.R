@@ -73,6 +73,10 @@
     .Call(`_gmmmi_ksg_core`, x, y, k, variant, n_threads)
 }
 
+.cmi_core <- function(x, y, z, k, n_threads) {
+    .Call(`_gmmmi_cmi_core`, x, y, z, k, n_threads)
+}
+
 .ksg_1d_serial <- function(x, y, k, variant) {
     .Call(`_gmmmi_ksg_1d_serial`, x, y, k, variant)
 }

@@ -44,7 +44,9 @@
 #' **Overriding the detection.** Every estimator takes `discrete`: `NULL` (detect), `TRUE` or
 #' `FALSE` for both variables, or a named logical such as `c(x = TRUE)` or `c(y = FALSE)`
 #' (variables not named are detected). [mi_matrix()] takes column names instead of `x` / `y`.
-#' A discrete conditioning variable `z` in [gmm_mi()] is dequantised.
+#' A discrete conditioning variable `z` in [gmm_mi()] is dequantised; [mi_ksg()] instead
+#' estimates per stratum of a discrete `z` (each stratum by the rule above) and refuses a
+#' discrete pair given a continuous `z` (see its Details).
 #'
 #' @name gmmmi_discrete
 #' @aliases discrete
@@ -272,24 +274,38 @@ dequantise_atoms <- function(v) {
 # gmm_mi()): rows with a missing value in x or y are dropped with a warning that says how many,
 # or, with na.rm = FALSE, are an error naming the variable. Lengths are checked by the estimators.
 complete_pair <- function(x, y, na.rm, call = sys.call(-1)) {
+  complete_rows(list(x = x, y = y), na.rm, call = call)
+}
+
+# The same policy for any named list of variables (vectors, factors, matrices, data frames),
+# e.g. list(x, y, z) for conditional MI. Variables of different lengths are returned unchanged.
+complete_rows <- function(vars, na.rm, call = sys.call(-1)) {
   na.rm <- check_flag(na.rm, "na.rm", call = call)
   miss <- function(v) {
     if (is.data.frame(v) || !is.null(dim(v))) return(!stats::complete.cases(v))
     if (is.atomic(v) || is.factor(v)) return(is.na(v))
     rep(FALSE, NROW(v))
   }
-  if (NROW(x) != NROW(y)) return(list(x = x, y = y))
-  mx <- miss(x)
-  my <- miss(y)
-  bad <- mx | my
-  if (!any(bad)) return(list(x = x, y = y))
+  if (length(unique(vapply(vars, NROW, integer(1)))) != 1L) return(vars)
+  m <- lapply(vars, miss)
+  bad <- Reduce(`|`, m)
+  if (!any(bad)) return(vars)
+  nm <- names(vars)
   if (!na.rm) {
+    j <- which(vapply(m, any, logical(1)))[1L]
     gmmmi_abort(sprintf("`%s` contains missing values (%d rows); use `na.rm = TRUE` to drop incomplete rows.",
-                        if (any(mx)) "x" else "y", sum(if (any(mx)) mx else my)), call = call)
+                        nm[j], sum(m[[j]])), call = call)
   }
-  if (all(bad)) gmmmi_abort("`x` and `y` have no complete row (every row has a missing value).", call = call)
-  gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in x or y); %d rows remain.",
-                     sum(bad), sum(!bad)), call = call)
+  listing <- function(v, last) {
+    if (length(v) == 1L) return(v)
+    paste(paste(v[-length(v)], collapse = ", "), last, v[length(v)])
+  }
+  if (all(bad)) {
+    gmmmi_abort(sprintf("%s have no complete row (every row has a missing value).",
+                        listing(paste0("`", nm, "`"), "and")), call = call)
+  }
+  gmmmi_warn(sprintf("Dropped %d incomplete row(s) (missing values in %s); %d rows remain.",
+                     sum(bad), listing(nm, "or"), sum(!bad)), call = call)
   keep <- function(v) if (is.data.frame(v) || !is.null(dim(v))) v[!bad, , drop = FALSE] else v[!bad]
-  list(x = keep(x), y = keep(y))
+  lapply(vars, keep)
 }

@@ -18,8 +18,9 @@
 #' Methods: `print()`, `summary()`, `coef()` (the estimate), `confint()` (normal interval from
 #' `std_error`), `nobs()`, and `as.data.frame()` (one row with the same columns for every
 #' estimator: `variables`, `method`, `quantity`, `estimate`, `std_error`, `conf_low`,
-#' `conf_high` (95%), `unit`, `n`, `uncertainty` (bootstrap, subsample, delta method, slices or
-#' none) and `treatment`); see also [gmmmi_tidy] for `tidy()` and `glance()`.
+#' `conf_high` (95%), `unit`, `n`, `uncertainty` (bootstrap, subsample, delta method, slices,
+#' per stratum combined, or none) and `treatment`); see also [gmmmi_tidy] for `tidy()` and
+#' `glance()`.
 #'
 #' @param object,x A `"gmmmi_estimate"` object.
 #' @param parm Ignored (there is one parameter).
@@ -56,13 +57,21 @@ print.gmmmi_estimate <- function(x, digits = 4, ...) {
 print_treatment <- function(x, digits = 4) {
   lab <- treatment_label(x)
   if (!is.null(lab)) cat("  Data:", lab, "\n")
+  if (identical(x$conditioning, "strata")) {
+    cat(sprintf("  Given z: weighted sum over %d strata of z%s\n", sum(!is.na(x$strata$weight)),
+                if (isTRUE(x$n_dropped > 0L)) sprintf(" (%d rows in strata with at most k rows dropped)", x$n_dropped) else ""))
+  } else if (identical(x$conditioning, "chain_rule")) {
+    cat(sprintf("  Given z: chain rule I(X;(Y,Z)) - I(X;Z) = %s - %s %s\n", format(signif(x$terms[[1L]], digits)),
+                format(signif(x$terms[[2L]], digits)), x$unit))
+  }
   if (length(x$entropy)) {
     cat(sprintf("  Entropy of the discrete variable%s: %s %s%s\n", if (length(x$entropy) > 1L) "s" else "",
                 paste(format(signif(x$entropy, digits)), collapse = ", "), x$unit,
                 if (isTRUE(x$capped)) " (the estimate exceeded it and was capped)" else " (an upper bound)"))
   }
   if (!is.null(x$test)) {
-    cat(sprintf("  Permutation test of independence: p = %s (%d shuffles; null mean %s %s)\n",
+    cat(sprintf("  Permutation test of %sindependence: p = %s (%d shuffles; null mean %s %s)\n",
+                if (isTRUE(x$test$conditional)) "conditional " else "",
                 format.pval(x$test$p_value, digits = 3), x$test$n_permutations,
                 format(signif(x$test$null_mean, digits)), x$unit))
   }
@@ -125,7 +134,8 @@ uncertainty_kind <- function(x) {
   if (is.na(x$std_error)) return("none")
   m <- x$method
   if (identical(m, "gmm")) return("bootstrap")
-  if (m %in% c("ksg1", "ksg2", "ross", "knn_entropy", "kl", "kl_weighted")) return("subsample")
+  if (identical(m, "ksg_cmi") && identical(x$conditioning, "strata")) return("per stratum, combined")
+  if (m %in% c("ksg1", "ksg2", "ross", "ksg_cmi", "knn_entropy", "kl", "kl_weighted")) return("subsample")
   if (m %in% c("binned", "gaussian", "plug-in")) return("delta method")
   if (startsWith(m, "sliced")) return("slices (Monte Carlo)")
   "other"
@@ -208,19 +218,30 @@ method_label <- function(x) {
   k <- x$settings$k
   lab <- switch(m,
                 ksg1 = "KSG", ksg2 = "KSG, variant 2", ross = "Ross's mixed kNN",
+                ksg_cmi = cmi_label(x),
                 knn_entropy = "kNN entropies", kl = "Kozachenko-Leonenko", kl_weighted = "weighted Kozachenko-Leonenko",
                 binned = "binned", gaussian = "Gaussian", "plug-in" = "plug-in, Miller-Madow",
                 gmm = "GMM-MI", m)
-  if (m %in% c("ksg1", "ksg2", "ross", "knn_entropy", "kl", "kl_weighted") && !is.null(k)) lab <- sprintf("%s, k = %d", lab, as.integer(k))
+  if (m %in% c("ksg1", "ksg2", "ross", "ksg_cmi", "knn_entropy", "kl", "kl_weighted") && !is.null(k)) lab <- sprintf("%s, k = %d", lab, as.integer(k))
   lab
 }
 
-# " between <x> and <y>" from the call (the expressions the user passed), or "".
+# The estimator behind a conditional kNN estimate (mi_ksg() with z), by its route.
+cmi_label <- function(x) {
+  if (identical(x$conditioning, "chain_rule")) return("Ross's mixed kNN, chain rule")
+  if (!identical(x$conditioning, "strata")) return("KSG, Frenzel-Pompe")
+  inner <- if (identical(x$treatment, "plug-in")) "plug-in" else if (identical(x$treatment, "categorical")) "Ross's mixed kNN" else "KSG"
+  paste(inner, "per stratum of z")
+}
+
+# " between <x> and <y>" (and " given <z>") from the call (the expressions the user passed),
+# or "".
 variables_label <- function(x) {
   a <- call_xy(x$call)
   if (is_formula_call(a$x)) return(sprintf(" of %s", short_expr(a$x, 50L)))
   if (is.null(a$x) || is.null(a$y)) return("")
-  sprintf(" between %s and %s", short_expr(a$x), short_expr(a$y))
+  given <- if (is.call(x$call) && !is.null(x$call[["z"]])) sprintf(" given %s", short_expr(x$call[["z"]])) else ""
+  sprintf(" between %s and %s%s", short_expr(a$x), short_expr(a$y), given)
 }
 
 # The expressions passed as x and y in a call (by name or position), or NULLs.

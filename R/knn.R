@@ -1,12 +1,15 @@
-# Classical k-nearest-neighbour estimators: KSG mutual information, Kozachenko-Leonenko entropy
-# (plain and weighted), MI from entropies, and the Ross (2014) discrete-continuous estimator.
+# Classical k-nearest-neighbour estimators: KSG mutual information (its conditional form is in
+# knn_cmi.R), Kozachenko-Leonenko entropy (plain and weighted), MI from entropies, and the Ross
+# (2014) discrete-continuous estimator.
 # The exact neighbour search is in inst/include/gmmmi/knn.hpp.
 
 #' KSG (Kraskov-Stoegbauer-Grassberger) mutual information
 #'
 #' Estimates the mutual information \eqn{I(X;Y)} of continuous `x` and `y` of any dimension with
 #' the k-nearest-neighbour estimators of Kraskov, Stoegbauer and Grassberger (2004), using the
-#' max-norm in the joint space and in each marginal space.
+#' max-norm in the joint space and in each marginal space; with `z`, the conditional mutual
+#' information \eqn{I(X;Y \mid Z)}{I(X;Y|Z)} (Frenzel and Pompe 2007; see "Conditional MI"
+#' below).
 #' * `variant = 1` (KSG-1): \eqn{\epsilon_i} is the distance to the k-th joint neighbour,
 #'   \eqn{n_x(i)} the number of other points with \eqn{\|x_j - x_i\| < \epsilon_i} (strict),
 #'   \eqn{I = \psi(k) + \psi(n) - \langle \psi(n_x + 1) + \psi(n_y + 1) \rangle}.
@@ -20,6 +23,41 @@
 #'
 #' **Discrete `x`.** When `x` (or `y`) is a factor or a character vector, `mi_ksg()` calls
 #' [mi_mixed()] (the Ross 2014 estimator for a discrete and a continuous variable).
+#'
+#' **Conditional MI (`z` given).** With `z`, `mi_ksg()` estimates
+#' \eqn{I(X;Y \mid Z)}{I(X;Y|Z)}, the information between `x` and `y` that `z` does not explain,
+#' by one of three routes chosen by the rule of [gmmmi_discrete] applied to `x`, `y` and `z`
+#' (the result's `conditioning` says which):
+#' * `"frenzel_pompe"` (`x`, `y`, `z` continuous): the KSG-1 construction of Frenzel and Pompe
+#'   (2007) with the max-norm throughout. \eqn{\epsilon_i} is the distance from point i to its
+#'   k-th neighbour in the joint (x, y, z) space; \eqn{n_{xz}(i)}, \eqn{n_{yz}(i)}, \eqn{n_z(i)}
+#'   are the numbers of other points strictly within \eqn{\epsilon_i} in the (x, z), (y, z) and
+#'   z spaces, and
+#'   \deqn{I(X;Y \mid Z) = \psi(k) - \langle \psi(n_{xz} + 1) + \psi(n_{yz} + 1) - \psi(n_z + 1) \rangle.}{I = psi(k) - < psi(n_xz + 1) + psi(n_yz + 1) - psi(n_z + 1) >.}
+#'   Standardisation, duplicates (`jitter`, over the columns of x, y and z), columns with atoms
+#'   (dequantised, as for `x` and `y` without `z`) and the subsampling standard error are as
+#'   without `z`. Only `variant = 1` exists.
+#' * `"strata"` (`z` discrete: a factor, or few distinct values): exactly
+#'   \eqn{\sum_s p_s I(X;Y \mid Z = s)}{sum_s p_s I(X;Y|Z = s)} over the levels s of `z`,
+#'   with \eqn{p_s} the fraction of rows in stratum s and each term the `mi_ksg()` estimate on the rows of the stratum (so a
+#'   discrete or categorical pair gets its own treatment there; `x` and `y` are classified once,
+#'   on all rows). A stratum where `x` or `y` takes a single value contributes exactly 0. For a
+#'   pair estimated by kNN, strata with at most `k` rows are dropped with a warning and the
+#'   weights renormalised. Standard error:
+#'   \eqn{\mathrm{Var} = \sum_s p_s^2 \mathrm{se}_s^2 + (\sum_s p_s I_s^2 - I^2)/n}{Var = sum p_s^2 se_s^2 + (sum p_s I_s^2 - I^2) / n}
+#'   (per-stratum errors plus the sampling variance of the weights); it is `NA` when a stratum
+#'   has none (with subsampling, strata need at least `2 * max(50, 10 k)` rows). The
+#'   per-stratum numbers are returned in `strata`.
+#' * `"chain_rule"` (`z` continuous, one of `x`, `y` discrete, called X, the other W):
+#'   \eqn{I(X;W \mid Z) = I(X;(W,Z)) - I(X;Z)}{I(X;W|Z) = I(X;(W,Z)) - I(X;Z)}, both terms by
+#'   Ross's estimator ([mi_mixed()], max-norm) on the same rows, noise and subsamples, so the standard error is that of the
+#'   difference. The two terms are returned in `terms`; the estimate is capped at the entropy of
+#'   X, an upper bound of \eqn{I(X;W \mid Z)}{I(X;W|Z)}.
+#'
+#' Two discrete variables given a continuous `z` give an error of class
+#' `"gmmmi_error_discrete"`: no estimator for that case is implemented (the terms of any chain
+#' rule would mix plug-in and nearest-neighbour biases that do not cancel). Bin `z` to get the
+#' stratified estimate.
 #'
 #' **Scaling.** KSG is not invariant to rescaling single columns, so by default
 #' (`standardize = TRUE`) every column is centred and divided by its standard deviation first.
@@ -49,8 +87,11 @@
 #'
 #' @param x,y Numeric vectors, matrices or data frames with the same number of rows (samples).
 #'   `x` may also be a factor or character vector (see [mi_mixed()]).
+#' @param z `NULL` (default), or a variable to condition on (numeric vector, matrix or data
+#'   frame, factor, character or logical) with the same number of rows: then the conditional
+#'   MI \eqn{I(X;Y \mid Z)}{I(X;Y|Z)} is estimated (see Details).
 #' @param k Number of neighbours, `1 <= k < n`.
-#' @param variant `1` (KSG-1) or `2` (KSG-2).
+#' @param variant `1` (KSG-1) or `2` (KSG-2; not with `z`).
 #' @param standardize If `TRUE`, centre and scale every column to unit standard deviation.
 #' @param jitter `NULL` (add tiny seeded noise only when duplicate points are found), or a
 #'   number in \[0, 1\]: the noise amplitude relative to each column's standard deviation (noise as
@@ -58,10 +99,11 @@
 #' @param std_error `"subsample"` (default) or `"none"`.
 #' @param n_subsamples Number of disjoint subsamples for the standard error.
 #' @param unit `"nat"` (default) or `"bit"`.
-#' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`:
-#'   which variables are discrete. A discrete pair gets the plug-in estimate, a discrete variable
+#' @param discrete `NULL` (detect), `TRUE` / `FALSE`, or a named logical such as `c(x = TRUE)`
+#'   (over the variables the function takes: `x`, `y`, and `z` where given): which variables
+#'   are discrete. A discrete pair gets the plug-in estimate, a discrete variable
 #'   with a continuous one the categorical form; see [gmmmi_discrete].
-#' @param na.rm Drop rows with a missing value in `x` or `y` (with a warning saying how many;
+#' @param na.rm Drop rows with a missing value in any variable (with a warning saying how many;
 #'   the default, as in [gmm_mi()]) instead of stopping.
 #' @param n_threads Number of threads; see [gmmmi_threads()]. Results do not depend on it.
 #' @return A [`"gmmmi_estimate"`][gmmmi_estimate] with the fields `estimate`, `std_error`,
@@ -69,8 +111,17 @@
 #'   `duplicates` (number of points with an exact duplicate, before any jitter), `zero_radius`
 #'   (points whose k-th neighbour distance is 0, after jitter) and `subsamples` (estimates on the
 #'   subsamples, in `unit`).
+#'
+#'   With `z`: `method = "ksg_cmi"`, `quantity = "conditional mutual information"`,
+#'   `conditioning` (`"frenzel_pompe"`, `"strata"` or `"chain_rule"`, also in `settings`), and
+#'   for `"strata"` a data frame `strata` (one row per level of `z`: `stratum`, `n`, `weight`,
+#'   `estimate`, `std_error`, `treatment`; `NA` for dropped strata), for `"chain_rule"` the
+#'   named `terms` \eqn{I(X;(Y,Z))} and \eqn{I(X;Z)} (in `unit`).
 #' @references Kraskov, A., Stoegbauer, H. and Grassberger, P. (2004). Estimating mutual
 #'   information. Physical Review E 69, 066138.
+#'
+#'   Frenzel, S. and Pompe, B. (2007). Partial mutual information for coupling analysis of
+#'   multivariate time series. Physical Review Letters 99, 204101.
 #' @seealso [entropy_knn()], [mi_knn_entropy()], [mi_mixed()].
 #' @examples
 #' set.seed(1)
@@ -78,13 +129,23 @@
 #' y <- 0.6 * x + 0.8 * rnorm(2000)
 #' mi_ksg(x, y)                   # true value -0.5 * log(1 - 0.36) = 0.223 nats
 #' mi_ksg(x, y, variant = 2, unit = "bit", std_error = "none")
+#' # conditional MI: y depends on x only through z, so I(X;Y|Z) = 0
+#' z <- x + rnorm(2000)
+#' y <- z + rnorm(2000)
+#' mi_ksg(x, y, z = z, std_error = "none")   # about 0 (while I(X;Y) = 0.203 nats)
 #' @export
-mi_ksg <- function(x, y, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
+mi_ksg <- function(x, y, z = NULL, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
                    std_error = c("subsample", "none"), n_subsamples = 10,
                    unit = c("nat", "bit"), discrete = NULL, na.rm = TRUE, n_threads = NULL) {
   call <- match.call()
   unit <- check_unit(unit)
   if (missing(y)) gmmmi_abort("`y` is missing: mi_ksg() needs two variables.")
+  if (!is.null(z)) {
+    return(ksg_conditional(x, y, z, k = k, variant = variant, standardize = standardize,
+                           jitter = jitter, std_error = std_error, n_subsamples = n_subsamples,
+                           unit = unit, discrete = discrete, na.rm = na.rm, n_threads = n_threads,
+                           call = call))
+  }
   cp <- complete_pair(x, y, na.rm)
   x <- cp$x
   y <- cp$y

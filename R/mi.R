@@ -5,23 +5,28 @@
 #' `estimate`, `std_error`, `unit`, `method`, `quantity`, `n`, `settings`, `call`; see
 #' [gmmmi_estimate]). Use it to swap estimators without changing the rest of an analysis.
 #'
-#' | `method` | estimator | `x` | uncertainty |
-#' |---|---|---|---|
-#' | `"gmm"` | [gmm_mi()]: Gaussian-mixture MI (default) | numeric or factor | bootstrap |
-#' | `"ksg"` | [mi_ksg()]: Kraskov-Stoegbauer-Grassberger kNN | numeric or factor (mixed kNN) | subsampling |
-#' | `"knn_entropy"` | [mi_knn_entropy()]: H(X) + H(Y) - H(X,Y) by kNN entropies | numeric | subsampling |
-#' | `"binned"` | [mi_binned()]: histogram plug-in with Miller-Madow correction (1-D) | numeric | delta method |
-#' | `"gaussian"` | [mi_gaussian()]: MI of the Gaussian with the sample covariance | numeric | delta method |
-#' | `"sliced"` | [mi_sliced()]: sliced MI (a different quantity: average MI of 1-D projections) | numeric or factor | Monte Carlo over slices |
+#' | `method` | estimator | `x` | conditional MI (`z`) | uncertainty |
+#' |---|---|---|---|---|
+#' | `"gmm"` | [gmm_mi()]: Gaussian-mixture MI (default) | numeric or factor | yes (numeric `x`): one mixture of (x, y, z) | bootstrap |
+#' | `"ksg"` | [mi_ksg()]: Kraskov-Stoegbauer-Grassberger kNN | numeric or factor (mixed kNN) | yes: Frenzel-Pompe kNN; per stratum of a discrete `z`; chain rule for a factor | subsampling |
+#' | `"knn_entropy"` | [mi_knn_entropy()]: H(X) + H(Y) - H(X,Y) by kNN entropies | numeric | no | subsampling |
+#' | `"binned"` | [mi_binned()]: histogram plug-in with Miller-Madow correction (1-D) | numeric | no | delta method |
+#' | `"gaussian"` | [mi_gaussian()]: MI of the Gaussian with the sample covariance | numeric | no | delta method |
+#' | `"sliced"` | [mi_sliced()]: sliced MI (a different quantity: average MI of 1-D projections) | numeric or factor | no | Monte Carlo over slices |
+#'
+#' Conditional MI \eqn{I(X;Y \mid Z)}{I(X;Y|Z)}: give a formula `y ~ x | z`, or `z` as a further
+#' argument (`mi(x, y, z = z, method = "ksg")`), which is passed on to the estimator; the
+#' methods without a conditional form refuse `z` with an error.
 #'
 #' @param x,y The two variables: numeric vectors, matrices or data frames with one row per
 #'   sample, or factors, characters, logicals (see [gmmmi_discrete]). Or `x` a formula
-#'   `y ~ x` (several variables joined by `+`) or `y ~ x | z` (conditional MI, `method = "gmm"`)
+#'   `y ~ x` (several variables joined by `+`) or `y ~ x | z` (conditional MI, `method = "gmm"`
+#'   or `"ksg"`)
 #'   with `data` (which may also be given as the second argument).
 #' @param data A data frame holding the variables of a formula.
 #' @param method The estimator; see the table.
 #' @param ... Further arguments for the estimator (e.g. `k` for `"ksg"`, `n_bootstrap` for
-#'   `"gmm"`).
+#'   `"gmm"`, `z` for conditional MI).
 #' @param unit `"nat"` (default) or `"bit"`.
 #' @param n_permutations `0` (default) or the number of shuffles of a permutation test of
 #'   independence ([mi_test()]); the result then also has `p_value` and `test` (the
@@ -36,6 +41,7 @@
 #' mi(d$x, d$y, method = "binned", unit = "bit")
 #' mi(mpg ~ wt, mtcars, method = "ksg")                 # formula interface
 #' mi(mpg ~ wt + hp, data = mtcars, method = "gaussian")
+#' mi(mpg ~ wt | hp, mtcars, method = "ksg")            # conditional MI given hp
 #' @export
 mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced"), ...,
                data = NULL, unit = c("nat", "bit"), n_permutations = 0, n_threads = NULL) {
@@ -50,14 +56,18 @@ mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian
     x <- f$x
     y <- f$y
     if (!is.null(f$z)) {
-      if (method != "gmm") {
-        gmmmi_abort(sprintf("A conditioning variable (`| z` in the formula) needs `method = \"gmm\"`, not \"%s\".",
+      if (!method %in% mi_conditional_methods) {
+        gmmmi_abort(sprintf("A conditioning variable (`| z` in the formula) needs `method = \"gmm\"` or \"ksg\", not \"%s\".",
                             method))
       }
+      if ("z" %in% names(list(...))) gmmmi_abort("Give `z` either in the formula (`| z`) or as an argument, not both.")
       extra$z <- f$z
     }
   } else if (missing(y)) {
     gmmmi_abort("`y` is missing: mi() needs two variables, `mi(x, y)`, or a formula, `mi(y ~ x, data)`.")
+  }
+  if ("z" %in% names(list(...)) && !method %in% mi_conditional_methods) {
+    gmmmi_abort(sprintf("`z` (conditional MI) needs `method = \"gmm\"` or \"ksg\", not \"%s\".", method))
   }
   # errors and warnings name the user's call, not the internal one (which would show the data)
   relabel <- function(cnd) {
@@ -86,6 +96,9 @@ mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian
   res$call <- call
   res
 }
+
+# Methods of mi() that estimate conditional MI (take `z`).
+mi_conditional_methods <- c("gmm", "ksg")
 
 # Variables of a formula `y ~ x` or `y ~ x | z` (several names joined by `+` on any side) taken
 # from `data`: list(x, y, z), each a vector (one column, factors kept) or a data frame.

@@ -39,7 +39,8 @@
 #' `n_threads` is given).
 #'
 #' @param x,y The two variables, as for [mi()].
-#' @param z Optional variable to condition on (conditional independence; `method = "gmm"` only).
+#' @param z Optional variable to condition on (conditional independence; `method = "gmm"` or
+#'   `"ksg"`, whose statistic is then the conditional MI of [mi_ksg()]).
 #' @param method The estimator: a method of [mi()] (`"gmm"`, `"ksg"`, `"knn_entropy"`,
 #'   `"binned"`, `"gaussian"`, `"sliced"`).
 #' @param ... Further arguments for the estimator (e.g. `k` for `"ksg"`, `n_bootstrap` for
@@ -85,8 +86,8 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
   if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
   progress <- check_flag(progress, "progress")
   if (missing(y)) gmmmi_abort("`y` is missing: mi_test() needs two variables.")
-  if (!is.null(z) && method != "gmm") {
-    gmmmi_abort(sprintf("`z` (a conditional test) needs `method = \"gmm\"`, not \"%s\".", method))
+  if (!is.null(z) && !method %in% mi_conditional_methods) {
+    gmmmi_abort(sprintf("`z` (a conditional test) needs `method = \"gmm\"` or \"ksg\", not \"%s\".", method))
   }
   args <- list(...)
   fun <- get(repr_fun_names[[method]], envir = asNamespace("gmmmi"))
@@ -153,11 +154,17 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
     t_obs <- vals[1L]
     null <- vals[-1L]
   } else {
-    # the other methods (no z): the estimator itself on y's shuffled rows
+    # the other methods: the estimator itself on y's shuffled rows, or (given z) on x's rows
+    # shuffled within strata of z
     one <- function(b, threads) {
       with_seed(seeds[b + 1L], {
-        yb <- if (b == 0L) y else rows_of(y, perm_draw(n))
-        stat$fun(x, yb, NULL, threads)
+        if (b == 0L) {
+          stat$fun(x, y, z, threads)
+        } else if (is.null(z)) {
+          stat$fun(x, rows_of(y, perm_draw(n)), NULL, threads)
+        } else {
+          stat$fun(rows_of(x, perm_draw(n)), y, z, threads)
+        }
       }, fixed_kinds = TRUE)
     }
     t_obs <- one(0L, threads)
@@ -236,7 +243,8 @@ mi_test_statistic <- function(method, fun, full, args, unit) {
   }
   list(description = sprintf("the %s estimate", if (is.null(full$method)) method else full$method),
        fun = function(x, y, z, n_threads) {
-         r <- suppressWarnings(do.call(fun, c(list(x, y), utils::modifyList(args, se_off),
+         r <- suppressWarnings(do.call(fun, c(list(x, y), if (!is.null(z)) list(z = z),
+                                             utils::modifyList(args, se_off),
                                              list(unit = unit, n_threads = n_threads))))
          r$estimate
        })

@@ -292,6 +292,21 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cmi_core
+Rcpp::List cmi_core(Rcpp::NumericMatrix x, Rcpp::NumericMatrix y, Rcpp::NumericMatrix z, int k, int n_threads);
+RcppExport SEXP _gmmmi_cmi_core(SEXP xSEXP, SEXP ySEXP, SEXP zSEXP, SEXP kSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type z(zSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cmi_core(x, y, z, k, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // ksg_1d_serial
 double ksg_1d_serial(Rcpp::NumericVector x, Rcpp::NumericVector y, int k, int variant);
 RcppExport SEXP _gmmmi_ksg_1d_serial(SEXP xSEXP, SEXP ySEXP, SEXP kSEXP, SEXP variantSEXP) {
@@ -426,6 +441,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
     {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
     {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},
+    {"_gmmmi_cmi_core", (DL_FUNC) &_gmmmi_cmi_core, 5},
     {"_gmmmi_ksg_1d_serial", (DL_FUNC) &_gmmmi_ksg_1d_serial, 4},
     {"_gmmmi_kl_sums", (DL_FUNC) &_gmmmi_kl_sums, 4},
     {"_gmmmi_mixed_core", (DL_FUNC) &_gmmmi_mixed_core, 6},

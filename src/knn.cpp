@@ -66,6 +66,20 @@ Rcpp::List ksg_core(Rcpp::NumericMatrix x, Rcpp::NumericMatrix y, int k, int var
                             Rcpp::Named("duplicates") = static_cast<double>(r.duplicates));
 }
 
+// Conditional MI (Frenzel & Pompe); x, y, z with the same number of rows.
+// [[Rcpp::export(.cmi_core)]]
+Rcpp::List cmi_core(Rcpp::NumericMatrix x, Rcpp::NumericMatrix y, Rcpp::NumericMatrix z, int k,
+                    int n_threads) {
+  if (y.nrow() != x.nrow() || z.nrow() != x.nrow()) Rcpp::stop("internal: x, y and z differ in rows");
+  std::vector<double> rx = rows_of(x), ry = rows_of(y), rz = rows_of(z);
+  gmmmi_r::ParallelExecutor ex(n_threads);
+  gmmmi::knn::CmiResult r = gmmmi::knn::ksg_cmi(rx.data(), x.ncol(), ry.data(), y.ncol(), rz.data(),
+                                                z.ncol(), x.nrow(), k, ex);
+  return Rcpp::List::create(Rcpp::Named("estimate") = r.estimate,
+                            Rcpp::Named("zero_radius") = static_cast<double>(r.zero_radius),
+                            Rcpp::Named("duplicates") = static_cast<double>(r.duplicates));
+}
+
 // Serial 1-D entry point (the one sliced MI uses per slice), exposed for tests.
 // [[Rcpp::export(.ksg_1d_serial)]]
 double ksg_1d_serial(Rcpp::NumericVector x, Rcpp::NumericVector y, int k, int variant) {

@@ -13,7 +13,7 @@ test_that("mi() takes a formula y ~ x (and y ~ x | z) with data", {
   expect_output(print(r), "of mpg ~ wt")
   err <- function(expr, pattern) expect_error(expr, pattern, class = "gmmmi_error_input")
   err(mi(mpg ~ nope, mtcars), "`nope`")
-  err(mi(mpg ~ wt | hp, mtcars, method = "ksg"), "needs `method = \"gmm\"`")
+  err(mi(mpg ~ wt | hp, mtcars, method = "binned"), "needs `method = \"gmm\"` or \"ksg\"")
   err(mi(mpg ~ wt), "needs `data`")
   err(mi(~ wt, mtcars), "two sides")
   err(mi(rnorm(10)), "`y` is missing")

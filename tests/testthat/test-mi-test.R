@@ -77,7 +77,12 @@ test_that("categorical and conditional tests shuffle within the right groups", {
   # discrete z: its levels are the strata
   zd <- sample(1:4, 400, TRUE)
   expect_identical(mi_test(x, y2, z = zd, n_permutations = 4, n_bootstrap = 0, n_threads = 1, seed = 1)$n_strata, 4L)
-  expect_error(mi_test(x, y2, z = z, method = "ksg"), "needs `method = \"gmm\"`", class = "gmmmi_error_input")
+  # the conditional KSG statistic (Frenzel-Pompe), shuffled within the same strata
+  ck <- mi_test(x, y2, z = z, method = "ksg", n_permutations = 19, n_threads = 1, seed = 3)
+  expect_identical(ck$n_strata, 20L)
+  expect_gt(ck$p_value, 0.05)
+  expect_error(mi_test(x, y2, z = z, method = "binned"), "needs `method = \"gmm\"` or \"ksg\"",
+               class = "gmmmi_error_input")
   expect_error(mi_test(x, y2, strata = rep(1, 400)), "`strata`", class = "gmmmi_error_input")
   expect_error(mi_test(x, y2, n_permutations = 0), "`n_permutations`", class = "gmmmi_error_input")
   expect_error(mi_test(x), "`y` is missing", class = "gmmmi_error_input")

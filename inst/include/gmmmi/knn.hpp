@@ -1,5 +1,6 @@
 // Exact k-nearest-neighbour search and the classical kNN estimators of gmmmi:
-// KSG-1 / KSG-2 mutual information (Kraskov, Stoegbauer & Grassberger 2004), Kozachenko-Leonenko
+// KSG-1 / KSG-2 mutual information (Kraskov, Stoegbauer & Grassberger 2004), the KSG-style
+// conditional MI of Frenzel & Pompe (2007), Kozachenko-Leonenko
 // neighbour distances for entropy, and the Ross (2014) discrete-continuous MI estimator.
 //
 // Distances. Two norms are supported: the max-norm (Chebyshev) and the Euclidean norm. Internally
@@ -743,6 +744,79 @@ inline KsgResult ksg(const double* x, std::size_t dx, const double* y, std::size
     dups[b] = du;
   });
   return ksg_result(sums, zeros, dups, n, k, variant);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditional MI I(X;Y|Z) by the KSG-1 construction of Frenzel & Pompe (2007), max-norm
+// throughout: eps_i is the distance from point i to its k-th neighbour in the joint (x, y, z)
+// space; n_xz(i), n_yz(i), n_z(i) are the numbers of OTHER points strictly within eps_i in the
+// (x, z), (y, z) and z subspaces, and
+//   I = psi(k) - mean_i [ psi(n_xz + 1) + psi(n_yz + 1) - psi(n_z + 1) ].
+// x, y, z: n x dx, n x dy, n x dz, ROW-MAJOR, already standardised by the caller (if wanted).
+// The joint neighbours come from all_knn(), the three counts from all_counts() (the same exact
+// k-d tree as ksg()), so ties are handled as there: strict counts, and a point whose k-th joint
+// neighbour is at distance 0 has all three counts 0 (reported in zero_radius). Per-point terms
+// are summed in fixed blocks added in block order: bitwise identical for any Executor.
+struct CmiResult {
+  double estimate;          // nats
+  std::size_t zero_radius;  // points whose k-th joint neighbour is at distance 0
+  std::size_t duplicates;   // points with an exact copy in the joint space
+};
+
+inline CmiResult ksg_cmi(const double* x, std::size_t dx, const double* y, std::size_t dy,
+                         const double* z, std::size_t dz, std::size_t n, int k, const Executor& ex) {
+  if (dx < 1 || dy < 1 || dz < 1) throw InputError("ksg_cmi: x, y and z need at least one column");
+  if (k < 1 || static_cast<std::size_t>(k) >= n) throw InputError("ksg_cmi: need 1 <= k < n");
+  const std::size_t d = dx + dy + dz, dxz = dx + dz, dyz = dy + dz;
+  std::vector<double> joint(n * d), xz(n * dxz), yz(n * dyz);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* xi = x + i * dx;
+    const double* yi = y + i * dy;
+    const double* zi = z + i * dz;
+    double* j = &joint[i * d];
+    std::copy(xi, xi + dx, j);
+    std::copy(yi, yi + dy, j + dx);
+    std::copy(zi, zi + dz, j + dx + dy);
+    std::copy(xi, xi + dx, &xz[i * dxz]);
+    std::copy(zi, zi + dz, &xz[i * dxz + dx]);
+    std::copy(yi, yi + dy, &yz[i * dyz]);
+    std::copy(zi, zi + dz, &yz[i * dyz + dy]);
+  }
+  std::vector<double> eps(n);
+  std::size_t dups = 0, zeros = 0;
+  {
+    std::vector<double> meas(n * k);
+    std::vector<std::size_t> index(n * k);
+    all_knn(joint.data(), n, d, k, Norm::Max, ex, meas.data(), index.data());
+    for (std::size_t i = 0; i < n; ++i) {
+      eps[i] = meas[i * k + (k - 1)];
+      dups += meas[i * k] == 0.0;
+      zeros += eps[i] == 0.0;
+    }
+  }
+  std::vector<std::size_t> cxz(n), cyz(n), cz(n);
+  all_counts(xz.data(), n, dxz, eps.data(), true, Norm::Max, ex, cxz.data());
+  all_counts(yz.data(), n, dyz, eps.data(), true, Norm::Max, ex, cyz.data());
+  all_counts(z, n, dz, eps.data(), true, Norm::Max, ex, cz.data());
+  const std::vector<double> psi = digamma_table(n + 1);
+  const Blocks blocks(n, 1024);
+  std::vector<double> sums(blocks.count, 0.0);
+  parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
+    double s = 0.0;
+    for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
+      // the point itself is inside its own ball exactly when eps_i > 0
+      const std::size_t self = eps[i] > 0.0;
+      s += psi[cxz[i] - self + 1] + psi[cyz[i] - self + 1] - psi[cz[i] - self + 1];
+    }
+    sums[b] = s;
+  });
+  double s = 0.0;
+  for (std::size_t b = 0; b < blocks.count; ++b) s += sums[b];
+  CmiResult res;
+  res.estimate = digamma(k) - s / static_cast<double>(n);
+  res.zero_radius = zeros;
+  res.duplicates = dups;
+  return res;
 }
 
 // ---------------------------------------------------------------------------------------------
