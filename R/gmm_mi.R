@@ -206,7 +206,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
                    bootstrap_starts = 0, preset = c("default", "reference"), discrete = NULL,
                    n_threads = NULL, progress = interactive(), seed = NULL) {
   call <- match.call()
-  if (!is.null(seed)) local_seed(check_count(seed, "seed", min = 0, max = .Machine$integer.max))
+  seed_argument(seed)
   preset <- if (identical(preset, c("default", "reference"))) "default" else check_choice(preset, c("default", "reference"), "preset")
   if (preset == "reference") {
     # the published reference's settings (Piras et al. 2023), for whatever the call does not set

@@ -58,6 +58,31 @@
 #' @section Units:
 #' MI and entropies are in nats unless `unit = "bit"` is given.
 #'
+#' @section Argument names:
+#' One name means one thing in every function. Old names still work for one release, with a
+#' warning of class `"gmmmi_warning_deprecated"`.
+#'
+#' | argument | meaning | where | formerly |
+#' |---|---|---|---|
+#' | `x`, `y` | the two variables (vectors, matrices, data frames, factors) | every estimator | |
+#' | `z` | the variable(s) conditioned on (conditional MI); a discrete `z` is conditioned on stratum by stratum | [gmm_mi()], [mi_ksg()], [mi()], [mi_test()] | |
+#' | `method` | which MI estimator: `"gmm"`, `"ksg"`, `"knn_entropy"`, `"binned"`, `"gaussian"`, `"sliced"` | [mi()], [mi_test()], [mi_matrix()], [info_plane()], [info_decomposition()] | |
+#' | `base`, `base_args` | the MI estimator of each slice, and its arguments | [mi_sliced()] (and `mi(method = "sliced", base = )`) | `estimator`, `estimator_args` |
+#' | `binning` | equal-frequency or equal-width bins | [mi_binned()] | `method` |
+#' | `k` | number of nearest neighbours | [mi_ksg()], [mi_mixed()], [entropy_knn()], [mi_knn_entropy()], `base_args` of [mi_sliced()] | the slice dimension of [mi_sliced()] |
+#' | `slice_dim` | dimension of each random slice (k-sliced MI) | [mi_sliced()] | `k` |
+#' | `n_slices` | number of random slices | [mi_sliced()], [smi_gaussian()] | `n_projections` |
+#' | `n_components` | number of mixture components K (fixed; `NULL` chooses it) | [gmm_mi()], [gmm_fit()] | |
+#' | `init` | EM starts, `"kmeans"` by default in both | [gmm_mi()], [gmm_fit()] | |
+#' | `rho` | a correlation | [toy_gaussian()], [mi_true_gaussian()], [smi_gaussian_isotropic()] | `r` |
+#' | `discrete` | which variables are discrete (`NULL` detects; see [gmmmi_discrete]) | every estimator, [mi_matrix()] | |
+#' | `na.rm` | drop incomplete rows with a warning (`TRUE`, the default) or stop; [mi_matrix()] uses pairwise-complete rows per cell | every estimator | |
+#' | `unit` | `"nat"` or `"bit"` | everywhere | |
+#' | `n_threads` | threads; results do not depend on it | everywhere work is done | |
+#' | `seed` | `NULL`: draw from R's stream ([set.seed()] reproduces the result); a number: fix the result and leave the caller's stream untouched | every function that draws random numbers: [gmm_mi()], [mi_ksg()], [mi_mixed()], [entropy_knn()], [mi_knn_entropy()], [mi_sliced()], [mi_test()], [mi_matrix()], [info_plane()], [info_decomposition()] (through [mi()] as well) | |
+#' | `seed` of [toy_gmm()], [mi_true_gmm()], [smi_gaussian()] | the seed of the Monte Carlo *truth*, fixed (`1`) by default so that the truth is one number | | |
+#' | `progress` | a progress bar with a percentage (default: interactive sessions; `options(gmmmi.progress = FALSE)` turns every bar off) | [gmm_mi()], [mi_sliced()], [mi_test()], [mi_matrix()], [info_plane()], [info_decomposition()] | |
+#'
 #' @keywords internal
 #' @useDynLib gmmmi, .registration = TRUE
 #' @importFrom Rcpp sourceCpp

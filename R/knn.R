@@ -106,6 +106,8 @@
 #' @param na.rm Drop rows with a missing value in any variable (with a warning saying how many;
 #'   the default, as in [gmm_mi()]) instead of stopping.
 #' @param n_threads Number of threads; see [gmmmi_threads()]. Results do not depend on it.
+#' @param seed `NULL` (draw from R's random number stream, so [set.seed()] reproduces the
+#'   result) or a whole number fixing the result without touching that stream.
 #' @return A [`"gmmmi_estimate"`][gmmmi_estimate] with the fields `estimate`, `std_error`,
 #'   `unit`, `method` (`"ksg1"` or `"ksg2"`), `quantity`, `n`, `settings`, `call`, and
 #'   `duplicates` (number of points with an exact duplicate, before any jitter), `zero_radius`
@@ -136,8 +138,10 @@
 #' @export
 mi_ksg <- function(x, y, z = NULL, k = 3, variant = 1, standardize = TRUE, jitter = NULL,
                    std_error = c("subsample", "none"), n_subsamples = 10,
-                   unit = c("nat", "bit"), discrete = NULL, na.rm = TRUE, n_threads = NULL) {
+                   unit = c("nat", "bit"), discrete = NULL, na.rm = TRUE, n_threads = NULL,
+                   seed = NULL) {
   call <- match.call()
+  seed_argument(seed)
   unit <- check_unit(unit)
   if (missing(y)) gmmmi_abort("`y` is missing: mi_ksg() needs two variables.")
   if (!is.null(z)) {
@@ -235,8 +239,10 @@ mi_ksg <- function(x, y, z = NULL, k = 3, variant = 1, standardize = TRUE, jitte
 #' @export
 mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TRUE,
                      jitter = NULL, std_error = c("subsample", "none"), n_subsamples = 10,
-                     unit = c("nat", "bit"), na.rm = TRUE, n_threads = NULL) {
+                     unit = c("nat", "bit"), na.rm = TRUE, n_threads = NULL,
+                     seed = NULL) {
   call <- match.call()
+  seed_argument(seed)
   unit <- check_unit(unit)
   cp <- complete_pair(x, y, na.rm)
   x <- cp$x
@@ -334,8 +340,10 @@ mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TR
 entropy_knn <- function(x, k = 3, weighted = FALSE, whiten = FALSE,
                         norm = c("euclidean", "max"), form = c("log", "psi"), jitter = NULL,
                         std_error = c("subsample", "none"), n_subsamples = 10,
-                        unit = c("nat", "bit"), n_threads = NULL) {
+                        unit = c("nat", "bit"), n_threads = NULL,
+                        seed = NULL) {
   call <- match.call()
+  seed_argument(seed)
   unit <- check_unit(unit)
   norm <- check_choice(norm, c("euclidean", "max"), "norm")
   form <- check_choice(form, c("log", "psi"), "form")
@@ -402,8 +410,10 @@ mi_knn_entropy <- function(x, y, k = 3, weighted = FALSE, whiten = FALSE,
                            norm = c("euclidean", "max"), form = c("log", "psi"),
                            standardize = TRUE, jitter = NULL,
                            std_error = c("subsample", "none"), n_subsamples = 10,
-                           unit = c("nat", "bit"), discrete = NULL, na.rm = TRUE, n_threads = NULL) {
+                           unit = c("nat", "bit"), discrete = NULL, na.rm = TRUE, n_threads = NULL,
+                           seed = NULL) {
   call <- match.call()
+  seed_argument(seed)
   unit <- check_unit(unit)
   if (missing(y)) gmmmi_abort("`y` is missing: mi_knn_entropy() needs two variables.")
   cp <- complete_pair(x, y, na.rm)

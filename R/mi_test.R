@@ -203,7 +203,10 @@ rows_of <- function(v, idx) if (is.null(dim(v))) v[idx] else v[idx, , drop = FAL
 
 # The test statistic: list(fun = function(x, y, z, n_threads) -> number, description).
 mi_test_statistic <- function(method, fun, full, args, unit) {
-  se_off <- if (method %in% c("ksg", "knn_entropy")) list(std_error = "none") else list()
+  # the statistic needs no standard error (gmm here: a stratified or plug-in result, refitted
+  # in full per shuffle without its bootstrap)
+  se_off <- if (method %in% c("ksg", "knn_entropy")) list(std_error = "none") else
+    if (method == "gmm") list(n_bootstrap = 0L) else list()
   if (method == "gmm" && inherits(full, "gmm_mi")) {
     s <- full$settings
     K <- full$n_components

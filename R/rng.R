@@ -49,3 +49,10 @@ with_preserved_rng <- function(expr) {
   on.exit(rng_restore(state), add = TRUE)
   expr
 }
+
+# A function's `seed =` argument: NULL (draw from R's stream) or a whole number that seeds the
+# rest of the calling function and restores the caller's stream when it exits.
+seed_argument <- function(seed, frame = parent.frame(), call = sys.call(-1)) {
+  if (is.null(seed)) return(invisible(NULL))
+  local_seed(check_count(seed, "seed", min = 0, max = .Machine$integer.max, call = call), frame = frame)
+}

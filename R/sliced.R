@@ -96,7 +96,7 @@ mi_sliced <- function(x, y, n_slices = 1000, slice_dim = 1,
   if (!is.null(old$values[["slice_dim"]])) slice_dim <- old$values[["slice_dim"]]
   if (!is.null(old$values[["base"]])) base <- old$values[["base"]]
   if (!is.null(old$values[["base_args"]])) base_args <- old$values[["base_args"]]
-  if (!is.null(seed)) local_seed(check_count(seed, "seed", min = 0, max = .Machine$integer.max))
+  seed_argument(seed)
   progress <- check_flag(progress, "progress")
   estimator <- check_choice(base, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"), "base")
   unit <- check_unit(unit)

@@ -198,4 +198,13 @@ test_that("renamed arguments: the old names work with a deprecation warning and 
   g2 <- gmm_mi(x, y, n_bootstrap = 3, n_mc = 1e3, seed = 7, progress = FALSE)
   expect_identical(g1$bootstrap, g2$bootstrap)
   expect_error(gmm_mi(x, y, seed = -1), "`seed`", class = "gmmmi_error_input")
+  for (f in list(function(s) mi_ksg(x, y, seed = s)$subsamples, function(s) mi_mixed(x > 0, y, seed = s)$subsamples,
+                 function(s) entropy_knn(y, seed = s)$subsamples, function(s) mi_knn_entropy(x, y, seed = s)$subsamples,
+                 function(s) mi(x, y, method = "sliced", n_slices = 5, seed = s)$slices)) {
+    set.seed(2); before <- .Random.seed
+    a <- f(11)
+    expect_identical(.Random.seed, before)
+    expect_identical(f(11), a)
+    expect_false(identical(f(12), a))
+  }
 })
