@@ -68,6 +68,9 @@
 #'   * `treatment`: a character matrix, how each cell's pair was estimated (`"continuous"`,
 #'     `"categorical"`, `"plug-in"`, `"dequantised"`, `"constant"`, or `"unsupported"` when the
 #'     method has no form for the pair: the cell is `NA`; see [gmmmi_discrete]);
+#'   * `methods`: a character matrix, the estimator behind each cell in words ("KSG, k = 3",
+#'     "Ross's mixed kNN, k = 3", "plug-in, Miller-Madow"; `NA` for constant columns); also the
+#'     `method` column of `as.data.frame()`;
 #'   * `flags`: a character matrix of each cell's diagnostics, comma-separated: `k_at_cap`
 #'     (GMM: K reached `max_components`), `failed_replicates`, `entropy_cap` (the estimate
 #'     exceeded the discrete variable's entropy and was capped), `atoms` (dequantised data),
@@ -135,7 +138,7 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
                                    if (length(tasks) == 1L) "" else "s", spec$method))
   dn <- list(names(A), names(B))
   est <- se <- seed_m <- matrix(NA_real_, length(A), length(B), dimnames = dn)
-  treat <- flags <- matrix(NA_character_, length(A), length(B), dimnames = dn)
+  treat <- flags <- methods <- matrix(NA_character_, length(A), length(B), dimnames = dn)
   n_complete <- matrix(NA_integer_, length(A), length(B), dimnames = dn)
   for (i in seq_along(tasks)) {
     r <- pairs[i, 1L]
@@ -146,6 +149,7 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
     se[idx] <- vals[[i]][2L]
     seed_m[idx] <- seeds[i]
     treat[idx] <- if (is.null(inf$treatment)) "continuous" else inf$treatment
+    methods[idx] <- if (is.null(inf$method)) NA_character_ else inf$method
     n_complete[idx] <- if (is.null(inf$n)) NA_integer_ else as.integer(inf$n)
     flags[idx] <- paste(c(inf$flags, if (length(attr(vals, "warned")) && attr(vals, "warned")[i]) "warning"),
                         collapse = ",")
@@ -153,7 +157,7 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
   entropy <- vapply(B, function(v) if (is.factor(v)) repr_entropy(v) * unit_scale(unit) else NA_real_,
                     numeric(1))
   out <- structure(list(estimate = est, std_error = se, entropy = entropy, discrete_x = disc_a,
-                 discrete_y = disc_b, treatment = treat, flags = flags, n_complete = n_complete,
+                 discrete_y = disc_b, treatment = treat, flags = flags, methods = methods, n_complete = n_complete,
                  symmetric = symmetric,
                  method = if (is.function(method)) "custom" else spec$method, unit = unit, n = n,
                  seeds = seed_m, call = call),
@@ -191,7 +195,9 @@ mi_matrix_declared <- function(discrete, cols, call = sys.call(-1)) {
 #' @param digits Number of decimals printed.
 #' @export
 print.mi_matrix <- function(x, digits = 3, ...) {
-  cat(sprintf("MI matrix (%s), %d x %d, n = %d, unit: %s\n", x$method, nrow(x$estimate),
+  used <- if (is.null(x$methods)) character() else unique(stats::na.omit(as.vector(x$methods)))
+  cat(sprintf("MI matrix (%s), %d x %d, n = %d, unit: %s\n",
+              if (length(used)) paste(used, collapse = "; ") else x$method, nrow(x$estimate),
               ncol(x$estimate), x$n, x$unit))
   fl <- if (is.null(x$flags)) matrix("", nrow(x$estimate), ncol(x$estimate)) else x$flags
   fl[is.na(fl)] <- ""
@@ -245,6 +251,7 @@ as.data.frame.mi_matrix <- function(x, row.names = NULL, optional = FALSE, ...) 
   ij <- cbind(idx$i, idx$j)
   out <- data.frame(row = rn[idx$i], col = cn[idx$j], estimate = x$estimate[ij],
                     std_error = x$std_error[ij], stringsAsFactors = FALSE)
+  if (!is.null(x$methods)) out$method <- x$methods[ij]  # the estimator behind each cell, in words
   if (!is.null(x$treatment)) out$treatment <- x$treatment[ij]
   if (!is.null(x$flags)) out$flags <- x$flags[ij]
   if (!is.null(x$p_value)) {

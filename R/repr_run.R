@@ -139,14 +139,16 @@ repr_estimate <- function(a, b, spec, discrete = NULL) {
   n_ok <- sum(ok)
   a <- repr_drop_constant(a)
   b <- repr_drop_constant(b)
-  info <- function(treatment, flags = character()) list(treatment = treatment, flags = flags, n = n_ok)
+  info <- function(treatment, flags = character(), method = NA_character_) {
+    list(treatment = treatment, flags = flags, n = n_ok, method = method)
+  }
   if (is.null(a) || is.null(b)) {
     return(structure(c(estimate = 0, std_error = 0), info = info("constant")))
   }
   fa <- is.factor(a)
   fb <- is.factor(b)
   if (fa && fb) {
-    return(structure(repr_mi_discrete(a, b, spec$unit), info = info("plug-in")))
+    return(structure(repr_mi_discrete(a, b, spec$unit), info = info("plug-in", method = "plug-in, Miller-Madow")))
   }
   if (fb && !is.function(spec$fun)) {
     # MI is symmetric: the discrete column goes first (the estimators would swap it anyway)
@@ -170,7 +172,7 @@ repr_estimate <- function(a, b, spec, discrete = NULL) {
              if (isTRUE(res$capped)) "entropy_cap",
              if (tr == "dequantised") "atoms")
   structure(c(estimate = as.double(res$estimate)[1], std_error = as.double(res$std_error)[1]),
-            info = info(tr, flags))
+            info = info(tr, flags, method = if (is.character(res$method)) method_label(res) else NA_character_))
 }
 
 repr_drop_constant <- function(v) {

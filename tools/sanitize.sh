@@ -70,7 +70,7 @@ LD_PRELOAD="$libasan $libubsan" \
 ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:handle_segv=0:handle_abort=1" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 GMMMI_SKIP_INTERRUPT_TESTS=1 R_LIBS="$work/lib" \
-  Rscript --vanilla "$work/run.R" "$work/lib" "$work/src" $files > "$work/test.log" 2>&1 || status=$?
+  GMMMI_NO_VIGNETTES=true Rscript --vanilla "$work/run.R" "$work/lib" "$work/src" $files > "$work/test.log" 2>&1 || status=$?
 end=$(date +%s)
 tail -30 "$work/test.log"
 if grep -E -q "ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|SUMMARY: (Address|UndefinedBehavior)Sanitizer" "$work/test.log"; then

@@ -208,3 +208,23 @@ test_that("renamed arguments: the old names work with a deprecation warning and 
     expect_false(identical(f(12), a))
   }
 })
+
+test_that("the vignettes are installed with the package (README's setup and R CMD build both build them)", {
+  # tools/sanitize.sh installs an instrumented build without vignettes and says so
+  skip_if(identical(Sys.getenv("GMMMI_NO_VIGNETTES"), "true"), "instrumented build without vignettes")
+  v <- utils::vignette(package = "gmmmi")$results
+  expect_setequal(v[, "Item"], c("gmmmi", "validation", "choosing-an-estimator", "sliced-mi",
+                                 "interpreting-representations"))
+  expect_true(file.exists(system.file("doc", "gmmmi.html", package = "gmmmi")))
+})
+
+test_that("mi_matrix names the estimator of each cell in words", {
+  set.seed(3)
+  m <- suppressWarnings(mi_matrix(mtcars[, c("mpg", "wt", "am", "gear")], method = "ksg", progress = FALSE))
+  expect_identical(m$methods["mpg", "wt"], "KSG, k = 3")
+  expect_identical(m$methods["mpg", "am"], "Ross's mixed kNN, k = 3")
+  expect_identical(m$methods["am", "gear"], "plug-in, Miller-Madow")
+  d <- as.data.frame(m)
+  expect_identical(d$method[d$row == "am" & d$col == "gear"], "plug-in, Miller-Madow")
+  expect_output(print(m), "MI matrix \\(KSG, k = 3; Ross's mixed kNN, k = 3; plug-in, Miller-Madow\\)")
+})

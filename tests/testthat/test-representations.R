@@ -27,7 +27,7 @@ test_that("mi_matrix agrees cell by cell with single calls (gaussian, exact)", {
     expect_equal(m$std_error[i, j], s$std_error, tolerance = 1e-12)
   }
   df <- as.data.frame(m)
-  expect_identical(names(df), c("row", "col", "estimate", "std_error", "treatment", "flags"))
+  expect_identical(names(df), c("row", "col", "estimate", "std_error", "method", "treatment", "flags"))
   expect_true(all(df$treatment == "continuous") && all(df$flags == ""))
   expect_equal(nrow(df), 6L)
   expect_equal(df$estimate[df$row == "z2" & df$col == "b"], m$estimate["z2", "b"])
@@ -37,7 +37,7 @@ test_that("mi_matrix agrees cell by cell with single calls (gaussian, exact)", {
   expect_equal(s$estimate, t(s$estimate))
   expect_equal(s$estimate["z1", "a"], mi_gaussian(z[, 1], f[, 1])$estimate, tolerance = 1e-12)
   expect_equal(nrow(as.data.frame(s)), choose(5, 2))
-  expect_output(print(m), "MI matrix \\(gaussian\\), 3 x 2")
+  expect_output(print(m), "MI matrix \\(Gaussian\\), 3 x 2")
   pdf(NULL)
   on.exit(grDevices::dev.off(), add = TRUE)
   expect_identical(plot(m, se = TRUE), m)
