@@ -10,8 +10,10 @@
 #' @param x,object A `"gmm_mi"` object from [gmm_mi()].
 #' @param parm Ignored (there is one parameter).
 #' @param level Confidence level.
-#' @param type `"percentile"` (quantiles of the bootstrap replicates) or `"normal"`
-#'   (estimate +- z * std_error).
+#' @param type `"percentile"` (from the quantiles q of the bootstrap replicates: q itself for
+#'   `estimate = "bootstrap_mean"`, the basic interval \eqn{2\hat I - q} floored at 0 for the
+#'   default bias-corrected estimate, which corrects the quantiles by the same bootstrap bias) or
+#'   `"normal"` (estimate +- z * std_error).
 #' @param digits Number of significant digits to print.
 #' @param row.names,optional Ignored.
 #' @param ... Unused.
@@ -35,8 +37,10 @@ print.gmm_mi <- function(x, digits = 4, ...) {
   if (is.na(x$std_error)) {
     cat(sprintf("  %s %s (no bootstrap)\n", format(signif(x$estimate, digits)), x$unit))
   } else {
-    cat(sprintf("  %s +- %s %s (bootstrap mean +- sd, %d replicates)\n", format(signif(x$estimate, digits)),
-                format(signif(x$std_error, digits)), x$unit, length(x$bootstrap)))
+    how <- switch(if (is.null(x$settings$estimate)) "bootstrap_mean" else x$settings$estimate,
+                  bias_corrected = "bias-corrected", bootstrap_mean = "bootstrap mean", full_fit = "full-data fit")
+    cat(sprintf("  %s +- %s %s (%s +- bootstrap sd, %d replicates)\n", format(signif(x$estimate, digits)),
+                format(signif(x$std_error, digits)), x$unit, how, length(x$bootstrap)))
   }
   K <- x$n_components
   kk <- if (length(K) > 1L || !is.null(names(K))) paste0(names(K), ": ", K, collapse = ", ") else K
@@ -105,7 +109,10 @@ confint.gmm_mi <- function(object, parm, level = 0.95, type = c("percentile", "n
   if (type == "normal" || length(object$bootstrap) < 2L) {
     ci <- object$estimate + c(-1, 1) * stats::qnorm(1 - a) * object$std_error
   } else {
-    ci <- unname(stats::quantile(object$bootstrap, c(a, 1 - a), names = FALSE))
+    q <- unname(stats::quantile(object$bootstrap, c(a, 1 - a), names = FALSE))
+    # a bias-corrected estimate goes with the basic (reflected) interval 2 * point - q, which
+    # applies the same correction to the quantiles; the bootstrap mean with the plain percentiles
+    ci <- if (identical(object$settings$estimate, "bias_corrected")) pmax(0, 2 * object$point - rev(q)) else q
   }
   matrix(ci, nrow = 1L, dimnames = list("mi", pct))
 }

@@ -21,7 +21,7 @@ test_that("bivariate Gaussian rho = 0.6, N = 2000", {
   expect_true(all(c("estimate", "std_error", "bootstrap", "point", "n_components", "selection",
                     "model", "unit", "diagnostics") %in% names(fit)))
   expect_length(fit$bootstrap, 20)
-  expect_equal(fit$estimate, mean(fit$bootstrap))
+  expect_equal(fit$estimate, max(0, 2 * fit$point - mean(fit$bootstrap)))  # bias-corrected (default)
   expect_equal(fit$std_error, sd(fit$bootstrap))
   expect_s3_class(fit$model, "gmm")
   expect_true(fit$n_components >= 1L && fit$n_components <= 4L)
@@ -298,7 +298,12 @@ test_that("units, methods and plots", {
   expect_output(print(summary(a)), "Model selection")
   expect_equal(unname(coef(a)), a$estimate)
   ci <- confint(a, level = 0.9)
-  expect_equal(as.vector(ci), unname(quantile(a$bootstrap, c(0.05, 0.95))))
+  # the basic interval for the bias-corrected estimate; plain percentiles for the bootstrap mean
+  expect_equal(as.vector(ci), pmax(0, 2 * a$point - rev(unname(quantile(a$bootstrap, c(0.05, 0.95))))))
+  expect_true(ci[1] <= a$estimate && a$estimate <= ci[2])
+  am <- a
+  am$settings$estimate <- "bootstrap_mean"
+  expect_equal(as.vector(confint(am, level = 0.9)), unname(quantile(a$bootstrap, c(0.05, 0.95))))
   cn <- confint(a, type = "normal")
   expect_equal(as.vector(cn), a$estimate + c(-1, 1) * qnorm(0.975) * a$std_error)
   df <- as.data.frame(a)
@@ -395,4 +400,22 @@ test_that("data with atoms (ties, saturated values) are flagged in the diagnosti
   expect_equal(gmmmi:::atom_fraction(c(rep(0, 30), rnorm(70))), 0.3, tolerance = 0.02)
   expect_named(gmmmi:::atom_columns(list(x = matrix(rnorm(100)), y = matrix(rep(1:2, 50)), from_xy = TRUE)),
                "column 2 of x")
+})
+
+test_that("estimate = bias-corrected (default), bootstrap mean (reference preset) or full-data fit", {
+  set.seed(130)
+  x <- rnorm(400); y <- rnorm(400)   # independent: the fitted MI is biased upward
+  set.seed(1); bc <- fast(x, y)
+  set.seed(1); bm <- fast(x, y, estimate = "bootstrap_mean")
+  set.seed(1); ff <- fast(x, y, estimate = "full_fit")
+  expect_identical(bc$bootstrap, bm$bootstrap)
+  expect_identical(bm$estimate, mean(bm$bootstrap))
+  expect_identical(ff$estimate, ff$point)
+  expect_identical(bc$estimate, max(0, 2 * bc$point - mean(bc$bootstrap)))
+  expect_lt(bc$estimate, bm$estimate)
+  expect_identical(bc$std_error, bm$std_error)
+  expect_output(print(bc), "bias-corrected \\+- bootstrap sd")
+  set.seed(1); ref <- gmm_mi(x, y, preset = "reference", n_bootstrap = 10, n_mc = 2e4, progress = FALSE)
+  expect_identical(ref$settings$estimate, "bootstrap_mean")
+  expect_error(fast(x, y, estimate = "median"), "`estimate`", class = "gmmmi_error_input")
 })
