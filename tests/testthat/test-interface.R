@@ -244,3 +244,29 @@ test_that("plots of a gmm fit and of sliced MI take main, xlab, ... (they failed
   grDevices::dev.off()
   expect_true(all(file.size(sprintf(f, 1:4)) > 3000))
 })
+
+test_that("legends and colour keys of gmm_mi plots sit in room kept free of data", {
+  set.seed(10)
+  x <- rnorm(400)
+  fit <- gmm_mi(x, x + rnorm(400), n_bootstrap = 20, n_threads = 1, progress = FALSE)
+  fc <- gmm_mi(iris$Species, iris$Sepal.Length, n_bootstrap = 5, n_threads = 1, progress = FALSE)
+  f <- file.path(tempdir(), "legend_room%03d.png")
+  grDevices::png(f, 480, 360)
+  plot(fit, type = "bootstrap")
+  top <- max(graphics::hist(fit$bootstrap, breaks = "FD", plot = FALSE)$counts)
+  expect_gt(graphics::par("usr")[4], 1.25 * top)           # a strip above the bars for the legend
+  plot(fit, type = "pmi")
+  expect_gt(graphics::par("usr")[2], max(fit$data$x) + 0.15 * diff(range(fit$data$x)))  # key on the right
+  before <- .Random.seed
+  pc <- plot(fc, type = "pmi")                              # classes spread without random numbers
+  expect_identical(.Random.seed, before)
+  expect_length(pc, 150L)
+  expect_gt(graphics::par("usr")[2], 3.5)                   # room right of the third class
+  plot(fc, type = "selection")
+  expect_gt(graphics::par("usr")[4], max(fc$selection$score) + 0.2 * diff(range(fc$selection$score)))
+  plot(fc, type = "model")
+  expect_identical(plot(fit, type = "bootstrap", ylim = c(0, 50), breaks = 5), fit)  # overrides still win
+  expect_identical(graphics::par("usr")[4], 52)
+  grDevices::dev.off()
+  expect_true(all(file.size(sprintf(f, 1:6)) > 3000))
+})
