@@ -287,3 +287,27 @@ test_that("plot.mi_test keeps the null readable when the observed value is far b
   grDevices::dev.off()
   expect_true(all(file.size(sprintf(f, 1:3)) > 3000))
 })
+
+test_that("the maps of plot.info_decomposition have a colour key and leave the layout as it was", {
+  set.seed(12)
+  n <- 300
+  x <- matrix(rnorm(n * 4), n)
+  z <- cbind(x[, 1] + x[, 2], x[, 4]) + 0.3 * matrix(rnorm(2 * n), n)
+  dec <- info_decomposition(x, z, factor(z[, 1] > 0), method = "ksg", image_dim = c(2, 2),
+                            n_threads = 1, progress = FALSE)
+  f <- file.path(tempdir(), "idc_maps%03d.png")
+  unlink(sprintf(f, 1:4))
+  grDevices::png(f, 640, 260)
+  expect_identical(plot(dec), dec)
+  expect_identical(graphics::par("mfrow"), c(1L, 1L))
+  expect_identical(plot(dec, common_scale = FALSE, values = TRUE), dec)  # a key after every map
+  plot(1:3)                                                              # a page of its own
+  grDevices::dev.off()
+  expect_true(all(file.size(sprintf(f, 1:3)) > 3000))
+  expect_false(file.exists(sprintf(f, 4)))
+  # the key alone: ticks over the range, also for an all-zero map
+  g <- tempfile(fileext = ".png")
+  grDevices::png(g, 100, 300)
+  expect_silent(gmmmi:::map_key(c(0, 0), grDevices::hcl.colors(8), "nat"))
+  grDevices::dev.off()
+})
