@@ -213,7 +213,8 @@ simulate.gmm <- function(object, nsim = 1, seed = NULL, ...) {
 #' @param level Probability content of the ellipses.
 #' @param dims The two dimensions to show when d > 2.
 #' @param col_points,col_components Colours of the points and of the components.
-#' @param ... Passed to [graphics::plot()].
+#' @param ... Passed to [graphics::plot()], overriding the defaults (e.g. `main`, `xlab`,
+#'   `xlim`).
 #' @return `x`, invisibly.
 #' @examples
 #' fit <- gmm_fit(faithful, n_components = 2, n_threads = 1)
@@ -226,6 +227,7 @@ plot.gmm <- function(x, data = NULL, level = 0.95, dims = c(1L, 2L),
   if (is.null(data)) data <- x$data
   if (!is.null(data)) data <- gmm_points(data, x$d, "data")
   col_components <- rep_len(col_components, x$n_components)
+  title <- sprintf("Gaussian mixture, K = %d", x$n_components)
   if (x$d == 1L) {
     rng <- if (!is.null(data)) range(data) else {
       s <- sqrt(x$covariances[1, 1, ])
@@ -235,12 +237,12 @@ plot.gmm <- function(x, data = NULL, level = 0.95, dims = c(1L, 2L),
     dens <- gmm_density(x, grid, n_threads = 1)
     if (!is.null(data)) {
       h <- graphics::hist(data, breaks = "FD", plot = FALSE)
-      graphics::plot(h, freq = FALSE, col = "grey90", border = "grey60",
-                     ylim = c(0, max(h$density, dens)), main = "Gaussian mixture",
-                     xlab = colnames(x$means)[1], ...)
+      plot_with(graphics::plot, list(x = h, freq = FALSE, col = "grey90", border = "grey60",
+                                     ylim = c(0, max(h$density, dens)), main = title,
+                                     xlab = colnames(x$means)[1]), list(...))
     } else {
-      graphics::plot(grid, dens, type = "n", main = "Gaussian mixture",
-                     xlab = colnames(x$means)[1], ylab = "Density", ...)
+      plot_with(graphics::plot, list(x = grid, y = dens, type = "n", main = title,
+                                     xlab = colnames(x$means)[1], ylab = "Density"), list(...))
     }
     for (k in seq_len(x$n_components)) {
       graphics::lines(grid, x$weights[k] * stats::dnorm(grid, x$means[k, 1],
@@ -268,8 +270,8 @@ plot.gmm <- function(x, data = NULL, level = 0.95, dims = c(1L, 2L),
   pts <- if (!is.null(data)) data[, dims, drop = FALSE] else NULL
   all <- rbind(pts, do.call(rbind, ells))
   nm <- colnames(x$means)[dims]
-  graphics::plot(all[, 1], all[, 2], type = "n", xlab = nm[1], ylab = nm[2],
-                 main = "Gaussian mixture", ...)
+  plot_with(graphics::plot, list(x = all[, 1], y = all[, 2], type = "n", xlab = nm[1], ylab = nm[2],
+                                 main = sprintf("%s (%g%% ellipses)", title, 100 * level)), list(...))
   if (!is.null(pts)) graphics::points(pts, pch = 16, cex = 0.5, col = col_points)
   for (k in seq_len(x$n_components)) {
     graphics::lines(ells[[k]], col = col_components[k], lwd = 2)

@@ -231,11 +231,15 @@ plot.gmm_mi <- function(x, type = c("bootstrap", "selection", "model", "pmi"), l
 
 plot_gmm_mi_bootstrap <- function(x, level, ...) {
   if (length(x$bootstrap) < 2L) gmmmi_abort("`x` has no bootstrap replicates (n_bootstrap = 0).")
+  dots <- list(...)
+  h <- graphics::hist(x$bootstrap, breaks = if (is.null(dots$breaks)) "FD" else dots$breaks, plot = FALSE)
+  top <- max(if (isFALSE(dots$freq)) h$density else h$counts)
   plot_with(graphics::hist, list(x = x$bootstrap, breaks = "FD", col = "grey85", border = "white",
-                                  main = "Bootstrap replicates", xlab = sprintf("MI (%s)", x$unit)), list(...))
+                                  main = "Bootstrap replicates", xlab = sprintf("MI (%s)", x$unit),
+                                  ylim = legend_room(c(0, top), legend_height(2))), dots)
   ci <- stats::confint(x, level = level)
-  graphics::abline(v = x$estimate, lwd = 2, col = "firebrick")
-  graphics::abline(v = ci, lty = 2, col = "firebrick")
+  graphics::segments(x$estimate, 0, x$estimate, top, lwd = 2, col = "firebrick")  # below the legend
+  graphics::segments(ci, 0, ci, top, lty = 2, col = "firebrick")
   graphics::legend("topright", c("estimate", sprintf("%g%% interval", 100 * level)),
                    lty = c(1, 2), lwd = c(2, 1), col = "firebrick", bty = "n")
   invisible(x)
@@ -248,8 +252,11 @@ plot_gmm_mi_selection <- function(x, ...) {
   grp <- if ("class" %in% names(sel)) sel$class else rep("", nrow(sel))
   lev <- unique(grp)
   cols <- grDevices::hcl.colors(max(2L, length(lev)), "Dark 3")[seq_along(lev)]
+  leg_rows <- min(length(lev), 3L)  # the legend (several classes) in up to 3 rows above the lines
+  yl <- range(sel[[sc]], finite = TRUE)
+  if (length(lev) > 1L) yl <- legend_room(yl, legend_height(leg_rows))
   plot_with(graphics::plot, list(x = sel$K, y = sel[[sc]], type = "n", xlab = "number of components K",
-                                  ylab = ylab, main = "Choice of K", xaxt = "n"), list(...))
+                                  ylab = ylab, main = "Choice of K", xaxt = "n", ylim = yl), list(...))
   graphics::axis(1, at = sort(unique(sel$K)))  # whole-number ticks
   for (j in seq_along(lev)) {
     r <- grp == lev[j]
@@ -257,7 +264,10 @@ plot_gmm_mi_selection <- function(x, ...) {
     ch <- r & sel$chosen
     graphics::points(sel$K[ch], sel[[sc]][ch], pch = 1, cex = 2.2, col = cols[j], lwd = 2)
   }
-  if (length(lev) > 1L) graphics::legend("bottomright", lev, col = cols, lwd = 1, pch = 19, bty = "n")
+  if (length(lev) > 1L) {
+    graphics::legend("topright", lev, col = cols, lwd = 1, pch = 19, bty = "n",
+                     ncol = ceiling(length(lev) / leg_rows))
+  }
   invisible(x)
 }
 
@@ -279,11 +289,13 @@ plot_gmm_mi_model <- function(x, ...) {
       rowSums(vapply(seq_along(m$weights), function(k)
         m$weights[k] * stats::dnorm(grid, m$means[k, 1], sqrt(m$covariances[1, 1, k])), numeric(length(grid))))
     }, numeric(length(grid)))
+    leg_rows <- min(length(lev), 3L)
     plot_with(graphics::matplot, list(x = grid, y = dens, type = "l", lty = 1, col = cols,
                                       xlab = gmm_mi_axis_labels(x)[2], ylab = "density p(y | class)",
-                                      main = "Fitted class-conditional mixtures"), list(...))
+                                      main = "Fitted class-conditional mixtures",
+                                      ylim = legend_room(c(0, max(dens)), legend_height(leg_rows))), list(...))
     graphics::rug(y)
-    graphics::legend("topright", lev, col = cols, lty = 1, bty = "n")
+    graphics::legend("topright", lev, col = cols, lty = 1, bty = "n", ncol = ceiling(length(lev) / leg_rows))
     return(invisible(x))
   }
   if (dims[["dx"]] != 1L || dims[["dy"]] != 1L || dims[["dz"]] != 0L) {
@@ -311,12 +323,15 @@ plot_gmm_mi_pmi <- function(x, ...) {
     cls <- x$data$x
     p <- .gmm_pmi_categorical(lapply(x$model, unclass), as.double(x$class_prob), as.integer(cls),
                               cbind(x$data$z, x$data$y), 1L, dims[["dz"]]) * s
-    xs <- as.integer(cls) + stats::runif(length(cls), -0.25, 0.25)
+    # spread the points of a class sideways without drawing random numbers (golden-ratio steps)
+    xs <- as.integer(cls) + ((seq_along(cls) * 0.6180339887498949) %% 1 - 0.5) * 0.5
     cols <- pmi_colours(p)
     lab <- gmm_mi_axis_labels(x)
     plot_with(graphics::plot, list(x = xs, y = x$data$y[, 1], col = cols, pch = 16, cex = 0.6, xaxt = "n",
                                    xlab = lab[1], ylab = lab[2],
-                                   main = sprintf("Pointwise %sMI (%s)", if (dims[["dz"]] > 0L) "conditional " else "", x$unit)),
+                                   xlim = legend_room(c(0.7, nlevels(cls) + 0.3), pmi_key_width(cols, x$unit), axis = 1L),
+                                   main = sprintf("Pointwise %sMI (%s); mean %.3g",
+                                                  if (dims[["dz"]] > 0L) "conditional " else "", x$unit, mean(p))),
               list(...))
     pmi_key(cols, x$unit)
     graphics::axis(1, at = seq_along(levels(cls)), labels = levels(cls))
@@ -332,6 +347,7 @@ plot_gmm_mi_pmi <- function(x, ...) {
   cols <- pmi_colours(p)
   plot_with(graphics::plot, list(x = xy[o, 1], y = xy[o, 2], col = cols[o], pch = 16, cex = 0.6,
                                   xlab = lab[1], ylab = lab[2],
+                                  xlim = legend_room(range(xy[, 1]), pmi_key_width(cols, x$unit), axis = 1L),
                                   main = sprintf("Pointwise MI (%s); mean %.3g", x$unit, mean(p))), list(...))
   pmi_key(cols, x$unit)
   invisible(p)
@@ -364,11 +380,29 @@ pmi_colours <- function(p) {
   structure(pal[pmax(1, pmin(101, round(50 * p / m) + 51))], scale = m, palette = pal)
 }
 
-# Colour key of a pointwise-MI plot (values beyond the scale get the end colours).
-pmi_key <- function(cols, unit) {
-  m <- attr(cols, "scale")
+# Colour key of a pointwise-MI plot (values beyond the scale get the end colours), drawn in the
+# strip on the right that legend_room() kept free of points.
+pmi_key <- function(cols, unit, cex = 0.75) {
   pal <- attr(cols, "palette")
-  v <- c(-1, -0.5, 0, 0.5, 1) * m
-  graphics::legend("topright", fill = pal[c(1, 26, 51, 76, 101)], border = NA, bty = "n", cex = 0.75,
-                   legend = formatC(v, digits = 2, format = "g"), title = sprintf("PMI (%s)", unit))
+  graphics::legend("topright", fill = pal[c(1, 26, 51, 76, 101)], border = NA, bty = "n", cex = cex,
+                   legend = pmi_key_labels(cols), title = sprintf("PMI (%s)", unit))
 }
+
+pmi_key_labels <- function(cols) formatC(c(-1, -0.5, 0, 0.5, 1) * attr(cols, "scale"), digits = 2, format = "g")
+
+# Width (inches) of the colour key: the widest label after its colour box, or the title.
+pmi_key_width <- function(cols, unit, cex = 0.75) {
+  sw <- function(s) max(graphics::strwidth(s, units = "inches", cex = cex))
+  max(sw(pmi_key_labels(cols)) + sw("00000"), sw(sprintf("PMI (%s)", unit)) + sw("00")) + 0.05
+}
+
+# Axis limits `lim` extended so that a strip `inches` deep of the plot region (at the top for
+# axis 2, on the right for axis 1) stays free of data: a legend drawn there covers nothing.
+# Call before the plot is drawn (it reads the size of the plot region, par("pin")).
+legend_room <- function(lim, inches, axis = 2L) {
+  f <- min(0.45, inches / max(graphics::par("pin")[axis], 1e-6))
+  c(lim[1], lim[1] + diff(lim) / (1 - f))
+}
+
+# Height (inches) of a legend with `rows` rows (and a title) at text size `cex`, with its margins.
+legend_height <- function(rows, cex = 1, title = FALSE) (rows + title + 1) * graphics::par("cin")[2] * cex

@@ -238,7 +238,7 @@ as.data.frame.info_decomposition <- function(x, row.names = NULL, optional = FAL
 #' up (see the additivity check of [info_decomposition()]).
 #'
 #' With `image_dim`: three maps of the image (total, decision-related, redundant), each pixel
-#' coloured by the value of the part it belongs to.
+#' coloured by the value of the part it belongs to, with a colour key in `unit`.
 #'
 #' @param x An `"info_decomposition"` object.
 #' @param image_dim `NULL` (the bar chart) or the dimensions (rows, columns) of the image whose
@@ -278,23 +278,42 @@ plot.info_decomposition <- function(x, image_dim = x$image_dim, col = NULL, comm
     matrix(v, image_dim[1], image_dim[2], byrow = TRUE)
   })
   rng <- range(c(0, unlist(maps)), na.rm = TRUE)
-  old <- graphics::par(mfrow = c(1, 3), mar = c(1, 1, 3, 1))
+  # the three maps side by side, each followed by its colour key (or one key after the three
+  # when they share the scale)
+  widths <- if (common_scale) c(1, 1, 1, 0.32) else rep(c(1, 0.32), 3)
+  old <- graphics::par(c("mfrow", "mar"))
   on.exit(graphics::par(old))
+  graphics::layout(matrix(seq_along(widths), 1L), widths = widths)
   for (k in seq_along(maps)) {
     m <- maps[[k]]
     zl <- if (common_scale) rng else range(c(0, m), na.rm = TRUE)
+    graphics::par(mar = c(1, 1, 3, 1))
     shown <- pmin(pmax(m, zl[1]), zl[2])
     graphics::image(seq_len(ncol(m)), seq_len(nrow(m)), t(shown[nrow(m):1, , drop = FALSE]),
                     col = col, zlim = zl, axes = FALSE, asp = 1, xlab = "", ylab = "",
                     main = sprintf("%s\nmax %s %s", what[k], format(signif(max(m, na.rm = TRUE), 2)), x$unit),
-                    cex.main = 0.9, ...)
+                    cex.main = 1.2, ...)
     if (values) {
       ij <- expand.grid(i = seq_len(nrow(m)), j = seq_len(ncol(m)))
       graphics::text(ij$j, nrow(m) + 1 - ij$i, formatC(m[cbind(ij$i, ij$j)], digits = 2, format = "f"),
                      cex = 0.5)
     }
+    if (!common_scale || k == length(maps)) map_key(zl, col, x$unit)
   }
   invisible(x)
+}
+
+# A vertical colour key for the maps: the palette over `zl`, ticked on the right, the unit on top.
+map_key <- function(zl, col, unit) {
+  if (!(diff(zl) > 0)) zl <- c(zl[1], zl[1] + 1)
+  graphics::par(mar = c(1.5, 0.2, 3.5, 3.2))
+  graphics::plot.new()
+  graphics::plot.window(xlim = c(0, 1), ylim = zl, xaxs = "i", yaxs = "i")
+  v <- seq(zl[1], zl[2], length.out = length(col) + 1L)
+  graphics::rect(0, v[-length(v)], 1, v[-1L], col = col, border = NA)
+  graphics::box()
+  graphics::axis(4, las = 1, cex.axis = 1.1, mgp = c(3, 0.5, 0), tcl = -0.3)
+  graphics::mtext(unit, side = 3, line = 0.4, cex = 0.8)
 }
 
 # The bar chart of plot.info_decomposition(): one horizontal bar per part (first part on top),

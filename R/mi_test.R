@@ -299,19 +299,39 @@ print.mi_test <- function(x, digits = 4, ...) {
 }
 
 #' @rdname mi_test
-#' @param breaks,col,main,xlab Passed to [graphics::hist()].
+#' @param breaks,col,main,xlab Passed to [graphics::hist()]. `plot()` draws the null distribution
+#'   with the observed value; a value far beyond the null is shown by an arrow at the edge.
 #' @export
 plot.mi_test <- function(x, breaks = 30, col = "grey85", main = NULL, xlab = NULL, ...) {
   if (is.null(main)) main <- sprintf("Permutation test (%s): p = %s", x$method, format.pval(x$p_value, digits = 3))
   if (is.null(xlab)) xlab <- sprintf("statistic (%s)", x$unit)
-  rng <- range(c(x$null, x$statistic), finite = TRUE)
+  stat <- x$statistic
+  nr <- range(x$null, finite = TRUE)
+  w <- max(diff(nr), 0.1 * abs(nr[2]), 1e-12)
+  # an observed value far outside the null would squeeze the histogram into a sliver: then the
+  # axis covers the null (and a strip on that side), and an arrow at the edge points to the value
+  far <- is.finite(stat) && (stat > nr[2] + 1.5 * w || stat < nr[1] - 1.5 * w)
+  right <- !far || stat > nr[2]
+  rng <- if (far) nr + (if (right) c(0, 0.35) else c(-0.35, 0)) * w else range(c(x$null, stat), finite = TRUE)
   h <- graphics::hist(x$null, breaks = breaks, plot = FALSE)
-  graphics::hist(x$null, breaks = breaks, col = col, border = "white", main = main, xlab = xlab,
-                 xlim = rng + c(-0.04, 0.04) * diff(rng), ...)
-  graphics::abline(v = x$statistic, col = "firebrick", lwd = 2)
-  graphics::abline(v = x$null_mean, col = "grey40", lty = 2)
+  top <- max(h$counts)
+  # room above the bars for the legend, which would otherwise cover the observed value's line
+  plot_with(graphics::hist, list(x = x$null, breaks = breaks, col = col, border = "white", main = main,
+                                 xlab = xlab, xlim = rng + c(-0.04, 0.04) * diff(rng),
+                                 ylim = legend_room(c(0, top), legend_height(2, 0.85))), list(...))
+  graphics::segments(x$null_mean, 0, x$null_mean, top, col = "grey40", lty = 2)
+  if (far) {
+    usr <- graphics::par("usr")
+    edge <- usr[if (right) 2L else 1L]
+    from <- if (right) nr[2] + 0.05 * w else nr[1] - 0.05 * w
+    graphics::arrows(from, 0.6 * top, edge, 0.6 * top, col = "firebrick", lwd = 2, length = 0.1)
+    graphics::text(edge, 0.6 * top, sprintf("observed %s", format(signif(stat, 3))), adj = c(if (right) 1 else 0, -0.6),
+                   col = "firebrick", cex = 0.85)
+  } else {
+    graphics::segments(stat, 0, stat, top, col = "firebrick", lwd = 2)
+  }
   graphics::legend("topright", bty = "n", col = c("firebrick", "grey40"), lwd = c(2, 1), lty = c(1, 2),
-                   legend = c("observed", "null mean"), cex = 0.85)
+                   legend = c(if (far) "observed (off the scale)" else "observed", "null mean"), cex = 0.85)
   invisible(x)
 }
 

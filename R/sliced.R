@@ -380,7 +380,8 @@ print.mi_sliced <- function(x, digits = 4, ...) {
 #' whether `n_slices` was enough.
 #'
 #' @param x An `"mi_sliced"` result.
-#' @param ... Passed to [graphics::hist()].
+#' @param ... Passed to [graphics::hist()] for the first panel, overriding its defaults (e.g.
+#'   `main`, `xlab`, `col`, `breaks`).
 #' @return `x`, invisibly.
 #' @examples
 #' set.seed(2)
@@ -392,8 +393,8 @@ plot.mi_sliced <- function(x, ...) {
   op <- graphics::par(mfrow = c(1, 2))
   on.exit(graphics::par(op))
   v <- x$slices
-  graphics::hist(v, breaks = "FD", main = "Per-slice MI", xlab = sprintf("MI (%s)", x$unit),
-                 col = "grey85", border = "white", ...)
+  plot_with(graphics::hist, list(x = v, breaks = "FD", main = "Per-slice MI", xlab = sprintf("MI (%s)", x$unit),
+                                 col = "grey85", border = "white"), list(...))
   graphics::abline(v = x$estimate, col = "firebrick", lwd = 2)
   m <- length(v)
   idx <- seq_len(m)

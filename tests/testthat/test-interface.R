@@ -228,3 +228,86 @@ test_that("mi_matrix names the estimator of each cell in words", {
   expect_identical(d$method[d$row == "am" & d$col == "gear"], "plug-in, Miller-Madow")
   expect_output(print(m), "MI matrix \\(KSG, k = 3; Ross's mixed kNN, k = 3; plug-in, Miller-Madow\\)")
 })
+
+test_that("plots of a gmm fit and of sliced MI take main, xlab, ... (they failed as duplicates)", {
+  set.seed(9)
+  f2 <- gmm_fit(faithful, n_components = 2, n_threads = 1)
+  f1 <- gmm_fit(faithful$waiting, n_components = 2, n_threads = 1)
+  x <- matrix(rnorm(600), 300)
+  s <- mi_sliced(x, x[, 1] + rnorm(300), n_slices = 20, base = "gaussian", progress = FALSE)
+  f <- file.path(tempdir(), "gmm_sliced%03d.png")
+  grDevices::png(f, 480, 360)
+  expect_invisible(plot(f2, main = "faithful", xlab = "eruption (min)", xlim = c(1, 6)))
+  expect_identical(plot(f1, main = "waiting", xlab = "min"), f1)
+  expect_identical(plot(f2), f2)  # default title names K
+  expect_identical(plot(s, main = "slices", col = "orange"), s)
+  grDevices::dev.off()
+  expect_true(all(file.size(sprintf(f, 1:4)) > 3000))
+})
+
+test_that("legends and colour keys of gmm_mi plots sit in room kept free of data", {
+  set.seed(10)
+  x <- rnorm(400)
+  fit <- gmm_mi(x, x + rnorm(400), n_bootstrap = 20, n_threads = 1, progress = FALSE)
+  fc <- gmm_mi(iris$Species, iris$Sepal.Length, n_bootstrap = 5, n_threads = 1, progress = FALSE)
+  f <- file.path(tempdir(), "legend_room%03d.png")
+  grDevices::png(f, 480, 360)
+  plot(fit, type = "bootstrap")
+  top <- max(graphics::hist(fit$bootstrap, breaks = "FD", plot = FALSE)$counts)
+  expect_gt(graphics::par("usr")[4], 1.25 * top)           # a strip above the bars for the legend
+  plot(fit, type = "pmi")
+  expect_gt(graphics::par("usr")[2], max(fit$data$x) + 0.15 * diff(range(fit$data$x)))  # key on the right
+  before <- .Random.seed
+  pc <- plot(fc, type = "pmi")                              # classes spread without random numbers
+  expect_identical(.Random.seed, before)
+  expect_length(pc, 150L)
+  expect_gt(graphics::par("usr")[2], 3.5)                   # room right of the third class
+  plot(fc, type = "selection")
+  expect_gt(graphics::par("usr")[4], max(fc$selection$score) + 0.2 * diff(range(fc$selection$score)))
+  plot(fc, type = "model")
+  expect_identical(plot(fit, type = "bootstrap", ylim = c(0, 50), breaks = 5), fit)  # overrides still win
+  expect_identical(graphics::par("usr")[4], 52)
+  grDevices::dev.off()
+  expect_true(all(file.size(sprintf(f, 1:6)) > 3000))
+})
+
+test_that("plot.mi_test keeps the null readable when the observed value is far beyond it", {
+  set.seed(11)
+  x <- rnorm(300)
+  strong <- mi_test(x, x + rnorm(300), method = "gaussian", n_permutations = 30, progress = FALSE)
+  weak <- mi_test(x, rnorm(300), method = "gaussian", n_permutations = 30, progress = FALSE)
+  f <- file.path(tempdir(), "mi_test_plot%03d.png")
+  grDevices::png(f, 480, 360)
+  expect_invisible(plot(strong))
+  expect_lt(graphics::par("usr")[2], strong$statistic)     # the axis covers the null, an arrow the rest
+  expect_gt(graphics::par("usr")[2], max(strong$null))
+  expect_identical(plot(weak, main = "independent", xlim = c(0, 0.1)), weak)  # xlim no longer clashes
+  plot(weak)
+  expect_gte(graphics::par("usr")[2], weak$statistic)
+  grDevices::dev.off()
+  expect_true(all(file.size(sprintf(f, 1:3)) > 3000))
+})
+
+test_that("the maps of plot.info_decomposition have a colour key and leave the layout as it was", {
+  set.seed(12)
+  n <- 300
+  x <- matrix(rnorm(n * 4), n)
+  z <- cbind(x[, 1] + x[, 2], x[, 4]) + 0.3 * matrix(rnorm(2 * n), n)
+  dec <- info_decomposition(x, z, factor(z[, 1] > 0), method = "ksg", image_dim = c(2, 2),
+                            n_threads = 1, progress = FALSE)
+  f <- file.path(tempdir(), "idc_maps%03d.png")
+  unlink(sprintf(f, 1:4))
+  grDevices::png(f, 640, 260)
+  expect_identical(plot(dec), dec)
+  expect_identical(graphics::par("mfrow"), c(1L, 1L))
+  expect_identical(plot(dec, common_scale = FALSE, values = TRUE), dec)  # a key after every map
+  plot(1:3)                                                              # a page of its own
+  grDevices::dev.off()
+  expect_true(all(file.size(sprintf(f, 1:3)) > 3000))
+  expect_false(file.exists(sprintf(f, 4)))
+  # the key alone: ticks over the range, also for an all-zero map
+  g <- tempfile(fileext = ".png")
+  grDevices::png(g, 100, 300)
+  expect_silent(gmmmi:::map_key(c(0, 0), grDevices::hcl.colors(8), "nat"))
+  grDevices::dev.off()
+})
