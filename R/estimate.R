@@ -47,7 +47,8 @@ new_mi_estimate <- function(estimate, std_error = NA_real_, unit = "nat", method
 print.gmmmi_estimate <- function(x, digits = 4, ...) {
   cat(sprintf("%s (%s)%s, n = %d\n", capitalise(x$quantity), method_label(x), variables_label(x), x$n))
   se <- if (is.na(x$std_error)) "" else sprintf(" +- %s", format(signif(x$std_error, digits)))
-  cat(sprintf("  %s%s %s\n", format(signif(x$estimate, digits)), se, x$unit))
+  how <- if (!is.na(x$std_error) && !is.null(x$strata)) " (standard errors of the strata combined, with the variance of their weights)" else ""
+  cat(sprintf("  %s%s %s%s\n", format(signif(x$estimate, digits)), se, x$unit, how))
   if (is.na(x$std_error) && !is.null(x$std_error_note)) cat("  No standard error:", x$std_error_note, "\n")
   print_treatment(x)
   invisible(x)

@@ -38,7 +38,9 @@
 #' installed and a non-sequential plan is set; each estimator then uses 1 thread unless
 #' `n_threads` is given).
 #'
-#' @param x,y The two variables, as for [mi()].
+#' @param x,y The two variables, as for [mi()]; or `x` a formula `y ~ x` or `y ~ x | z` with `data`
+#'   (which may also be given second).
+#' @param data A data frame holding the variables of a formula.
 #' @param z Optional variable to condition on (conditional independence; `method = "gmm"` or
 #'   `"ksg"`, whose statistic is then the conditional MI of [mi_ksg()]).
 #' @param method The estimator: a method of [mi()] (`"gmm"`, `"ksg"`, `"knn_entropy"`,
@@ -76,8 +78,17 @@
 #' @export
 mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced"),
                     ..., n_permutations = 200, strata = NULL, strata_size = 20,
-                    unit = c("nat", "bit"), n_threads = NULL, seed = NULL, progress = interactive()) {
+                    unit = c("nat", "bit"), n_threads = NULL, seed = NULL, progress = interactive(),
+                    data = NULL) {
   call <- match.call()
+  if (inherits(x, "formula")) {
+    # y ~ x or y ~ x | z, with `data` (which may also come second, as in mi())
+    if (is.null(data) && !missing(y)) data <- y
+    f <- mi_formula(x, data)
+    x <- f$x
+    y <- f$y
+    if (!is.null(f$z)) z <- f$z
+  }
   method <- check_choice(method, repr_methods, "method")
   unit <- check_unit(unit)
   n_permutations <- check_count(n_permutations, "n_permutations", min = 1, max = 1e6)

@@ -146,3 +146,15 @@ test_that("mi_test gives the same result under a multisession future plan", {
   expect_identical(ag$null, bg$null)
   expect_identical(ag$statistic, bg$statistic)
 })
+
+test_that("mi_test takes a formula, like mi()", {
+  set.seed(31)
+  d <- data.frame(x = rnorm(200), g = factor(sample(c("a", "b"), 200, TRUE)))
+  d$y <- d$x * (d$g == "a") + rnorm(200)
+  a <- mi_test(y ~ x | g, d, method = "ksg", n_permutations = 19, seed = 4, progress = FALSE)
+  b <- mi_test(d$x, d$y, z = d$g, method = "ksg", n_permutations = 19, seed = 4, progress = FALSE)
+  expect_identical(a$null, b$null)
+  expect_true(a$conditional)
+  c1 <- mi_test(y ~ x, data = d, method = "gaussian", n_permutations = 19, seed = 5, progress = FALSE)
+  expect_identical(c1$null, mi_test(d$x, d$y, method = "gaussian", n_permutations = 19, seed = 5, progress = FALSE)$null)
+})
