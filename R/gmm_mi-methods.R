@@ -198,8 +198,9 @@ map_normal_scores <- function(m, ref) {
 
 #' Plot a GMM-MI result
 #'
-#' * `"bootstrap"`: histogram of the bootstrap replicates with the estimate and a percentile
-#'   interval;
+#' * `"bootstrap"`: histogram of the bootstrap replicates with the estimate, the full-data fit
+#'   and the interval of [confint()] (for the default bias-corrected estimate, the basic bootstrap
+#'   interval: both sit on the other side of the full-data fit from the replicates' centre);
 #' * `"selection"`: the selection score against K (one line per class for a categorical `x`),
 #'   with the chosen K marked;
 #' * `"model"`: the data and the fitted components' 2-sd ellipses (1-D `x` and 1-D `y`); for a
@@ -234,14 +235,20 @@ plot_gmm_mi_bootstrap <- function(x, level, ...) {
   dots <- list(...)
   h <- graphics::hist(x$bootstrap, breaks = if (is.null(dots$breaks)) "FD" else dots$breaks, plot = FALSE)
   top <- max(if (isFALSE(dots$freq)) h$density else h$counts)
+  ci <- stats::confint(x, level = level)
+  bc <- identical(x$settings$estimate, "bias_corrected")
   plot_with(graphics::hist, list(x = x$bootstrap, breaks = "FD", col = "grey85", border = "white",
                                   main = "Bootstrap replicates", xlab = sprintf("MI (%s)", x$unit),
-                                  ylim = legend_room(c(0, top), legend_height(2))), dots)
-  ci <- stats::confint(x, level = level)
+                                  xlim = range(h$breaks, ci, x$estimate, x$point, finite = TRUE),
+                                  ylim = legend_room(c(0, top), legend_height(3))), dots)
   graphics::segments(x$estimate, 0, x$estimate, top, lwd = 2, col = "firebrick")  # below the legend
   graphics::segments(ci, 0, ci, top, lty = 2, col = "firebrick")
-  graphics::legend("topright", c("estimate", sprintf("%g%% interval", 100 * level)),
-                   lty = c(1, 2), lwd = c(2, 1), col = "firebrick", bty = "n")
+  graphics::segments(x$point, 0, x$point, top, lty = 3, lwd = 2, col = "grey30")
+  # the default estimate corrects the full-data fit by the replicates' mean shift, so it sits on
+  # the other side of the fit from the histogram's centre; the interval is corrected alike
+  graphics::legend("topright", c(if (bc) "estimate (bias-corrected)" else "estimate", "full-data fit",
+                                 sprintf("%g%% interval%s", 100 * level, if (bc) " (basic bootstrap)" else "")),
+                   lty = c(1, 3, 2), lwd = c(2, 2, 1), col = c("firebrick", "grey30", "firebrick"), bty = "n")
   invisible(x)
 }
 
