@@ -4,8 +4,10 @@
 #'
 #' `print()` shows the estimate, its bootstrap standard deviation, the number of components and
 #' the unit, plus a warning line when the diagnostics report a problem. `summary()` adds the
-#' selection table, the settings and the time spent per phase. `confint()` gives a percentile
-#' (default) or normal interval from the bootstrap replicates; `as.data.frame()` one row.
+#' selection table, the settings and the time spent per phase. `confint()` gives an interval
+#' from the quantiles of the bootstrap replicates (default: the basic bootstrap interval for the
+#' default bias-corrected estimate, the percentile interval for the bootstrap mean) or a normal
+#' one; `as.data.frame()` one row.
 #'
 #' @param x,object A `"gmm_mi"` object from [gmm_mi()].
 #' @param parm Ignored (there is one parameter).
@@ -70,7 +72,7 @@ summary.gmm_mi <- function(object, ...) {
 print.summary.gmm_mi <- function(x, digits = 4, ...) {
   print(x$object, digits = digits)
   if (!anyNA(x$confint)) {
-    cat(sprintf("  95%% percentile interval: [%s, %s]\n", format(signif(x$confint[1], digits)),
+    cat(sprintf("  95%% interval (bootstrap quantiles): [%s, %s]\n", format(signif(x$confint[1], digits)),
                 format(signif(x$confint[2], digits))))
   }
   cat("\nModel selection:\n")

@@ -66,7 +66,8 @@
 #'    gamma-exponential at N = 1e4 (3 seeds each), one fresh start per replicate changed the
 #'    estimates by less than 0.001 nats and the standard errors by less than 5%, for 50% to
 #'    80% more time, so the default is 0.
-#'    `estimate` is the mean of the replicates and `std_error` their standard deviation. The
+#'    `estimate` is bias-corrected by the replicates (see the argument `estimate`) and
+#'    `std_error` is their standard deviation. The
 #'    default of 100 replicates (the reference uses 50) halves the noise that a standard
 #'    deviation estimated from 50 values adds to the reduced chi^2: in the Gaussian calibration
 #'    (rho = 0.6, identity / log / cubic, `bench/calibration.R`) it is 1.24 / 1.08 / 0.85 at
