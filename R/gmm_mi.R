@@ -610,12 +610,21 @@ gmm_mi_stratified <- function(x, y, zs, declared, na.rm, unit, args, call) {
     tab$treatment[i] <- if (is.null(fit$treatment)) "continuous" else fit$treatment
   }
   tab$weight <- tab$n / n
-  est <- sum(tab$weight * tab$estimate)
-  se <- sqrt(sum(tab$weight^2 * tab$std_error^2) + max(0, sum(tab$weight * tab$estimate^2) - est^2) / n)
+  comb <- strata_combine(tab$weight, tab$estimate, tab$std_error, n)
+  est <- comb$estimate
+  se <- comb$std_error
   new_mi_estimate(est, se, unit = unit, method = "gmm", n = n, quantity = "conditional mutual information",
                   settings = args, call = call, strata = tab, fits = fits, treatment = "stratified",
                   conditioned_on = zs$strata_names,
                   std_error_note = if (is.na(se)) "a stratum's estimate has no standard error (see `$strata`)")
+}
+
+# A frequency-weighted sum over strata, sum_s p_s I_s, and its standard error: the strata are
+# independent given their sizes (sum_s p_s^2 se_s^2), plus the multinomial variance of the
+# weights, (sum_s p_s I_s^2 - I^2) / n. Used by gmm_mi() and mi_ksg() with a discrete z.
+strata_combine <- function(p, est, se, n) {
+  total <- sum(p * est)
+  list(estimate = total, std_error = sqrt(sum(p^2 * se^2) + max(0, sum(p * est^2) - total^2) / n))
 }
 
 # The non-constant columns of a vector, matrix or data frame (NULL if none). A factor with one

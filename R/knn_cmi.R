@@ -238,7 +238,7 @@ ksg_cmi_strata <- function(x, y, fz, dp, kinds, opts, unit, call) {
     note <- sprintf("the stratum z = %s has no standard error (%s)", lev[keep][j],
                     if (is.null(per[[j]]$note)) "see its estimator" else per[[j]]$note)
   } else {
-    se <- sqrt(sum(p^2 * ses^2) + max(0, sum(p * est^2) - total^2) / n)
+    se <- strata_combine(p, est, ses, n)$std_error
   }
   scale <- unit_scale(unit)
   strata <- data.frame(stratum = lev, n = sizes, weight = NA_real_, estimate = NA_real_,
