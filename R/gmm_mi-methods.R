@@ -15,7 +15,8 @@
 #' @param type `"percentile"` (from the quantiles q of the bootstrap replicates: q itself for
 #'   `estimate = "bootstrap_mean"`, the basic interval \eqn{2\hat I - q} floored at 0 for the
 #'   default bias-corrected estimate, which corrects the quantiles by the same bootstrap bias) or
-#'   `"normal"` (estimate +- z * std_error).
+#'   `"normal"` (estimate +- z * std_error). When the independence model was chosen (estimate 0;
+#'   see [gmm_mi()]) either type gives [0, z * `std_error`].
 #' @param digits Number of significant digits to print.
 #' @param row.names,optional Ignored.
 #' @param ... Unused.
@@ -54,6 +55,13 @@ print.gmm_mi <- function(x, digits = 4, ...) {
     cat(sprintf("  fitted to: %s (%s)\n", if (x$transform == "none") "the raw values" else
       "normal scores of every numeric column", how))
   }
+  ic <- x$independence
+  if (isTRUE(ic$chosen)) {
+    cat(sprintf(paste0("  independence: the fitted dependence does not carry over to held-out rows ",
+                       "(their mean pointwise MI is %s %s, z = %s), so the estimate is 0; without ",
+                       "this check: %s %s\n"), format(signif(ic$heldout_mi, 3)), x$unit,
+                format(signif(ic$z, 3)), format(signif(ic$estimate_joint, digits)), x$unit))
+  }
   print_treatment(x)
   msgs <- x$diagnostics$messages
   if (length(msgs)) cat(paste0("  Warning: ", msgs, collapse = "\n"), "\n", sep = "")
@@ -90,6 +98,12 @@ print.summary.gmm_mi <- function(x, digits = 4, ...) {
   cat(sprintf("Diagnostics: K at cap %s; non-converged fits %d; recovered collapses %d; failed replicates %d; retried %d; replicates where a fresh start beat the warm start %d\n",
               d$k_at_cap, d$n_nonconverged, d$n_recovered, d$n_failed_replicates, d$n_retried,
               if (is.null(d$n_switched)) 0L else d$n_switched))
+  ic <- x$object$independence
+  if (isTRUE(ic$tested)) {
+    cat(sprintf("Independence check: held-out pointwise MI %s %s (z = %s): %s\n",
+                format(signif(ic$heldout_mi, digits)), x$object$unit, format(signif(ic$z, 3)),
+                if (ic$chosen) "not positive, estimate set to 0" else "positive, estimate kept"))
+  }
   ts <- x$object$transform_scores
   if (!is.null(ts)) {
     cat("Representations (held-out log-likelihood per row on the original scale; z: paired, against normal scores):\n")
@@ -108,7 +122,11 @@ confint.gmm_mi <- function(object, parm, level = 0.95, type = c("percentile", "n
   type <- if (identical(type, c("percentile", "normal"))) "percentile" else check_choice(type, c("percentile", "normal"), "type")
   a <- (1 - level) / 2
   pct <- paste(format(100 * c(a, 1 - a), trim = TRUE, digits = 3), "%")
-  if (type == "normal" || length(object$bootstrap) < 2L) {
+  if (isTRUE(object$independence$chosen)) {
+    # the independence model won: the estimate is 0, and the interval runs from 0 to z times
+    # the joint mixture's bootstrap sd (either type)
+    ci <- c(0, stats::qnorm(1 - a) * object$std_error)
+  } else if (type == "normal" || length(object$bootstrap) < 2L) {
     ci <- object$estimate + c(-1, 1) * stats::qnorm(1 - a) * object$std_error
   } else {
     q <- unname(stats::quantile(object$bootstrap, c(a, 1 - a), names = FALSE))

@@ -172,6 +172,8 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
   o.full_fit_all_starts = Rcpp::as<bool>(opt["full_fit_all_starts"]);
   o.boot_fresh_starts = Rcpp::as<int>(opt["boot_fresh_starts"]);
   o.representation_z = Rcpp::as<double>(opt["representation_z"]);
+  o.independence = Rcpp::as<bool>(opt["independence"]);
+  o.independence_z = Rcpp::as<double>(opt["independence_z"]);
   o.em.scale = Rcpp::as<double>(opt["scale"]);
   const std::string sel = Rcpp::as<std::string>(opt["select"]);
   o.select = sel == "aic" ? gmmmi::Select::AIC : (sel == "bic" ? gmmmi::Select::BIC : gmmmi::Select::CV);
@@ -271,7 +273,12 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
       Rcpp::Named("converged") = Rcpp::LogicalVector(b.converged.begin(), b.converged.end()),
       Rcpp::Named("failed") = Rcpp::LogicalVector(b.failed.begin(), b.failed.end()),
       Rcpp::Named("switched") = Rcpp::LogicalVector(b.switched.begin(), b.switched.end()));
+  const auto& ic = r.independence;
+  Rcpp::List indep = Rcpp::List::create(
+      Rcpp::Named("tested") = ic.tested, Rcpp::Named("chosen") = ic.chosen,
+      Rcpp::Named("heldout_mi") = ic.heldout_mi, Rcpp::Named("z") = ic.z);
   return Rcpp::List::create(
+      Rcpp::Named("independence") = indep,
       Rcpp::Named("selection") = sel_out, Rcpp::Named("fits") = fit_out,
       Rcpp::Named("point") = mc_to_r(r.point), Rcpp::Named("bootstrap") = boot,
       Rcpp::Named("rep_scores") = Rcpp::NumericVector(r.rep_scores.begin(), r.rep_scores.end()),

@@ -129,3 +129,63 @@ test_that("bootstrap_starts adds fresh starts to every replicate and counts the 
   expect_lt(abs(a$estimate - b$estimate), 2 * a$std_error)
   expect_error(gmm_mi(faithful, bootstrap_starts = -1), class = "gmmmi_error_input")
 })
+
+test_that("independent multivariate Student-t blocks: the independence model wins and the estimate is 0", {
+  # 3-D Student-t (dof 2) x and y, independent: a joint mixture cannot factorise and reports
+  # dependence from its misfit (0.02 to 0.07 nats at 3 to 12 sd without the check)
+  set.seed(3)
+  d <- mi_task("indep-student-t-dof2-3x3", 3000)
+  f <- gmm_mi(d$x, d$y, n_bootstrap = 20, n_mc = 2e4, n_threads = 2, seed = 1)
+  ic <- f$independence
+  expect_true(ic$tested)
+  expect_true(ic$chosen)
+  expect_lt(ic$z, -2)  # the held-out pointwise MI is negative by more than 2 standard errors
+  expect_lt(ic$heldout_mi, -0.02)
+  expect_gt(ic$estimate_joint, 0)
+  expect_identical(f$estimate, 0)
+  expect_equal(f$std_error, stats::sd(f$bootstrap))
+  expect_equal(unname(confint(f)[1, ]), c(0, stats::qnorm(0.975) * f$std_error))
+  expect_equal(unname(confint(f, type = "normal", level = 0.9)[1, ]), c(0, stats::qnorm(0.95) * f$std_error))
+  expect_output(print(f), "so the estimate is 0; without this check")
+  expect_output(print(summary(f)), "not positive, estimate set to 0")
+  # the joint's own numbers are those of independence = FALSE (the check draws no shared streams)
+  g <- gmm_mi(d$x, d$y, n_bootstrap = 20, n_mc = 2e4, n_threads = 1, seed = 1, independence = FALSE)
+  expect_false(g$independence$tested)
+  expect_identical(g$bootstrap, f$bootstrap)
+  expect_identical(g$estimate, ic$estimate_joint)
+  expect_gt(g$estimate / g$std_error, 2)
+})
+
+test_that("the independence check keeps dependent data untouched and is symmetric", {
+  set.seed(31)
+  x <- rnorm(600)
+  y <- 0.5 * x + rnorm(600)
+  a <- gmm_mi(x, y, n_bootstrap = 10, n_mc = 1e4, n_threads = 2, seed = 4)
+  b <- gmm_mi(x, y, n_bootstrap = 10, n_mc = 1e4, n_threads = 2, seed = 4, independence = FALSE)
+  expect_false(a$independence$chosen)
+  expect_gt(a$independence$z, 3)
+  expect_identical(a$estimate, b$estimate)
+  expect_identical(a$bootstrap, b$bootstrap)
+  expect_identical(confint(a), confint(b))
+  expect_equal(a$independence$heldout_mi, a$estimate, tolerance = 0.3)  # a cross-validated MI
+  # Gaussian data: K = 1 (closed form, no random starts), so swapping x and y gives the same
+  # held-out pointwise MI up to rounding (the folds are the same)
+  s <- gmm_mi(y, x, n_bootstrap = 0, n_threads = 1, seed = 4)
+  expect_equal(s$n_components, 1L)
+  expect_equal(s$independence$heldout_mi, a$independence$heldout_mi, tolerance = 1e-10)
+  expect_equal(s$independence$z, a$independence$z, tolerance = 1e-8)
+  # thread invariance
+  set.seed(32)
+  u <- matrix(rnorm(2000), ncol = 2)
+  v <- matrix(rnorm(2000), ncol = 2)
+  i1 <- gmm_mi(u, v, n_bootstrap = 4, n_mc = 1e4, n_threads = 1, seed = 2)
+  i2 <- gmm_mi(u, v, n_bootstrap = 4, n_mc = 1e4, n_threads = 2, seed = 2)
+  expect_identical(i1$independence, i2$independence)
+  expect_identical(i1$estimate, i2$estimate)
+  # not tested for a categorical x, conditional MI, or the reference preset
+  cls <- rep(c("a", "b"), 150)
+  expect_false(gmm_mi(cls, rnorm(300), n_bootstrap = 2, n_mc = 1e4, n_threads = 1, seed = 1)$independence$tested)
+  expect_false(gmm_mi(x[1:300], y[1:300], z = rnorm(300), n_bootstrap = 2, n_mc = 1e4, n_threads = 1, seed = 1)$independence$tested)
+  expect_false(gmm_mi(x[1:300], y[1:300], preset = "reference", n_bootstrap = 2, n_mc = 1e4, n_threads = 1, seed = 1)$independence$tested)
+  expect_error(gmm_mi(x, y, independence = "yes"), class = "gmmmi_error", regexp = "independence")
+})

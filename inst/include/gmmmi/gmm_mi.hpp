@@ -57,6 +57,13 @@ struct GmmMiOptions {
   // Several representations: how many standard errors the paired held-out log-likelihood
   // difference must exceed for a representation to replace the first one (CV selection).
   double representation_z = 2.0;
+  // Continuous x and y (MiSpec kind 0), one group, CV selection: the pointwise MI
+  // log q(x,y) - log q(x) - log q(y) of every held-out row under its fold's fit (q: the chosen K's
+  // best start) is kept, and unless its mean exceeds independence_z standard errors the fitted
+  // dependence does not carry over to new rows and the estimate is 0 (see IndependenceCheck).
+  bool independence = false;
+  double independence_z = 0.0;
+  int pmi_dx = 0;  // > 0: score_cv also computes the held-out pointwise MI with x = the first pmi_dx columns
   EmOptions em_for(int i) const {
     EmOptions e = em;
     if (!inits.empty()) e.init = inits[static_cast<std::size_t>(i) % inits.size()];
@@ -79,6 +86,7 @@ struct KScore {
   std::vector<double> init_scores;  // n_inits
   std::vector<double> fold_scores;  // n_inits x n_folds (init-major), CV only
   std::vector<double> row_loglik;   // CV: held-out log p of every row under the best init (kept for the chosen K only)
+  std::vector<double> row_pmi;      // CV with opt.pmi_dx > 0: held-out pointwise MI of every row, likewise
   double loglik = std::numeric_limits<double>::quiet_NaN();  // AIC/BIC: best total log-lik
   int n_fits = 0, n_nonconverged = 0, n_events = 0, max_iterations = 0;
   Gmm best_model;  // AIC/BIC: best full-data fit
@@ -111,7 +119,17 @@ struct BootstrapResult {
   std::vector<char> switched;  // a fresh start beat the warm start (another optimum)
 };
 
+// The cross-validated check of the fitted dependence: the held-out pointwise MI of the chosen
+// K's fold fits (each row scored by the fit that did not see it).
+struct IndependenceCheck {
+  bool tested = false;
+  bool chosen = false;  // the held-out MI is not positive (by independence_z se): estimate 0
+  double heldout_mi = std::numeric_limits<double>::quiet_NaN();  // mean held-out pointwise MI
+  double z = std::numeric_limits<double>::quiet_NaN();  // heldout_mi / its standard error
+};
+
 struct GmmMiResult {
+  IndependenceCheck independence;
   std::vector<GroupSelection> selection;
   std::vector<GroupFit> fits;
   McResult point;
@@ -182,6 +200,7 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
   std::vector<double> held(static_cast<std::size_t>(I) * F);
   std::vector<int> iters(I * F), conv(I * F), events(I * F);
   std::vector<std::vector<double>> pointwise(static_cast<std::size_t>(I) * F);
+  std::vector<std::vector<double>> pmi(opt.pmi_dx > 0 ? static_cast<std::size_t>(I) * F : 0);
   SerialExecutor serial;
   parallel_for(ex, static_cast<std::size_t>(I) * F, 1, [&](std::size_t u) {
     const int i = static_cast<int>(u / F), v = static_cast<int>(u % F);
@@ -194,6 +213,11 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
     if (r.model.prepare()) {
       s = em_detail::log_dens_pass(r.model, f.valid[v].data(), f.n_valid[v], nullptr, 1024, serial, lp.data()) /
           static_cast<double>(f.n_valid[v]);
+      if (opt.pmi_dx > 0) {
+        pmi[u].assign(f.n_valid[v], std::numeric_limits<double>::quiet_NaN());
+        if (!pointwise_mi(r.model, opt.pmi_dx, f.valid[v].data(), f.n_valid[v], pmi[u].data(), serial))
+          pmi[u].assign(f.n_valid[v], std::numeric_limits<double>::quiet_NaN());
+      }
     }
     if (!std::isfinite(s)) s = -std::numeric_limits<double>::infinity();
     held[u] = s;
@@ -218,6 +242,13 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
   for (int v = 0; v < F; ++v) {
     const std::vector<double>& lp = pointwise[static_cast<std::size_t>(ks.best_init) * F + v];
     for (std::size_t j = 0; j < lp.size(); ++j) ks.row_loglik[f.valid_idx[v][j]] = lp[j];
+  }
+  if (opt.pmi_dx > 0) {
+    ks.row_pmi.assign(f.n, std::numeric_limits<double>::quiet_NaN());
+    for (int v = 0; v < F; ++v) {
+      const std::vector<double>& pm = pmi[static_cast<std::size_t>(ks.best_init) * F + v];
+      for (std::size_t j = 0; j < pm.size(); ++j) ks.row_pmi[f.valid_idx[v][j]] = pm[j];
+    }
   }
   ks.n_fits = I * F;
   for (int u = 0; u < I * F; ++u) {
@@ -332,7 +363,10 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
     sel.chosen_K = sel.rows[best_row].K;
   }
   for (int j = 0; j < static_cast<int>(sel.rows.size()); ++j)
-    if (j != sel.chosen_row) std::vector<double>().swap(sel.rows[j].row_loglik);
+    if (j != sel.chosen_row) {
+      std::vector<double>().swap(sel.rows[j].row_loglik);
+      std::vector<double>().swap(sel.rows[j].row_pmi);
+    }
   if (cv) {
     // K = 1 is fitted in closed form (one iteration): only K > 1 fits say anything about `tol`
     bool all_short = true;
@@ -614,6 +648,27 @@ inline double representation_z(const std::vector<double>& lr, const std::vector<
   return m / std::sqrt(v / static_cast<double>(n));
 }
 
+// The independence check (see GmmMiOptions::independence) from the chosen K's held-out
+// pointwise MI.
+inline IndependenceCheck independence_check(const GroupSelection& sel, double z_min) {
+  IndependenceCheck out;
+  const std::vector<double>& pm = sel.rows[sel.chosen_row].row_pmi;
+  const std::size_t n = pm.size();
+  if (n < 2) return out;
+  double m = 0.0;
+  for (double v : pm) m += v;
+  m /= static_cast<double>(n);
+  double var = 0.0;
+  for (double v : pm) var += (v - m) * (v - m);
+  var /= static_cast<double>(n - 1);
+  out.tested = std::isfinite(m);
+  if (!out.tested) return out;
+  out.heldout_mi = m;
+  out.z = var > 0.0 ? m / std::sqrt(var / static_cast<double>(n)) : (m > 0.0 ? std::numeric_limits<double>::infinity() : 0.0);
+  out.chosen = !(out.z > z_min);
+  return out;
+}
+
 // The whole estimator. For categorical problems, groups are the classes and spec.kind == 2.
 // With several representations, K is chosen in each; representation 0 is used for the full fit
 // and the bootstrap unless another beats it by more than opt.representation_z standard errors of
@@ -621,12 +676,14 @@ inline double representation_z(const std::vector<double>& lr, const std::vector<
 // penalised log-likelihood per row (AIC / BIC); representation r > 0 draws its selection streams from
 // derive_seed(seed, 1000 + r), so representation 0 alone gives the same result as before.
 inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const MiSpec& spec,
-                          const GmmMiOptions& opt, std::uint64_t seed, const Executor& ex,
+                          const GmmMiOptions& options, std::uint64_t seed, const Executor& ex,
                           PhaseMonitor& mon) {
   GmmMiResult out;
   const int R = static_cast<int>(reps.size());
   if (R < 1) throw InputError("gmm_mi: no data representation");
   const int G = static_cast<int>(reps[0].groups.size());
+  GmmMiOptions opt = options;  // the held-out pointwise MI is scored for the independence check
+  opt.pmi_dx = opt.independence && spec.kind == 0 && G == 1 && d == spec.dx + spec.dy && spec.dx < d ? spec.dx : 0;
   auto t0 = std::chrono::steady_clock::now();
   mon.phase(0, static_cast<std::size_t>(opt.max_components));
   out.rep_scores.assign(R, std::numeric_limits<double>::quiet_NaN());
@@ -663,6 +720,8 @@ inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const 
   const std::uint64_t seed_sel = cr == 0 ? seed : derive_seed(seed, static_cast<std::uint64_t>(1000 + cr));
   out.selection = std::move(sels[cr]);
   const std::vector<Group>& groups = reps[cr].groups;
+  if (opt.pmi_dx > 0 && opt.select == Select::CV)
+    out.independence = independence_check(out.selection[0], opt.independence_z);
   out.time_selection = mi_detail::seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
   mon.phase(1, static_cast<std::size_t>(G));
