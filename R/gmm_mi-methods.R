@@ -16,7 +16,7 @@
 #'   `estimate = "bootstrap_mean"`, the basic interval \eqn{2\hat I - q} floored at 0 for the
 #'   default bias-corrected estimate, which corrects the quantiles by the same bootstrap bias) or
 #'   `"normal"` (estimate +- z * std_error). When the independence model was chosen (estimate 0;
-#'   see [gmm_mi()]) either type gives [0, z * `std_error`].
+#'   see [gmm_mi()]) either type gives the interval from 0 to z * `std_error`.
 #' @param digits Number of significant digits to print.
 #' @param row.names,optional Ignored.
 #' @param ... Unused.

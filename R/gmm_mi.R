@@ -206,7 +206,7 @@
 #'   * `independence`: the check of step 3: `tested`, `heldout_mi` (mean held-out pointwise
 #'     MI), `z` (it over its standard error), `chosen` (`heldout_mi` not positive: the reported
 #'     `estimate` is then 0, `std_error` is still the joint mixture's bootstrap sd, and
-#'     `confint()` gives \[0, z * `std_error`\] with z the normal quantile of the level) and
+#'     `confint()` gives the interval from 0 to z * `std_error`, z the normal quantile of the level) and
 #'     `estimate_joint` (the estimate without the check);
 #'   * `diagnostics`: a list with `k_at_cap`, `n_nonconverged`, `n_recovered` (EM recoveries from
 #'     collapsing components), `n_failed_replicates`, `n_retried`, `all_cv_fits_short` (every CV
