@@ -102,7 +102,7 @@ print.summary.gmm_mi <- function(x, digits = 4, ...) {
   if (isTRUE(ic$tested)) {
     cat(sprintf("Independence check: held-out pointwise MI %s %s (z = %s): %s\n",
                 format(signif(ic$heldout_mi, digits)), x$object$unit, format(signif(ic$z, 3)),
-                if (ic$chosen) "not positive, estimate set to 0" else "positive, estimate kept"))
+                if (ic$chosen) "negative beyond 2 se, estimate set to 0" else "estimate kept"))
   }
   ts <- x$object$transform_scores
   if (!is.null(ts)) {
@@ -266,8 +266,12 @@ plot_gmm_mi_bootstrap <- function(x, level, ...) {
   graphics::segments(x$point, 0, x$point, top, lty = 3, lwd = 2, col = "grey30")
   # the default estimate corrects the full-data fit by the replicates' mean shift, so it sits on
   # the other side of the fit from the histogram's centre; the interval is corrected alike
-  graphics::legend("topright", c(if (bc) "estimate (bias-corrected)" else "estimate", "full-data fit",
-                                 sprintf("%g%% interval%s", 100 * level, if (bc) " (basic bootstrap)" else "")),
+  indep <- isTRUE(x$independence$chosen)
+  est_lab <- if (indep) sprintf("estimate 0 (held-out MI %s)", format(signif(x$independence$heldout_mi, 2))) else
+    if (bc) "estimate (bias-corrected)" else "estimate"
+  ci_lab <- if (indep) sprintf("%g%% interval: 0 to %.2f sd", 100 * level, stats::qnorm(0.5 + level / 2)) else
+    sprintf("%g%% interval%s", 100 * level, if (bc) " (basic bootstrap)" else "")
+  graphics::legend("topright", c(est_lab, if (indep) "full-data fit (joint mixture)" else "full-data fit", ci_lab),
                    lty = c(1, 3, 2), lwd = c(2, 2, 1), col = c("firebrick", "grey30", "firebrick"), bty = "n")
   invisible(x)
 }

@@ -147,7 +147,11 @@ test_that("independent multivariate Student-t blocks: the independence model win
   expect_equal(unname(confint(f)[1, ]), c(0, stats::qnorm(0.975) * f$std_error))
   expect_equal(unname(confint(f, type = "normal", level = 0.9)[1, ]), c(0, stats::qnorm(0.95) * f$std_error))
   expect_output(print(f), "so the estimate is 0; without this check")
-  expect_output(print(summary(f)), "not positive, estimate set to 0")
+  expect_output(print(summary(f)), "negative beyond 2 se, estimate set to 0")
+  png(tf <- tempfile(fileext = ".png"))
+  expect_identical(plot(f), f)  # legend: "estimate 0 (held-out MI ...)"
+  grDevices::dev.off()
+  unlink(tf)
   # the joint's own numbers are those of independence = FALSE (the check draws no shared streams)
   g <- gmm_mi(d$x, d$y, n_bootstrap = 20, n_mc = 2e4, n_threads = 1, seed = 1, independence = FALSE)
   expect_false(g$independence$tested)

@@ -59,8 +59,8 @@ struct GmmMiOptions {
   double representation_z = 2.0;
   // Continuous x and y (MiSpec kind 0), one group, CV selection: the pointwise MI
   // log q(x,y) - log q(x) - log q(y) of every held-out row under its fold's fit (q: the chosen K's
-  // best start) is kept, and unless its mean exceeds independence_z standard errors the fitted
-  // dependence does not carry over to new rows and the estimate is 0 (see IndependenceCheck).
+  // best start) is kept; when its mean is not above independence_z standard errors (R passes
+  // -2), the fitted dependence does not carry over to new rows and the estimate is 0.
   bool independence = false;
   double independence_z = 0.0;
   int pmi_dx = 0;  // > 0: score_cv also computes the held-out pointwise MI with x = the first pmi_dx columns
@@ -123,7 +123,7 @@ struct BootstrapResult {
 // K's fold fits (each row scored by the fit that did not see it).
 struct IndependenceCheck {
   bool tested = false;
-  bool chosen = false;  // the held-out MI is not positive (by independence_z se): estimate 0
+  bool chosen = false;  // the held-out MI is not above independence_z se: estimate 0
   double heldout_mi = std::numeric_limits<double>::quiet_NaN();  // mean held-out pointwise MI
   double z = std::numeric_limits<double>::quiet_NaN();  // heldout_mi / its standard error
 };
