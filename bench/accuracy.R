@@ -152,7 +152,7 @@ base_of <- c("halfcube-mvn-1x1-rho0.75" = "mvn-1x1-rho0.75", "halfcube-mvn-2pair
              "normalcdf-mvn-dense-3x3" = "mvn-dense-3x3", "wiggly-mvn-1x1-rho0.75" = "mvn-1x1-rho0.75",
              "spiral-mvn-dense-3x3" = "mvn-dense-3x3", "swissroll-mvn-1x1-rho0.75" = "mvn-1x1-rho0.75")
 inv <- NULL
-for (e in intersect(use, c("gmm", "gmm_scores", "gmm_reference", "ksg"))) {
+for (e in intersect(use, c("gmm", "gmm_scores", "gmm_none", "gmm_reference", "ksg"))) {
   r <- res[res$estimator == e & res$n == n_main, ]
   for (tk in intersect(names(base_of), r$task)) for (sd_ in seeds) {
     a <- r[r$task == tk & r$seed == sd_, ]
