@@ -33,9 +33,10 @@
 #'    both `x`, `y` and their transforms keep normal scores (they then give bitwise the same
 #'    number); otherwise the two estimates differ by estimation error only. On the benchmark of
 #'    [mi_tasks()] (`bench/accuracy.R`, 146 cases) the defaults are within 4 sd + 0.03 nats of
-#'    the truth in 94.5% of cases (normal scores alone 86.3%, the reference's settings 74.7%,
-#'    KSG 78.1%). Known failures: sharp-edged uniform noise of high MI (1.62 for 1.71 nats) and
-#'    independent multivariate Student-t blocks (about 0.1 nats of false dependence).
+#'    the truth in 95.2% of cases (normal scores alone 85.6%, the reference's settings 74.7%,
+#'    KSG 78.1%; raw values alone 97.9%, but they agree with the untransformed task within one
+#'    combined sd on only 8 of 18 transformed tasks, against 17 of 18, bitwise, for the
+#'    defaults). Known failure: sharp-edged uniform noise of high MI (1.60 for 1.71 nats).
 #'    With `select = "aic"` or `"bic"` the penalised log-likelihoods are compared instead.
 #'    Every column is then standardised (MI is invariant to per-column affine maps).
 #' 2. **Choose K** (`select = "cv"`): the rows are split once into `n_folds` folds. For
@@ -160,7 +161,8 @@
 #'   independent), and the bootstrap mean doubles that bias: on the 24 independent pairs of the
 #'   benchmark ([mi_tasks()], N = 5000, 3 seeds) the bootstrap mean was "significant" (estimate /
 #'   sd > 1.645) in 7 of 24 samples, the bias-corrected value in 4 (3 of them the independent
-#'   3-D Student-t blocks, where the mixture itself does not factorise); over all 132 cases it was
+#'   3-D Student-t blocks, where the mixture itself does not factorise; the independence check
+#'   of step 3 now sets those to 0); over all 132 cases it was
 #'   within 4 sd + 0.03 of the truth in 94.7% (bootstrap mean: 92.4%), with a smaller mean absolute
 #'   error (0.0216 vs 0.0228 nat) (`bench/bias_correction.R`).
 #' @param n_mc Number of Monte Carlo draws per MI evaluation.
