@@ -57,9 +57,9 @@ print.gmm_mi <- function(x, digits = 4, ...) {
   }
   ic <- x$independence
   if (isTRUE(ic$chosen)) {
-    cat(sprintf(paste0("  independence: the fitted dependence does not carry over to held-out rows ",
-                       "(their mean pointwise MI is %s %s, z = %s), so the estimate is 0; without ",
-                       "this check: %s %s\n"), format(signif(ic$heldout_mi, 3)), x$unit,
+    cat(sprintf(paste0("  independence: the fitted dependence does not carry over to held-out rows\n",
+                       "    (mean held-out pointwise MI %s %s, z = %s), so the estimate is 0;\n",
+                       "    without this check: %s %s\n"), format(signif(ic$heldout_mi, 3)), x$unit,
                 format(signif(ic$z, 3)), format(signif(ic$estimate_joint, digits)), x$unit))
   }
   print_treatment(x)

@@ -146,7 +146,7 @@ test_that("independent multivariate Student-t blocks: the independence model win
   expect_equal(f$std_error, stats::sd(f$bootstrap))
   expect_equal(unname(confint(f)[1, ]), c(0, stats::qnorm(0.975) * f$std_error))
   expect_equal(unname(confint(f, type = "normal", level = 0.9)[1, ]), c(0, stats::qnorm(0.95) * f$std_error))
-  expect_output(print(f), "so the estimate is 0; without this check")
+  expect_output(print(f), "so the estimate is 0;\n    without this check")
   expect_output(print(summary(f)), "negative beyond 2 se, estimate set to 0")
   png(tf <- tempfile(fileext = ".png"))
   expect_identical(plot(f), f)  # legend: "estimate 0 (held-out MI ...)"
