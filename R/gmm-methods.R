@@ -314,7 +314,7 @@ gmm_far_responsibilities <- function(object, x) {
   for (k in seq_len(K)) {
     r <- chol(matrix(object$covariances[, , k], d, d))
     mu <- object$means[k, ]
-    cst[k] <- log(object$weights[k]) - sum(log(diag(r)))
+    cst[k] <- log(object$weights[k]) - 0.5 * logdet_chol(r)  # exactly sum(log(diag(r)))
     v <- backsolve(r, u, transpose = TRUE)     # R^-T u, so |v|^2 = u'P u
     pm <- backsolve(r, backsolve(r, mu, transpose = TRUE))  # P mu
     quad[, k] <- colSums(v * v)

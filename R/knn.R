@@ -742,5 +742,5 @@ whiten_data <- function(x, arg, call = sys.call(-1)) {
     gmmmi_abort(sprintf("`%s` has linearly dependent columns; cannot whiten.", arg), call = call)
   }
   z <- sweep(x, 2L, colMeans(x), "-") %*% backsolve(R, diag(ncol(x)))
-  list(data = unname(z), log_det = 2 * sum(log(diag(R))))
+  list(data = unname(z), log_det = logdet_chol(R))
 }

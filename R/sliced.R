@@ -347,7 +347,7 @@ sliced_gaussian_values <- function(x, y, directions, k) {
     vx <- colSums(th * (sxx %*% th))
     vy <- colSums(ph * (syy %*% ph))
     r2 <- pmin(num^2 / (vx * vy), 1 - 1e-15)
-    return(-0.5 * log1p(-r2))
+    return(gaussian_mi_r2(r2))
   }
   m <- dim(directions$y)[3]
   vapply(seq_len(m), function(j) {
@@ -357,12 +357,8 @@ sliced_gaussian_values <- function(x, y, directions, k) {
     cy <- crossprod(b, syy %*% b)
     cxy <- crossprod(a, sxy %*% b)
     joint <- rbind(cbind(cx, cxy), cbind(t(cxy), cy))
-    0.5 * (logdet(cx) + logdet(cy) - logdet(joint))
+    gaussian_mi_logdets(logdet_lu(cx), logdet_lu(cy), logdet_lu(joint))
   }, numeric(1))
-}
-
-logdet <- function(s) {
-  as.numeric(determinant(s, logarithm = TRUE)$modulus)
 }
 
 #' @export

@@ -258,7 +258,7 @@ NULL
 mi_true_gaussian <- function(rho, unit = "nat") {
   rho <- truth_check_rho(rho, scalar = FALSE)
   unit <- check_unit(unit)
-  -0.5 * log1p(-rho^2) * unit_scale(unit)
+  gaussian_mi_r2(rho^2) * unit_scale(unit)
 }
 
 #' @rdname mi_true
@@ -269,8 +269,8 @@ mi_true_mvn <- function(sigma, dx, unit = "nat") {
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   unit <- check_unit(unit)
   ix <- seq_len(dx)
-  mi <- 0.5 * (truth_logdet(sigma[ix, ix, drop = FALSE]) + truth_logdet(sigma[-ix, -ix, drop = FALSE]) -
-                 truth_logdet(sigma))
+  mi <- gaussian_mi_logdets(logdet(sigma[ix, ix, drop = FALSE]), logdet(sigma[-ix, -ix, drop = FALSE]),
+                            logdet(sigma))
   max(mi, 0) * unit_scale(unit)
 }
 
@@ -493,8 +493,6 @@ truth_check_cov <- function(s, arg, min_dim = 1L, call = sys.call(-1)) {
   s
 }
 
-truth_logdet <- function(s) 2 * sum(log(diag(chol(s))))
-
 truth_check_gmm <- function(weights, means, covariances, call = sys.call(-1)) {
   if (!is.numeric(weights) || length(weights) < 1L || any(!is.finite(weights)) || any(weights < 0) ||
       sum(weights) <= 0) {
@@ -560,7 +558,7 @@ truth_gmm_logdens <- function(z, p) {
     }
     r <- chol(p$covariances[[c]])
     u <- backsolve(r, t(z) - p$means[c, ], transpose = TRUE)
-    l[, c] <- log(p$weights[c]) - 0.5 * (d * log(2 * pi) + 2 * sum(log(diag(r))) + colSums(u^2))
+    l[, c] <- log(p$weights[c]) - 0.5 * (d * log(2 * pi) + logdet_chol(r) + colSums(u^2))
   }
   truth_logsumexp_rows(l)
 }
