@@ -1,5 +1,5 @@
-# Exact sliced MI of the isotropic Gaussian (estimators.md): series in r^2 (independent of
-# smi_gaussian(), which the package computes by its own code).
+# Exact sliced MI of the isotropic Gaussian (tools/design/estimators.md): series in r^2
+# (independent of smi_gaussian(), which the package computes by its own code).
 smi_series <- function(r, D, terms = 400) {
   n <- seq_len(terms)
   0.5 * sum(r^(2 * n) / n * exp(lgamma(0.5 + n) - lgamma(0.5) - lgamma(D / 2 + n) + lgamma(D / 2)))
