@@ -1,5 +1,7 @@
 # Distributions with known mutual information: data generators and their exact MI.
 # The generators are plain R and draw from R's random number generator, so set.seed() governs them.
+# The Gaussian mixture truth (toy_gmm(), mi_true_gmm()) takes the package's "gmm" objects too, but
+# keeps its own pure-R density and sampler on purpose (see truth_check_gmm()).
 # Every generator returns an object of class "gmmmi_toy" (see new_toy()).
 
 new_toy <- function(x, y, mi, name, description, params, unit = "nat", mi_std_error = 0) {
@@ -64,7 +66,8 @@ new_toy <- function(x, y, mi, name, description, params, unit = "nat", mi_std_er
 #' @param weights,means,covariances Mixture parameters: `weights` (length K, non-negative, rescaled
 #'   to sum to 1); `means` a K x d matrix (or a list of K vectors, or a length-K vector when d = 1);
 #'   `covariances` a list of K d x d matrices, a d x d x K array, or a length-K vector of variances
-#'   when d = 1.
+#'   when d = 1. Or the whole mixture as a `"gmm"` object (from [gmm_fit()] or [gmm_model()]) in
+#'   `weights`, with `means` and `covariances` left out: `toy_gmm(n, fit, dx = 1)`.
 #' @param n_mc Number of Monte Carlo draws for the mixture's MI.
 #' @param seed Seed of the Monte Carlo run of the truth (`NULL`: use, and advance, the current
 #'   random number stream). The global random number state is restored afterwards.
@@ -493,7 +496,24 @@ truth_check_cov <- function(s, arg, min_dim = 1L, call = sys.call(-1)) {
   s
 }
 
+# The mixture of toy_gmm() and mi_true_gmm(): list(weights, means = K x d matrix, covariances =
+# list of K d x d matrices), from its parameters or from a "gmm" object passed as `weights`.
+# The ground truth keeps its own pure-R density (truth_gmm_logdens()) and sampler
+# (truth_sample_gmm()) on purpose, rather than the package's C++ mixture code (gmm_density(),
+# simulate.gmm()): a truth computed by the code under test would share its bugs.
 truth_check_gmm <- function(weights, means, covariances, call = sys.call(-1)) {
+  if (inherits(weights, "gmm")) {
+    if (!missing(means) || !missing(covariances)) {
+      gmmmi_abort(paste("Give the mixture either as a \"gmm\" object in `weights` or as `weights`,",
+                        "`means` and `covariances`, not both."), call = call)
+    }
+    check_gmm(weights, "weights", call = call)
+    g <- weights
+    d <- ncol(g$means)
+    return(truth_check_gmm(unname(g$weights), unname(g$means),
+                           lapply(seq_along(g$weights), function(i) matrix(g$covariances[, , i], d, d)),
+                           call = call))
+  }
   if (!is.numeric(weights) || length(weights) < 1L || any(!is.finite(weights)) || any(weights < 0) ||
       sum(weights) <= 0) {
     gmmmi_abort(sprintf("`weights` must be non-negative finite numbers with a positive sum, not %s.",
