@@ -191,9 +191,7 @@ gmm_density <- function(model, x, log = FALSE, n_threads = NULL) {
 simulate.gmm <- function(object, nsim = 1, seed = NULL, ...) {
   check_gmm(object)
   nsim <- check_count(nsim, "nsim", min = 0, max = gmmmi_limits$n_rows)
-  if (!is.null(seed)) {
-    seed <- check_count(seed, "seed", min = -.Machine$integer.max)
-  }
+  seed <- check_seed(seed, negative = TRUE)
   local_seed(seed)
   out <- .gmm_sample_cpp(object$weights, object$means, object$covariances, nsim, draw_seed())
   colnames(out) <- colnames(object$means)

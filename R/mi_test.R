@@ -94,7 +94,7 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
   n_permutations <- check_count(n_permutations, "n_permutations", min = 1, max = 1e6)
   strata_size <- check_count(strata_size, "strata_size", min = 2)
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
-  if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
+  seed <- check_seed(seed)
   progress <- check_flag(progress, "progress")
   if (missing(y)) gmmmi_abort("`y` is missing: mi_test() needs two variables.")
   if (!is.null(z) && !method %in% estimator_methods("conditional")) {

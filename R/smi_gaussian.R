@@ -71,9 +71,7 @@ smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto"
   d <- ncol(sigma)
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   n_slices <- check_count(n_slices, "n_slices", min = 2, max = gmmmi_limits$n_slices)
-  if (!is.null(seed)) {
-    seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
-  }
+  seed <- check_seed(seed, negative = TRUE)
   method <- check_choice(method, c("auto", "monte_carlo"), "method")
   unit <- check_unit(unit)
   sc <- unit_scale(unit)

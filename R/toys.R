@@ -311,7 +311,7 @@ mi_true_gmm <- function(weights, means, covariances, dx, n_mc = 1e6, seed = 1L, 
   if (d < 2L) gmmmi_abort("`means` must describe a mixture in at least 2 dimensions (x and y).")
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   n_mc <- check_count(n_mc, "n_mc", min = 2, max = gmmmi_limits$n_mc_r)
-  if (!is.null(seed)) seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
+  seed <- check_seed(seed, negative = TRUE)
   unit <- check_unit(unit)
   local_seed(seed)
   ix <- seq_len(dx)
