@@ -123,5 +123,9 @@ gaussian_mi_r2 <- function(r2, total = FALSE) {
   if (total) -0.5 * sum(log1p(-r2)) else -0.5 * log1p(-r2)
 }
 
+# n draws of N(0, sigma) from R's normal generator (rows = draws): the sampler of toy_mvn() and
+# of the Gaussian tasks (mi_task()).
+rmvn_zero <- function(n, sigma) matrix(stats::rnorm(n * ncol(sigma)), n, ncol(sigma)) %*% chol(sigma)
+
 # MI of a Gaussian from the log determinants of the x block, the y block and the joint covariance.
 gaussian_mi_logdets <- function(lx, ly, lxy) 0.5 * (lx + ly - lxy)

@@ -125,7 +125,7 @@ toy_mvn <- function(n, sigma, dx, mean = NULL, unit = "nat") {
     gmmmi_abort(sprintf("`mean` must be a finite numeric vector of length %d (the dimension of `sigma`).", d))
   }
   unit <- check_unit(unit)
-  z <- matrix(stats::rnorm(n * d), n, d) %*% chol(sigma)
+  z <- rmvn_zero(n, sigma)
   z <- sweep(z, 2L, mean, "+")
   new_toy(z[, seq_len(dx), drop = FALSE], z[, -seq_len(dx), drop = FALSE],
           mi_true_mvn(sigma, dx), "mvn",
