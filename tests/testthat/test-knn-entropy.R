@@ -1,4 +1,4 @@
-# Kozachenko-Leonenko entropy (plain and weighted) and MI from entropies.
+# Kozachenko-Leonenko entropy (plain and weighted) and MI from entropies (R/knn_entropy.R).
 # Exact values: tools/design/estimators.md (table "Exact values for tests").
 
 X7 <- c(11, 19, 35, 44, 73, 74, 79)
