@@ -86,9 +86,7 @@ test_that("tasks draw only what they need from the RNG and the registry draws no
   # rebuilding the registry (and its truths) leaves the RNG state alone
   rm(list = ls(gmmmi:::task_cache), envir = gmmmi:::task_cache)
   set.seed(4)
-  before <- get(".Random.seed", globalenv())
-  reg <- mi_tasks()
-  expect_identical(get(".Random.seed", globalenv()), before)
+  reg <- expect_rng_untouched(mi_tasks())
 })
 
 test_that("Gaussian truths match a direct log-determinant computation", {
