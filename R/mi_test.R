@@ -216,8 +216,8 @@ rows_of <- function(v, idx) if (is.null(dim(v))) v[idx] else v[idx, , drop = FAL
 mi_test_statistic <- function(method, fun, full, args, unit) {
   # the statistic needs no standard error (gmm here: a stratified or plug-in result, refitted
   # in full per shuffle without its bootstrap)
-  se_off <- if (method %in% c("ksg", "knn_entropy")) list(std_error = "none") else
-    if (method == "gmm") list(n_bootstrap = 0L, independence = FALSE) else list()
+  se_off <- estimator_entry(method)$no_std_error
+  if (method == "gmm") se_off$independence <- FALSE
   if (method == "gmm" && inherits(full, "gmm_mi")) {
     s <- full$settings
     K <- full$n_components

@@ -10,34 +10,32 @@
 #   discrete     accepts a discrete variable (?gmmmi_discrete) with a continuous one
 #   progress     has a `progress` argument (callers showing their own bar turn it off)
 #   knn          a k-nearest-neighbour estimator (biased upward by duplicated rows)
-#   std_error    the standard error it returns in `std_error`
+#   std_error    the standard error it returns in `std_error` (every estimator gives one)
+#   no_std_error arguments that skip computing it, for callers that need only the estimate
+#                (mi_test()'s statistic, mi_sliced()'s slices); empty when it is a closed form
 #   slice        NULL if mi_sliced() cannot use it as `base`; else list(rank = position in
-#                mi_sliced()'s `base` choices (the default first), args = arguments a slice's call
-#                adds (switching off the standard error and the bar; the caller's `base_args`
-#                override them), threads = the slice's call passes `n_threads`, vectors = the
-#                projections are passed as vectors, max_dim = largest `slice_dim`)
+#                mi_sliced()'s `base` choices (the default first), threads = the slice's call
+#                passes `n_threads`, vectors = the projections are passed as vectors,
+#                max_dim = largest `slice_dim`)
 estimator_registry <- list(
   gmm = list(fun = "gmm_mi", conditional = TRUE, discrete = TRUE, progress = TRUE, knn = FALSE,
-             std_error = "bootstrap",
-             slice = list(rank = 4L, args = list(n_bootstrap = 0L, progress = FALSE), threads = TRUE,
-                          vectors = FALSE, max_dim = Inf)),
+             std_error = "bootstrap", no_std_error = list(n_bootstrap = 0L),
+             slice = list(rank = 4L, threads = TRUE, vectors = FALSE, max_dim = Inf)),
   ksg = list(fun = "mi_ksg", conditional = TRUE, discrete = TRUE, progress = FALSE, knn = TRUE,
-             std_error = "subsampling",
-             slice = list(rank = 1L, args = list(std_error = "none"), threads = TRUE,
-                          vectors = FALSE, max_dim = Inf)),
+             std_error = "subsampling", no_std_error = list(std_error = "none"),
+             slice = list(rank = 1L, threads = TRUE, vectors = FALSE, max_dim = Inf)),
   knn_entropy = list(fun = "mi_knn_entropy", conditional = FALSE, discrete = TRUE, progress = FALSE,
-                     knn = TRUE, std_error = "subsampling",
-                     slice = list(rank = 2L, args = list(std_error = "none"), threads = TRUE,
-                                  vectors = FALSE, max_dim = Inf)),
+                     knn = TRUE, std_error = "subsampling", no_std_error = list(std_error = "none"),
+                     slice = list(rank = 2L, threads = TRUE, vectors = FALSE, max_dim = Inf)),
   binned = list(fun = "mi_binned", conditional = FALSE, discrete = TRUE, progress = FALSE, knn = FALSE,
-                std_error = "delta method",
-                slice = list(rank = 3L, args = list(), threads = FALSE, vectors = TRUE, max_dim = 1L)),
+                std_error = "delta method", no_std_error = list(),
+                slice = list(rank = 3L, threads = FALSE, vectors = TRUE, max_dim = 1L)),
   # its slices have a closed form (sliced_gaussian_values()), computed for all slices at once
   gaussian = list(fun = "mi_gaussian", conditional = FALSE, discrete = FALSE, progress = FALSE,
-                  knn = FALSE, std_error = "delta method",
-                  slice = list(rank = 5L, args = list(), threads = TRUE, vectors = FALSE, max_dim = Inf)),
+                  knn = FALSE, std_error = "delta method", no_std_error = list(),
+                  slice = list(rank = 5L, threads = TRUE, vectors = FALSE, max_dim = Inf)),
   sliced = list(fun = "mi_sliced", conditional = FALSE, discrete = TRUE, progress = TRUE, knn = FALSE,
-                std_error = "Monte Carlo over slices", slice = NULL)
+                std_error = "Monte Carlo over slices", no_std_error = list(), slice = NULL)
 )
 
 # Names of the registered methods, in the registry's order; `with` keeps those whose logical

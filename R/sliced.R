@@ -295,12 +295,14 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
   }
   # any other base: its estimator from the registry, called on each slice without its standard
   # error or bar (the caller's `args` override)
-  slice <- estimator_entry(estimator)$slice
+  entry <- estimator_entry(estimator)
+  slice <- entry$slice
   est <- estimator_fun(estimator)
   # the slices keep the kinds decided for x and y (a projection is not re-classified), and their
   # warnings are aggregated into one
   if (is.null(args$discrete)) args$discrete <- c(x = discrete, y = FALSE)
-  a <- utils::modifyList(c(slice$args, if (slice$threads) list(n_threads = n_threads)), args)
+  a <- utils::modifyList(c(entry$no_std_error, if (slice$threads) list(n_threads = n_threads),
+                           if (entry$progress) list(progress = FALSE)), args)
   fun <- function(px, py) {
     if (slice$vectors) {
       px <- as.vector(px)

@@ -17,8 +17,9 @@ test_that("each registered estimator exists and takes what its entry says", {
     expect_identical("z" %in% a, e$conditional, label = paste(m, "z"))
     expect_identical("progress" %in% a, e$progress, label = paste(m, "progress"))
     expect_true(all(c("unit", "n_threads") %in% a), label = m)
+    expect_true(all(names(e$no_std_error) %in% a), label = paste(m, "no_std_error"))
     if (!is.null(e$slice)) {
-      expect_true(all(names(e$slice$args) %in% a), label = paste(m, "slice args"))
+      expect_true(e$slice$max_dim >= 1, label = m)
     }
   }
   expect_identical(gmmmi:::estimator_methods("conditional"), c("gmm", "ksg"))
