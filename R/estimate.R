@@ -1,6 +1,14 @@
 # The common result class of the MI and entropy estimators ("gmmmi_estimate").
 # gmm_mi() returns the richer class c("gmm_mi", "gmmmi_estimate"); the other estimators
 # (mi_ksg, entropy_knn, mi_binned, mi_gaussian, mi(), ...) return a plain "gmmmi_estimate".
+#
+# A value with an error bar has four shapes in the package, each kept because its fields are
+# part of the public API: a "gmmmi_estimate" (`estimate`, `std_error`, `unit`: the estimators);
+# a number with attributes (`attr(, "std_error")`, and `"method"` for smi_gaussian(): the
+# Monte Carlo ground truths mi_true_gmm() and smi_gaussian(), so that they stay plain numbers
+# usable in arithmetic); a "gmmmi_toy" (`mi`, `mi_std_error`, `unit`: a data set with its true
+# MI); a "disentanglement" score (`score`, `std_error`, `unit`). What they share is written
+# once: the normal interval below (confint() of every estimate and of gmm_mi()'s normal type).
 
 #' Result of an MI or entropy estimator
 #'
@@ -105,10 +113,19 @@ coef.gmmmi_estimate <- function(object, ...) {
 #' @export
 confint.gmmmi_estimate <- function(object, parm, level = 0.95, ...) {
   level <- check_number(level, "level", lower = 0, upper = 1, lower_open = TRUE)
-  z <- stats::qnorm(1 - (1 - level) / 2)
-  ci <- object$estimate + c(-1, 1) * z * object$std_error
-  pct <- paste(format(100 * c((1 - level) / 2, 1 - (1 - level) / 2), trim = TRUE, digits = 3), "%")
-  matrix(ci, nrow = 1L, dimnames = list(names(stats::coef(object)), pct))
+  ci <- normal_interval(object$estimate, object$std_error, level)
+  matrix(ci, nrow = 1L, dimnames = list(names(stats::coef(object)), interval_labels(level)))
+}
+
+# The one normal interval of a value with a standard error, estimate -+ z * std_error (z the
+# normal quantile of the two-sided `level`), and its column labels ("2.5 %", "97.5 %").
+normal_interval <- function(estimate, std_error, level) {
+  estimate + c(-1, 1) * stats::qnorm(1 - (1 - level) / 2) * std_error
+}
+
+interval_labels <- function(level) {
+  a <- (1 - level) / 2
+  paste(format(100 * c(a, 1 - a), trim = TRUE, digits = 3), "%")
 }
 
 #' @rdname gmmmi_estimate

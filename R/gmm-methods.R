@@ -191,9 +191,7 @@ gmm_density <- function(model, x, log = FALSE, n_threads = NULL) {
 simulate.gmm <- function(object, nsim = 1, seed = NULL, ...) {
   check_gmm(object)
   nsim <- check_count(nsim, "nsim", min = 0, max = gmmmi_limits$n_rows)
-  if (!is.null(seed)) {
-    seed <- check_count(seed, "seed", min = -.Machine$integer.max)
-  }
+  seed <- check_seed(seed, negative = TRUE)
   local_seed(seed)
   out <- .gmm_sample_cpp(object$weights, object$means, object$covariances, nsim, draw_seed())
   colnames(out) <- colnames(object$means)
@@ -314,7 +312,7 @@ gmm_far_responsibilities <- function(object, x) {
   for (k in seq_len(K)) {
     r <- chol(matrix(object$covariances[, , k], d, d))
     mu <- object$means[k, ]
-    cst[k] <- log(object$weights[k]) - sum(log(diag(r)))
+    cst[k] <- log(object$weights[k]) - 0.5 * logdet_chol(r)  # exactly sum(log(diag(r)))
     v <- backsolve(r, u, transpose = TRUE)     # R^-T u, so |v|^2 = u'P u
     pm <- backsolve(r, backsolve(r, mu, transpose = TRUE))  # P mu
     quad[, k] <- colSums(v * v)

@@ -121,13 +121,13 @@ confint.gmm_mi <- function(object, parm, level = 0.95, type = c("percentile", "n
   level <- check_number(level, "level", lower = 0, upper = 1, lower_open = TRUE)
   type <- if (identical(type, c("percentile", "normal"))) "percentile" else check_choice(type, c("percentile", "normal"), "type")
   a <- (1 - level) / 2
-  pct <- paste(format(100 * c(a, 1 - a), trim = TRUE, digits = 3), "%")
+  pct <- interval_labels(level)
   if (isTRUE(object$independence$chosen)) {
     # the independence model won: the estimate is 0, and the interval runs from 0 to z times
     # the joint mixture's bootstrap sd (either type)
     ci <- c(0, stats::qnorm(1 - a) * object$std_error)
   } else if (type == "normal" || length(object$bootstrap) < 2L) {
-    ci <- object$estimate + c(-1, 1) * stats::qnorm(1 - a) * object$std_error
+    ci <- normal_interval(object$estimate, object$std_error, level)
   } else {
     q <- unname(stats::quantile(object$bootstrap, c(a, 1 - a), names = FALSE))
     # a bias-corrected estimate goes with the basic (reflected) interval 2 * point - q, which

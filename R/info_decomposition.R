@@ -81,7 +81,7 @@ info_decomposition <- function(x, z, decision, groups = NULL, method = "gmm", ..
   unit <- check_unit(unit)
   progress <- check_flag(progress, "progress")
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
-  if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
+  seed <- check_seed(seed)
   min_class_size <- check_count(min_class_size, "min_class_size", min = 2)
   xm <- as_data_matrix(x, "x", allow_na = FALSE)
   zm <- as_data_matrix(z, "z", allow_na = FALSE)

@@ -71,7 +71,7 @@ info_plane <- function(activations, x, y, method = "gmm", ..., compress = NULL, 
   unit <- check_unit(unit)
   progress <- check_flag(progress, "progress")
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
-  if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
+  seed <- check_seed(seed)
   noise <- check_number(noise, "noise", lower = 0)
   if (!is.null(compress)) compress <- check_count(compress, "compress", min = 1)
   xm <- as_data_matrix(x, "x", allow_na = FALSE)

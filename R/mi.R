@@ -46,7 +46,7 @@
 mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced"), ...,
                data = NULL, unit = c("nat", "bit"), n_permutations = 0, n_threads = NULL) {
   call <- match.call()
-  method <- check_choice(method, c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced"), "method")
+  method <- check_choice(method, estimator_methods(), "method")
   unit <- check_unit(unit)
   n_permutations <- check_count(n_permutations, "n_permutations", min = 0, max = 1e6)
   extra <- list()
@@ -56,7 +56,7 @@ mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian
     x <- f$x
     y <- f$y
     if (!is.null(f$z)) {
-      if (!method %in% mi_conditional_methods) {
+      if (!method %in% estimator_methods("conditional")) {
         gmmmi_abort(sprintf("A conditioning variable (`| z` in the formula) needs `method = \"gmm\"` or \"ksg\", not \"%s\".",
                             method))
       }
@@ -66,7 +66,7 @@ mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian
   } else if (missing(y)) {
     gmmmi_abort("`y` is missing: mi() needs two variables, `mi(x, y)`, or a formula, `mi(y ~ x, data)`.")
   }
-  if ("z" %in% names(list(...)) && !method %in% mi_conditional_methods) {
+  if ("z" %in% names(list(...)) && !method %in% estimator_methods("conditional")) {
     gmmmi_abort(sprintf("`z` (conditional MI) needs `method = \"gmm\"` or \"ksg\", not \"%s\".", method))
   }
   # errors and warnings name the user's call, not the internal one (which would show the data)
@@ -84,8 +84,7 @@ mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian
         r$test <- t
         r
       } else {
-        fun <- switch(method, gmm = gmm_mi, ksg = mi_ksg, knn_entropy = mi_knn_entropy, binned = mi_binned,
-                      gaussian = mi_gaussian, sliced = mi_sliced)
+        fun <- estimator_fun(method)
         do.call(fun, c(list(x, y), extra, list(...), list(unit = unit, n_threads = n_threads)))
       }
     }, gmmmi_error = function(e) stop(relabel(e))),
@@ -96,9 +95,6 @@ mi <- function(x, y, method = c("gmm", "ksg", "knn_entropy", "binned", "gaussian
   res$call <- call
   res
 }
-
-# Methods of mi() that estimate conditional MI (take `z`).
-mi_conditional_methods <- c("gmm", "ksg")
 
 # Variables of a formula `y ~ x` or `y ~ x | z` (several names joined by `+` on any side) taken
 # from `data`: list(x, y, z), each a vector (one column, factors kept) or a data frame.

@@ -101,7 +101,7 @@ mi_matrix <- function(x, y = NULL, method = "gmm", ..., unit = c("nat", "bit"), 
   unit <- check_unit(unit)
   progress <- check_flag(progress, "progress")
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
-  if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
+  seed <- check_seed(seed)
   test <- check_flag(test, "test")
   if (test) {
     n_permutations <- check_count(n_permutations, "n_permutations", min = 1, max = 1e6)

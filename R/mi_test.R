@@ -89,20 +89,20 @@ mi_test <- function(x, y, z = NULL, method = c("gmm", "ksg", "knn_entropy", "bin
     y <- f$y
     if (!is.null(f$z)) z <- f$z
   }
-  method <- check_choice(method, repr_methods, "method")
+  method <- check_choice(method, estimator_methods(), "method")
   unit <- check_unit(unit)
   n_permutations <- check_count(n_permutations, "n_permutations", min = 1, max = 1e6)
   strata_size <- check_count(strata_size, "strata_size", min = 2)
   if (!is.null(n_threads)) n_threads <- check_count(n_threads, "n_threads", min = 1)
-  if (!is.null(seed)) seed <- check_count(seed, "seed", min = 0, max = .Machine$integer.max)
+  seed <- check_seed(seed)
   progress <- check_flag(progress, "progress")
   if (missing(y)) gmmmi_abort("`y` is missing: mi_test() needs two variables.")
-  if (!is.null(z) && !method %in% mi_conditional_methods) {
+  if (!is.null(z) && !method %in% estimator_methods("conditional")) {
     gmmmi_abort(sprintf("`z` (a conditional test) needs `method = \"gmm\"` or \"ksg\", not \"%s\".", method))
   }
   args <- list(...)
-  fun <- get(repr_fun_names[[method]], envir = asNamespace("gmmmi"))
-  if (method %in% c("gmm", "sliced") && is.null(args$progress)) args$progress <- FALSE  # one bar: the test's
+  fun <- estimator_fun(method)
+  if (estimator_entry(method)$progress && is.null(args$progress)) args$progress <- FALSE  # one bar: the test's
   n <- if (is.null(dim(x))) length(x) else nrow(x)
   ny <- if (is.null(dim(y))) length(y) else nrow(y)
   if (ny != n) gmmmi_abort(sprintf("`x` and `y` must have the same number of rows (%d and %d).", n, ny))
@@ -216,8 +216,8 @@ rows_of <- function(v, idx) if (is.null(dim(v))) v[idx] else v[idx, , drop = FAL
 mi_test_statistic <- function(method, fun, full, args, unit) {
   # the statistic needs no standard error (gmm here: a stratified or plug-in result, refitted
   # in full per shuffle without its bootstrap)
-  se_off <- if (method %in% c("ksg", "knn_entropy")) list(std_error = "none") else
-    if (method == "gmm") list(n_bootstrap = 0L, independence = FALSE) else list()
+  se_off <- estimator_entry(method)$no_std_error
+  if (method == "gmm") se_off$independence <- FALSE
   if (method == "gmm" && inherits(full, "gmm_mi")) {
     s <- full$settings
     K <- full$n_components

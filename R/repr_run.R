@@ -5,31 +5,25 @@
 # right before its estimator runs, results do not depend on the plan, the number of workers, the
 # chunking or the number of threads.
 
-# Methods of mi() and the estimator behind each; the lookup is by name so that this file does
-# not depend on the order in which estimator files are collated.
-repr_methods <- c("gmm", "ksg", "knn_entropy", "binned", "gaussian", "sliced")
-repr_fun_names <- c(gmm = "gmm_mi", ksg = "mi_ksg", knn_entropy = "mi_knn_entropy",
-                    binned = "mi_binned", gaussian = "mi_gaussian", sliced = "mi_sliced")
-# Methods whose estimator accepts a discrete variable (?gmmmi_discrete) with a continuous one.
-repr_factor_methods <- c("gmm", "ksg", "knn_entropy", "binned", "sliced")
-
-# Resolve `method` (a name or a function) into a spec used by the workers.
+# Resolve `method` (a name in the estimator registry, registry.R, or a function) into a spec used
+# by the workers.
 repr_spec <- function(method, args, unit, n_threads, arg = "method", call = sys.call(-1)) {
   if (is.function(method)) {
     return(list(method = "custom", fun = method, args = args, unit = unit, n_threads = n_threads,
                 factor_ok = TRUE))
   }
-  method <- check_choice(method, repr_methods, arg, call = call)
-  fname <- repr_fun_names[[method]]
+  method <- check_choice(method, estimator_methods(), arg, call = call)
+  entry <- estimator_entry(method)
+  fname <- entry$fun
   ns <- topenv(environment(repr_spec))
   if (!exists(fname, envir = ns, mode = "function", inherits = FALSE)) {
     gmmmi_abort(sprintf("`%s = \"%s\"` needs %s(), which is not available in this build of gmmmi.",
                         arg, method, fname), call = call)
   }
   # the callers show one bar over all their estimates: the estimators' own bars stay off
-  if (method %in% c("gmm", "sliced")) args$progress <- FALSE
+  if (entry$progress) args$progress <- FALSE
   list(method = method, fun = fname, args = args, unit = unit, n_threads = n_threads,
-       factor_ok = method %in% repr_factor_methods)
+       factor_ok = entry$discrete)
 }
 
 # Is a non-sequential future plan active (and future.apply available)?

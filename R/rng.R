@@ -54,5 +54,14 @@ with_preserved_rng <- function(expr) {
 # rest of the calling function and restores the caller's stream when it exits.
 seed_argument <- function(seed, frame = parent.frame(), call = sys.call(-1)) {
   if (is.null(seed)) return(invisible(NULL))
-  local_seed(check_count(seed, "seed", min = 0, max = .Machine$integer.max, call = call), frame = frame)
+  local_seed(check_seed(seed, call = call), frame = frame)
+}
+
+# A `seed =` argument checked: NULL, or a whole number from 0 (from -.Machine$integer.max with
+# `negative = TRUE`, where the function has always taken any set.seed() value) to
+# .Machine$integer.max, returned as an integer.
+check_seed <- function(seed, negative = FALSE, call = sys.call(-1)) {
+  if (is.null(seed)) return(NULL)
+  check_count(seed, "seed", min = if (negative) -.Machine$integer.max else 0, max = .Machine$integer.max,
+              call = call)
 }

@@ -98,7 +98,8 @@ mi_sliced <- function(x, y, n_slices = 1000, slice_dim = 1,
   if (!is.null(old$values[["base_args"]])) base_args <- old$values[["base_args"]]
   seed_argument(seed)
   progress <- check_flag(progress, "progress")
-  estimator <- check_choice(base, c("ksg", "knn_entropy", "binned", "gmm", "gaussian"), "base")
+  estimator <- check_choice(base, estimator_slice_bases(), "base")
+  entry <- estimator_entry(estimator)
   unit <- check_unit(unit)
   k <- check_count(slice_dim, "slice_dim", min = 1, max = gmmmi_limits$dimension)
   orthogonal <- check_flag(orthogonal, "orthogonal")
@@ -146,9 +147,9 @@ mi_sliced <- function(x, y, n_slices = 1000, slice_dim = 1,
   if (!disc_x && dx == 1L && dy == 1L) warn_if_dependent(x, y)
   if (!disc_x && k > dx) gmmmi_abort(sprintf("`slice_dim` (%d) must not exceed the dimension of `x` (%d).", k, dx))
   if (k > dy) gmmmi_abort(sprintf("`slice_dim` (%d) must not exceed the dimension of `y` (%d).", k, dy))
-  if (estimator == "binned" && k > 1L) gmmmi_abort('`base = "binned"` needs `slice_dim = 1`.')
-  if (estimator == "gaussian" && disc_x) {
-    gmmmi_abort('`base = "gaussian"` needs a continuous `x`; use "ksg" or "gmm" for a discrete `x`.')
+  if (k > entry$slice$max_dim) gmmmi_abort(sprintf('`base = "%s"` needs `slice_dim = 1`.', estimator))
+  if (!entry$discrete && disc_x) {
+    gmmmi_abort(sprintf('`base = "%s"` needs a continuous `x`; use "ksg" or "gmm" for a discrete `x`.', estimator))
   }
   if (disc_x && nlevels(x) < 2L) gmmmi_abort("`x` must have at least two classes.")
 
@@ -164,7 +165,7 @@ mi_sliced <- function(x, y, n_slices = 1000, slice_dim = 1,
     n_projections <- if (k == 1L) ncol(directions$y) else dim(directions$y)[3]
   }
 
-  if (estimator %in% c("ksg", "knn_entropy") &&
+  if (entry$knn &&
       anyDuplicated(if (disc_x) cbind(as.integer(x), y) else cbind(x, y)) > 0L) {
     gmmmi_warn(paste("`x` and `y` contain duplicated rows: projections of duplicates are duplicates,",
                      "and kNN estimators are biased upward by them."))
@@ -292,24 +293,23 @@ slice_values <- function(x, y, directions, k, estimator, args, discrete, n_threa
     bar$tick(m)
     return(vals)
   }
-  fun <- switch(estimator,
-    ksg = function(px, py) {
-      a <- utils::modifyList(list(std_error = "none", n_threads = n_threads), args)
-      do.call(mi_ksg, c(list(px, py), a))$estimate
-    },
-    knn_entropy = function(px, py) {
-      a <- utils::modifyList(list(std_error = "none", n_threads = n_threads), args)
-      do.call(mi_knn_entropy, c(list(px, py), a))$estimate
-    },
-    binned = function(px, py) do.call(mi_binned, c(list(as.vector(px), as.vector(py)), args))$estimate,
-    gmm = function(px, py) {
-      a <- utils::modifyList(list(n_bootstrap = 0L, n_threads = n_threads, progress = FALSE), args)
-      do.call(gmm_mi, c(list(px, py), a))$estimate
-    }
-  )
+  # any other base: its estimator from the registry, called on each slice without its standard
+  # error or bar (the caller's `args` override)
+  entry <- estimator_entry(estimator)
+  slice <- entry$slice
+  est <- estimator_fun(estimator)
   # the slices keep the kinds decided for x and y (a projection is not re-classified), and their
   # warnings are aggregated into one
   if (is.null(args$discrete)) args$discrete <- c(x = discrete, y = FALSE)
+  a <- utils::modifyList(c(entry$no_std_error, if (slice$threads) list(n_threads = n_threads),
+                           if (entry$progress) list(progress = FALSE)), args)
+  fun <- function(px, py) {
+    if (slice$vectors) {
+      px <- as.vector(px)
+      py <- as.vector(py)
+    }
+    do.call(est, c(list(px, py), a))$estimate
+  }
   warns <- character()
   vals <- withCallingHandlers(vapply(seq_len(m), function(s) {
     py <- y %*% slice_frame(directions$y, s, k)
@@ -347,7 +347,7 @@ sliced_gaussian_values <- function(x, y, directions, k) {
     vx <- colSums(th * (sxx %*% th))
     vy <- colSums(ph * (syy %*% ph))
     r2 <- pmin(num^2 / (vx * vy), 1 - 1e-15)
-    return(-0.5 * log1p(-r2))
+    return(gaussian_mi_r2(r2))
   }
   m <- dim(directions$y)[3]
   vapply(seq_len(m), function(j) {
@@ -357,12 +357,8 @@ sliced_gaussian_values <- function(x, y, directions, k) {
     cy <- crossprod(b, syy %*% b)
     cxy <- crossprod(a, sxy %*% b)
     joint <- rbind(cbind(cx, cxy), cbind(t(cxy), cy))
-    0.5 * (logdet(cx) + logdet(cy) - logdet(joint))
+    gaussian_mi_logdets(logdet_lu(cx), logdet_lu(cy), logdet_lu(joint))
   }, numeric(1))
-}
-
-logdet <- function(s) {
-  as.numeric(determinant(s, logarithm = TRUE)$modulus)
 }
 
 #' @export

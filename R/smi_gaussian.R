@@ -71,9 +71,7 @@ smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto"
   d <- ncol(sigma)
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   n_slices <- check_count(n_slices, "n_slices", min = 2, max = gmmmi_limits$n_slices)
-  if (!is.null(seed)) {
-    seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
-  }
+  seed <- check_seed(seed, negative = TRUE)
   method <- check_choice(method, c("auto", "monte_carlo"), "method")
   unit <- check_unit(unit)
   sc <- unit_scale(unit)
@@ -105,7 +103,7 @@ smi_gaussian <- function(sigma, dx, n_slices = 1e5, seed = 1L, method = c("auto"
     den <- rowSums((th %*% sx) * th) * rowSums((ph %*% sy) * ph)
     rho2 <- pmin(num^2 / den, 1)
     rho2[!is.finite(rho2)] <- 0   # a zero-variance projection (probability 0) carries no information
-    v <- -0.5 * log1p(-rho2)
+    v <- gaussian_mi_r2(rho2)
     s1 <- s1 + sum(v)
     s2 <- s2 + sum(v^2)
     done <- done + m
@@ -129,7 +127,7 @@ smi_gaussian_isotropic <- function(rho, D, method = c("series", "integral"), uni
   r2 <- as.double(r)^2
   out <- vapply(r2, function(q) {
     if (q == 0) return(0)
-    if (D == 1L) return(-0.5 * log1p(-q))
+    if (D == 1L) return(gaussian_mi_r2(q))
     if (method == "series") smi_series(q, D) else smi_integral(q, D)
   }, numeric(1))
   out * unit_scale(unit)
@@ -156,7 +154,7 @@ smi_series <- function(q, D) {
 }
 
 smi_integral <- function(q, D) {
-  f <- function(u) -0.5 * log1p(-q * sin(u)^2) * cos(u)^(D - 2)
+  f <- function(u) gaussian_mi_r2(q * sin(u)^2) * cos(u)^(D - 2)
   2 * stats::integrate(f, 0, pi / 2, rel.tol = 1e-13, abs.tol = 0, subdivisions = 1000L)$value /
     beta(0.5, (D - 1) / 2)
 }

@@ -257,8 +257,6 @@ task_mi_exp_poisson <- function() {
 
 # ---- samplers ----------------------------------------------------------------------------
 
-task_rmvn <- function(n, sigma) matrix(stats::rnorm(n * ncol(sigma)), n, ncol(sigma)) %*% chol(sigma)
-
 task_split <- function(z, dx) list(x = z[, seq_len(dx), drop = FALSE], y = z[, -seq_len(dx), drop = FALSE])
 
 # (the factories force their arguments: they are called in loops, and a lazy promise would see the
@@ -266,7 +264,7 @@ task_split <- function(z, dx) list(x = z[, seq_len(dx), drop = FALSE], y = z[, -
 task_sample_mvn <- function(sigma, dx) {
   force(sigma)
   force(dx)
-  function(n) task_split(task_rmvn(n, sigma), dx)
+  function(n) task_split(rmvn_zero(n, sigma), dx)
 }
 
 task_sample_student <- function(nu, dx, dy) {
@@ -479,7 +477,7 @@ task_build_specs <- function() {
   add(ind("indep-lognormal-1x1", 1, 1, "X, Y iid lognormal(0, 1)",
           function(n) list(x = stats::rlnorm(n), y = stats::rlnorm(n))))
   add(ind("indep-lognormal-2x2", 2, 2, "X = exp(N(0, corr 0.6)), Y = exp(N(0, corr -0.4)), X independent of Y",
-          function(n) list(x = exp(task_rmvn(n, task_corr2(1, 0.6))), y = exp(task_rmvn(n, task_corr2(1, -0.4))))))
+          function(n) list(x = exp(rmvn_zero(n, task_corr2(1, 0.6))), y = exp(rmvn_zero(n, task_corr2(1, -0.4))))))
   add(ind("indep-exponential-1x1", 1, 1, "X, Y iid Exp(1)",
           function(n) list(x = stats::rexp(n), y = stats::rexp(n))))
   add(ind("indep-cauchy-1x1", 1, 1, "X, Y iid standard Cauchy",

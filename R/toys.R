@@ -1,5 +1,7 @@
 # Distributions with known mutual information: data generators and their exact MI.
 # The generators are plain R and draw from R's random number generator, so set.seed() governs them.
+# The Gaussian mixture truth (toy_gmm(), mi_true_gmm()) takes the package's "gmm" objects too, but
+# keeps its own pure-R density and sampler on purpose (see truth_check_gmm()).
 # Every generator returns an object of class "gmmmi_toy" (see new_toy()).
 
 new_toy <- function(x, y, mi, name, description, params, unit = "nat", mi_std_error = 0) {
@@ -64,7 +66,8 @@ new_toy <- function(x, y, mi, name, description, params, unit = "nat", mi_std_er
 #' @param weights,means,covariances Mixture parameters: `weights` (length K, non-negative, rescaled
 #'   to sum to 1); `means` a K x d matrix (or a list of K vectors, or a length-K vector when d = 1);
 #'   `covariances` a list of K d x d matrices, a d x d x K array, or a length-K vector of variances
-#'   when d = 1.
+#'   when d = 1. Or the whole mixture as a `"gmm"` object (from [gmm_fit()] or [gmm_model()]) in
+#'   `weights`, with `means` and `covariances` left out: `toy_gmm(n, fit, dx = 1)`.
 #' @param n_mc Number of Monte Carlo draws for the mixture's MI.
 #' @param seed Seed of the Monte Carlo run of the truth (`NULL`: use, and advance, the current
 #'   random number stream). The global random number state is restored afterwards.
@@ -122,7 +125,7 @@ toy_mvn <- function(n, sigma, dx, mean = NULL, unit = "nat") {
     gmmmi_abort(sprintf("`mean` must be a finite numeric vector of length %d (the dimension of `sigma`).", d))
   }
   unit <- check_unit(unit)
-  z <- matrix(stats::rnorm(n * d), n, d) %*% chol(sigma)
+  z <- rmvn_zero(n, sigma)
   z <- sweep(z, 2L, mean, "+")
   new_toy(z[, seq_len(dx), drop = FALSE], z[, -seq_len(dx), drop = FALSE],
           mi_true_mvn(sigma, dx), "mvn",
@@ -258,7 +261,7 @@ NULL
 mi_true_gaussian <- function(rho, unit = "nat") {
   rho <- truth_check_rho(rho, scalar = FALSE)
   unit <- check_unit(unit)
-  -0.5 * log1p(-rho^2) * unit_scale(unit)
+  gaussian_mi_r2(rho^2) * unit_scale(unit)
 }
 
 #' @rdname mi_true
@@ -269,8 +272,8 @@ mi_true_mvn <- function(sigma, dx, unit = "nat") {
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   unit <- check_unit(unit)
   ix <- seq_len(dx)
-  mi <- 0.5 * (truth_logdet(sigma[ix, ix, drop = FALSE]) + truth_logdet(sigma[-ix, -ix, drop = FALSE]) -
-                 truth_logdet(sigma))
+  mi <- gaussian_mi_logdets(logdet(sigma[ix, ix, drop = FALSE]), logdet(sigma[-ix, -ix, drop = FALSE]),
+                            logdet(sigma))
   max(mi, 0) * unit_scale(unit)
 }
 
@@ -308,7 +311,7 @@ mi_true_gmm <- function(weights, means, covariances, dx, n_mc = 1e6, seed = 1L, 
   if (d < 2L) gmmmi_abort("`means` must describe a mixture in at least 2 dimensions (x and y).")
   dx <- check_count(dx, "dx", min = 1, max = d - 1)
   n_mc <- check_count(n_mc, "n_mc", min = 2, max = gmmmi_limits$n_mc_r)
-  if (!is.null(seed)) seed <- check_count(seed, "seed", min = -.Machine$integer.max, max = .Machine$integer.max)
+  seed <- check_seed(seed, negative = TRUE)
   unit <- check_unit(unit)
   local_seed(seed)
   ix <- seq_len(dx)
@@ -493,9 +496,24 @@ truth_check_cov <- function(s, arg, min_dim = 1L, call = sys.call(-1)) {
   s
 }
 
-truth_logdet <- function(s) 2 * sum(log(diag(chol(s))))
-
+# The mixture of toy_gmm() and mi_true_gmm(): list(weights, means = K x d matrix, covariances =
+# list of K d x d matrices), from its parameters or from a "gmm" object passed as `weights`.
+# The ground truth keeps its own pure-R density (truth_gmm_logdens()) and sampler
+# (truth_sample_gmm()) on purpose, rather than the package's C++ mixture code (gmm_density(),
+# simulate.gmm()): a truth computed by the code under test would share its bugs.
 truth_check_gmm <- function(weights, means, covariances, call = sys.call(-1)) {
+  if (inherits(weights, "gmm")) {
+    if (!missing(means) || !missing(covariances)) {
+      gmmmi_abort(paste("Give the mixture either as a \"gmm\" object in `weights` or as `weights`,",
+                        "`means` and `covariances`, not both."), call = call)
+    }
+    check_gmm(weights, "weights", call = call)
+    g <- weights
+    d <- ncol(g$means)
+    return(truth_check_gmm(unname(g$weights), unname(g$means),
+                           lapply(seq_along(g$weights), function(i) matrix(g$covariances[, , i], d, d)),
+                           call = call))
+  }
   if (!is.numeric(weights) || length(weights) < 1L || any(!is.finite(weights)) || any(weights < 0) ||
       sum(weights) <= 0) {
     gmmmi_abort(sprintf("`weights` must be non-negative finite numbers with a positive sum, not %s.",
@@ -560,7 +578,7 @@ truth_gmm_logdens <- function(z, p) {
     }
     r <- chol(p$covariances[[c]])
     u <- backsolve(r, t(z) - p$means[c, ], transpose = TRUE)
-    l[, c] <- log(p$weights[c]) - 0.5 * (d * log(2 * pi) + 2 * sum(log(diag(r))) + colSums(u^2))
+    l[, c] <- log(p$weights[c]) - 0.5 * (d * log(2 * pi) + logdet_chol(r) + colSums(u^2))
   }
   truth_logsumexp_rows(l)
 }

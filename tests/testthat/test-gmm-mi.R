@@ -1,4 +1,5 @@
-# gmm_mi(): known truths, invariance, reproducibility, selection rule, bad input.
+# gmm_mi() (R/gmm_mi.R), the estimator: known truths, invariance, reproducibility, selection
+# rule, bad input. (The MI of a given mixture is tested in test-mixture-mi.R.)
 # Accuracy tolerance: |estimate - truth| < 4 * std_error + bias allowance (stated per test).
 # Smaller n_bootstrap / n_mc than the defaults keep the file fast; the bootstrap sd is still a
 # fair (if noisier) error bar.
@@ -37,8 +38,7 @@ test_that("3-D x 2-D Gaussian with known covariance", {
   S <- crossprod(A)
   n <- 2000
   X <- matrix(rnorm(5 * n), n) %*% chol(S)
-  ld <- function(M) as.numeric(determinant(M)$modulus)
-  truth <- 0.5 * (ld(S[1:3, 1:3]) + ld(S[4:5, 4:5]) - ld(S))
+  truth <- mi_gauss(S, 1:3, 4:5)
   fit <- fast(X[, 1:3], X[, 4:5])
   expect_identical(unname(fit$dims), c(3L, 2L, 0L))
   within_truth(fit, truth, 0.015)
@@ -110,8 +110,7 @@ test_that("conditional MI of a Gaussian", {
   S[1, 2] <- S[2, 1] <- 0.5 * 2 - 1                          # cov(x, y) = 0.5 var(x) - cov(x, z)
   S[2, 2] <- 0.25 * 2 + 1 - 2 * 0.5 * 1 + 1                  # var(y)
   S[2, 3] <- S[3, 2] <- 0.5 * 1 - 1                          # cov(y, z)
-  ld <- function(M) as.numeric(determinant(as.matrix(M))$modulus)
-  truth <- 0.5 * (ld(S[c(1, 3), c(1, 3)]) + ld(S[2:3, 2:3]) - ld(S) - ld(S[3, 3]))
+  truth <- cmi_gauss(S, 1, 2, 3)
   expect_equal(cov(cbind(x, y, z)), S, tolerance = 0.1, ignore_attr = TRUE)
   fit <- fast(x, y, z = z)
   expect_match(fit$quantity, "conditional")

@@ -192,18 +192,16 @@ test_that("renamed arguments: the old names work with a deprecation warning and 
   dep(b <- smi_gaussian_isotropic(r = 0.8, D = 2))
   expect_identical(b, smi_gaussian_isotropic(rho = 0.8, D = 2))
   # seed = everywhere randomness is drawn: fixes the result, leaves the caller's stream alone
-  set.seed(1); before <- .Random.seed
-  g1 <- gmm_mi(x, y, n_bootstrap = 3, n_mc = 1e3, seed = 7, progress = FALSE)
-  expect_identical(.Random.seed, before)
+  set.seed(1)
+  expect_rng_untouched(g1 <- gmm_mi(x, y, n_bootstrap = 3, n_mc = 1e3, seed = 7, progress = FALSE))
   g2 <- gmm_mi(x, y, n_bootstrap = 3, n_mc = 1e3, seed = 7, progress = FALSE)
   expect_identical(g1$bootstrap, g2$bootstrap)
   expect_error(gmm_mi(x, y, seed = -1), "`seed`", class = "gmmmi_error_input")
   for (f in list(function(s) mi_ksg(x, y, seed = s)$subsamples, function(s) mi_mixed(x > 0, y, seed = s)$subsamples,
                  function(s) entropy_knn(y, seed = s)$subsamples, function(s) mi_knn_entropy(x, y, seed = s)$subsamples,
                  function(s) mi(x, y, method = "sliced", n_slices = 5, seed = s)$slices)) {
-    set.seed(2); before <- .Random.seed
-    a <- f(11)
-    expect_identical(.Random.seed, before)
+    set.seed(2)
+    a <- expect_rng_untouched(f(11))
     expect_identical(f(11), a)
     expect_false(identical(f(12), a))
   }
@@ -257,9 +255,7 @@ test_that("legends and colour keys of gmm_mi plots sit in room kept free of data
   expect_gt(graphics::par("usr")[4], 1.25 * top)           # a strip above the bars for the legend
   plot(fit, type = "pmi")
   expect_gt(graphics::par("usr")[2], max(fit$data$x) + 0.15 * diff(range(fit$data$x)))  # key on the right
-  before <- .Random.seed
-  pc <- plot(fc, type = "pmi")                              # classes spread without random numbers
-  expect_identical(.Random.seed, before)
+  pc <- expect_rng_untouched(plot(fc, type = "pmi"))        # classes spread without random numbers
   expect_length(pc, 150L)
   expect_gt(graphics::par("usr")[2], 3.5)                   # room right of the third class
   plot(fc, type = "selection")

@@ -30,9 +30,7 @@ test_that("independent data are not rejected; results are reproducible and leave
   expect_gt(a$p_value, 0.05)
   # with `seed`, the caller's stream is untouched
   set.seed(3)
-  before <- .Random.seed
-  mi_test(x, y, method = "binned", n_permutations = 9, seed = 5)
-  expect_identical(.Random.seed, before)
+  expect_rng_untouched(mi_test(x, y, method = "binned", n_permutations = 9, seed = 5))
   # without it, set.seed() governs the result
   set.seed(4)
   c1 <- mi_test(x, y, method = "ksg", n_permutations = 19)

@@ -67,9 +67,7 @@ test_that("seed = leaves the caller's RNG state exactly as it was, including no 
     suppressWarnings(try(f(), silent = TRUE))
     expect_false(has_seed())
     set.seed(42)
-    before <- .Random.seed
-    suppressWarnings(try(f(), silent = TRUE))
-    expect_identical(.Random.seed, before)
+    expect_rng_untouched(suppressWarnings(try(f(), silent = TRUE)))
   }
 })
 

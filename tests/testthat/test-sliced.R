@@ -1,5 +1,5 @@
-# Exact sliced MI of the isotropic Gaussian (estimators.md): series in r^2 (independent of
-# smi_gaussian(), which the package computes by its own code).
+# Exact sliced MI of the isotropic Gaussian (tools/design/estimators.md): series in r^2
+# (independent of smi_gaussian(), which the package computes by its own code).
 smi_series <- function(r, D, terms = 400) {
   n <- seq_len(terms)
   0.5 * sum(r^(2 * n) / n * exp(lgamma(0.5 + n) - lgamma(0.5) - lgamma(D / 2 + n) + lgamma(D / 2)))
@@ -151,9 +151,8 @@ test_that("the old argument names still work, with a deprecation warning, and gi
   set.seed(4); dep(b <- mi_sliced(x, y, n_slices = 5, estimator_args = list(k = 5)))
   expect_identical(a$slices, b$slices)
   # seed = fixes the directions without touching the caller's stream
-  set.seed(9); before <- .Random.seed
-  s1 <- mi_sliced(x, y, n_slices = 5, base = "gaussian", seed = 42)
-  expect_identical(.Random.seed, before)
+  set.seed(9)
+  s1 <- expect_rng_untouched(mi_sliced(x, y, n_slices = 5, base = "gaussian", seed = 42))
   expect_identical(mi_sliced(x, y, n_slices = 5, base = "gaussian", seed = 42)$slices, s1$slices)
   # through mi(): `base` is not taken by mi()'s own `method`
   set.seed(5); m <- mi(x, y, method = "sliced", base = "gaussian", n_slices = 5)

@@ -1,3 +1,5 @@
+# smi_gaussian() and smi_gaussian_isotropic(); exact values: tools/design/estimators.md.
+
 test_that("isotropic SMI matches the closed forms for D = 1, 2, 3 (series and integral)", {
   r <- c(-0.7, 0.05, 0.3, 0.5, 0.8, 0.95, 0.999)
   cf1 <- -0.5 * log(1 - r^2)

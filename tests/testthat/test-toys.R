@@ -149,6 +149,33 @@ test_that("Gaussian-mixture truth agrees with mvn (K = 1) and with 2-D quadratur
   expect_lt(max(abs(cov(z) - mix_cov)), 0.1)
 })
 
+test_that("toy_gmm() and mi_true_gmm() take a \"gmm\" object as the mixture", {
+  w <- c(0.4, 0.6)
+  m <- rbind(c(-1, -1), c(1.5, 1))
+  S <- list(diag(c(1, 0.5)), matrix(c(1, -0.6, -0.6, 1.2), 2))
+  g <- gmm_model(w, m, array(unlist(S), c(2, 2, 2)))
+  expect_identical(mi_true_gmm(g, dx = 1, n_mc = 1e4), mi_true_gmm(w, m, S, dx = 1, n_mc = 1e4))
+  expect_identical(mi_true_gmm(g, dx = 1, n_mc = 1e4, unit = "bit"),
+                   mi_true_gmm(w, m, S, dx = 1, n_mc = 1e4, unit = "bit"))
+  set.seed(3); a <- toy_gmm(200, g, dx = 1, n_mc = 1e4)
+  set.seed(3); b <- toy_gmm(200, w, m, S, dx = 1, n_mc = 1e4)
+  expect_identical(a, b)
+  # a fitted mixture (names on its weights, means and covariances) works the same way
+  fit <- suppressWarnings(gmm_fit(cbind(a$x, a$y), 2, n_inits = 1, n_threads = 1))
+  K <- fit$n_components
+  expect_identical(mi_true_gmm(fit, dx = 1, n_mc = 1e4),
+                   mi_true_gmm(unname(fit$weights), unname(fit$means),
+                               lapply(seq_len(K), function(k) unname(fit$covariances[, , k])),
+                               dx = 1, n_mc = 1e4))
+  expect_identical(toy_gmm(5, fit, dx = 1, n_mc = 100)$params$means, unname(fit$means))
+  # a "gmm" object and parameters together, or a broken object, are errors
+  expect_error(mi_true_gmm(g, m, dx = 1), "not both", class = "gmmmi_error_input")
+  expect_error(toy_gmm(10, g, covariances = S, dx = 1), "not both", class = "gmmmi_error_input")
+  bad <- g
+  bad$weights <- c(0.5, 0.7)
+  expect_error(mi_true_gmm(bad, dx = 1), "`weights", class = "gmmmi_error_input")
+})
+
 test_that("categorical truth agrees with Monte Carlo and with its limits", {
   pr <- c(a = 0.2, b = 0.5, c = 0.3)
   mu <- c(-1, 0.5, 2)

@@ -1,5 +1,6 @@
-# KSG, the exact neighbour search, the mixed (Ross) estimator and their plumbing.
-# Exact values: ../shared/design/estimators.md (table "Exact values for tests").
+# KSG and the mixed (Ross) estimator (R/ksg.R), the exact neighbour search (knn.hpp) and the
+# shared kNN plumbing (R/knn.R).
+# Exact values: tools/design/estimators.md (table "Exact values for tests").
 
 X7 <- c(11, 19, 35, 44, 73, 74, 79)
 Y7 <- c(0, 26, 72, 39, 70, 94, 57)

@@ -1,5 +1,5 @@
-# Kozachenko-Leonenko entropy (plain and weighted) and MI from entropies.
-# Exact values: ../shared/design/estimators.md (table "Exact values for tests").
+# Kozachenko-Leonenko entropy (plain and weighted) and MI from entropies (R/knn_entropy.R).
+# Exact values: tools/design/estimators.md (table "Exact values for tests").
 
 X7 <- c(11, 19, 35, 44, 73, 74, 79)
 Y7 <- c(0, 26, 72, 39, 70, 94, 57)

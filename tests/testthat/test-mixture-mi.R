@@ -1,13 +1,10 @@
-# Monte Carlo MI of given mixtures (inst/include/gmmmi/mi_gmm.hpp) against closed forms.
+# Monte Carlo MI of a given mixture (inst/include/gmmmi/mi_gmm.hpp, through the test-only exports
+# .gmm_mi_mc, .gmm_mi_categorical_mc, .gmm_pmi) against closed forms. The estimator gmm_mi(),
+# which fits the mixture first, is tested in test-gmm-mi.R.
 
 gauss_model <- function(S, K = 1) {
   d <- ncol(S)
   list(weights = rep(1 / K, K), means = matrix(0, K, d), covariances = array(rep(S, K), c(d, d, K)))
-}
-ldet <- function(S) as.numeric(determinant(as.matrix(S), logarithm = TRUE)$modulus)
-mi_gauss <- function(S, ix, iy) 0.5 * (ldet(S[ix, ix]) + ldet(S[iy, iy]) - ldet(S[c(ix, iy), c(ix, iy)]))
-cmi_gauss <- function(S, ix, iy, iz) {
-  0.5 * (ldet(S[c(ix, iz), c(ix, iz)]) + ldet(S[c(iy, iz), c(iy, iz)]) - ldet(S) - ldet(S[iz, iz]))
 }
 
 test_that("a single Gaussian gets its exact MI, and Monte Carlo over a 2-component copy agrees", {
