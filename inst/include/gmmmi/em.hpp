@@ -59,6 +59,7 @@
 #include "gmm.hpp"
 #include "parallel.hpp"
 #include "rng.hpp"
+#include "simd.hpp"
 
 namespace gmmmi {
 
@@ -140,12 +141,7 @@ inline void data_moments_impl(const double* X, std::size_t n, int dd, const doub
 }
 
 inline void data_moments(const double* X, std::size_t n, int d, const double* w, Vec& mean, Mat& cov) {
-  switch (d) {
-    case 1: return data_moments_impl<1>(X, n, d, w, mean, cov);
-    case 2: return data_moments_impl<2>(X, n, d, w, mean, cov);
-    case 3: return data_moments_impl<3>(X, n, d, w, mean, cov);
-    default: return data_moments_impl<0>(X, n, d, w, mean, cov);
-  }
+  with_dim<3>(d, [&](auto D) { data_moments_impl<decltype(D)::value>(X, n, d, w, mean, cov); });
 }
 
 // Weighted variance of every column (the scale of regularisation fallbacks); entries that are
@@ -360,12 +356,9 @@ inline double block_dispatch_scalar(const Packed& P, const double* X, const doub
   }
   double* zbuf = buf;
   double* lbuf = buf + static_cast<std::size_t>(P.K) * P.d;
-  switch (P.d) {
-    case 1: return block_pass<1, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
-    case 2: return block_pass<2, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
-    case 3: return block_pass<3, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
-    default: return block_pass<0, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
-  }
+  return with_dim<3>(P.d, [&](auto D) {
+    return block_pass<decltype(D)::value, STATS>(P, X, w, begin, end, st, lse_out, zbuf, lbuf);
+  });
 }
 
 #ifdef GMMMI_HAVE_V4D
@@ -497,38 +490,21 @@ GMMMI_INLINE double block_pass_v4(const Packed& P, const double* X, const double
 template <bool STATS>
 GMMMI_INLINE double block_v4(const Packed& P, const double* X, const double* w, std::size_t begin,
                              std::size_t end, double* st, double* lse_out, VecBuffer& vb) {
-  switch (P.d) {
-    case 1: return block_pass_v4<1, STATS>(P, X, w, begin, end, st, lse_out, vb);
-    case 2: return block_pass_v4<2, STATS>(P, X, w, begin, end, st, lse_out, vb);
-    case 3: return block_pass_v4<3, STATS>(P, X, w, begin, end, st, lse_out, vb);
-    case 4: return block_pass_v4<4, STATS>(P, X, w, begin, end, st, lse_out, vb);
-    default: return block_pass_v4<0, STATS>(P, X, w, begin, end, st, lse_out, vb);
-  }
+  return with_dim<4>(P.d, [&](auto D) GMMMI_LAMBDA_INLINE {
+    return block_pass_v4<decltype(D)::value, STATS>(P, X, w, begin, end, st, lse_out, vb);
+  });
 }
-template <bool STATS>
-inline double block_base(const Packed& P, const double* X, const double* w, std::size_t begin,
-                         std::size_t end, double* st, double* lse_out) {
-  VecBuffer vb;
-  return block_v4<STATS>(P, X, w, begin, end, st, lse_out, vb);
-}
-#ifdef GMMMI_AVX2_CLONES
-template <bool STATS>
-GMMMI_TARGET_AVX2 double block_avx2(const Packed& P, const double* X, const double* w, std::size_t begin,
-                                    std::size_t end, double* st, double* lse_out) {
-  VecBuffer vb;
-  return block_v4<STATS>(P, X, w, begin, end, st, lse_out, vb);
-}
-#endif
 #endif  // vector extensions
 
 template <bool STATS>
 inline double block_dispatch(const Packed& P, const double* X, const double* w, std::size_t begin,
                              std::size_t end, double* st, double* lse_out) {
 #ifdef GMMMI_EM_VECTOR
-#ifdef GMMMI_AVX2_CLONES
-  if (use_avx2()) return block_avx2<STATS>(P, X, w, begin, end, st, lse_out);
-#endif
-  return block_base<STATS>(P, X, w, begin, end, st, lse_out);
+  // baseline or AVX2 clone (the EM kernel has no AVX-512 clone)
+  return simd_dispatch<1>([&](auto) GMMMI_LAMBDA_INLINE {
+    VecBuffer vb;
+    return block_v4<STATS>(P, X, w, begin, end, st, lse_out, vb);
+  });
 #else
   return block_dispatch_scalar<STATS>(P, X, w, begin, end, st, lse_out);
 #endif

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "rng.hpp"
+#include "simd.hpp"
 
 namespace gmmmi {
 
@@ -285,38 +286,7 @@ inline double normal_zig(Stream& rng) {
   }
 }
 
-// (The exp below relies on IEEE round-to-nearest arithmetic, so -ffast-math builds use scalar
-// code.)
-//
-// Four-lane vectors. The hot kernels (EM pass, Monte Carlo log-densities) are written once with
-// v4d and compiled twice: for the baseline target, where the compiler lowers each v4d operation
-// to two SSE2 (or NEON) operations, and, on x86-64, for AVX2 (target attribute), where it is one
-// 256-bit operation; use_avx2() picks the clone at run time. AVX2 does not include FMA, so no
-// multiply-add is contracted and every lane does exactly the same IEEE operations in both
-// clones: results are bitwise identical whichever clone runs (tested). Vectors are passed by
-// reference only (passing 32-byte vectors by value changes the ABI between the two targets).
-#if defined(__GNUC__) && !defined(__FAST_MATH__) && !defined(GMMMI_NO_VECTOR_EXT)
-#define GMMMI_HAVE_V4D 1
-#define GMMMI_INLINE inline __attribute__((always_inline))
-typedef double v4d __attribute__((vector_size(32)));
-typedef long long v4l __attribute__((vector_size(32)));
-
-typedef double v8d __attribute__((vector_size(64)));
-typedef long long v8l __attribute__((vector_size(64)));
-
-#if (defined(__x86_64__) || defined(__i386__)) && !defined(__AVX2__) && !defined(GMMMI_NO_DISPATCH)
-#define GMMMI_AVX2_CLONES 1
-#define GMMMI_TARGET_AVX2 __attribute__((target("avx2")))
-// The Monte Carlo kernel (whose points are independent lane by lane) also has an eight-lane
-// AVX-512 clone. AVX-512F includes FMA, so the clone is built with fp-contract=off (a GCC
-// function attribute; other compilers do not get this clone): no multiply-add is fused and the
-// lanes do the same IEEE operations as in the other clones.
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__AVX512F__)
-#define GMMMI_AVX512_CLONES 1
-#define GMMMI_TARGET_AVX512 __attribute__((target("avx512f"), optimize("fp-contract=off")))
-#endif
-#endif
-
+#ifdef GMMMI_HAVE_V4D
 // 2^(j/256), j = 0..255, correctly rounded (from 50-digit decimal arithmetic).
 inline const double* exp2_table256() {
   static const double t[256] = {
@@ -500,17 +470,6 @@ GMMMI_INLINE void add_log_ratio_any(double* out, const double* num, const double
     for (std::size_t l = 0; l < m - full; ++l) out[full + l] += a[l];
   }
 }
-inline void add_log_ratio_base(double* out, const double* num, const double* den, std::size_t m) {
-  add_log_ratio_any(out, num, den, m);
-}
-#ifdef GMMMI_AVX2_CLONES
-GMMMI_TARGET_AVX2 inline void add_log_ratio_avx2(double* out, const double* num, const double* den,
-                                                 std::size_t m) {
-  add_log_ratio_any(out, num, den, m);
-}
-#endif
-
-typedef unsigned long long v4u __attribute__((vector_size(32)));
 
 // Four xoshiro256** streams side by side: lane l produces exactly the numbers of
 // Stream(seed, 4 index + l) (the multiplications by 5 and 9 are shifts and adds).
@@ -581,54 +540,11 @@ GMMMI_INLINE void normal4(Stream4& g, v4d& out) {
   }
 }
 
-// Storage for n vectors aligned to 64 bytes (std::vector<v4d> is not aligned enough: operator
-// new only guarantees 16 before C++17). get() serves v4d, get<V>() any vector type.
-class VecBuffer {
- public:
-  template <class V = v4d>
-  V* get(std::size_t n) {
-    raw_.resize((sizeof(V) / sizeof(double)) * n + 8);
-    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(raw_.data());
-    return reinterpret_cast<V*>((p + 63) & ~static_cast<std::uintptr_t>(63));
-  }
-
- private:
-  std::vector<double> raw_;
-};
 #endif  // GMMMI_HAVE_V4D
-
-// Which kernel clones run: 2 (default) the widest the CPU has (AVX-512 for the Monte Carlo
-// kernel, AVX2 elsewhere), 1 at most AVX2, 0 the baseline clones always (for tests: all must
-// give identical results).
-inline int& simd_mode() {
-  static int mode = 2;
-  return mode;
-}
-
-inline bool use_avx2() {
-#ifdef GMMMI_AVX2_CLONES
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has && simd_mode() >= 1;
-#else
-  return false;
-#endif
-}
-
-inline bool use_avx512() {
-#ifdef GMMMI_AVX512_CLONES
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has && simd_mode() >= 2;
-#else
-  return false;
-#endif
-}
 
 #ifdef GMMMI_HAVE_V4D
 inline void add_log_ratio(double* out, const double* num, const double* den, std::size_t m) {
-#ifdef GMMMI_AVX2_CLONES
-  if (use_avx2()) return add_log_ratio_avx2(out, num, den, m);
-#endif
-  add_log_ratio_base(out, num, den, m);
+  simd_dispatch<1>([&](auto) GMMMI_LAMBDA_INLINE { add_log_ratio_any(out, num, den, m); });
 }
 #endif
 

@@ -41,6 +41,7 @@
 
 #include "parallel.hpp"
 #include "rng.hpp"
+#include "simd.hpp"
 
 namespace gmmmi {
 namespace knn {
@@ -527,13 +528,9 @@ inline void all_knn(const double* rows, std::size_t n, std::size_t d, int k, Nor
                     const Executor& ex, double* meas, std::size_t* index) {
   if (k < 1 || static_cast<std::size_t>(k) >= n) throw InputError("all_knn: need 1 <= k < n");
   if (norm == Norm::Max) {
-    if (d == 1) all_knn_t<1, MaxPolicy>(rows, n, d, k, ex, meas, index);
-    else if (d == 2) all_knn_t<2, MaxPolicy>(rows, n, d, k, ex, meas, index);
-    else all_knn_t<0, MaxPolicy>(rows, n, d, k, ex, meas, index);
+    with_dim<2>(static_cast<int>(d), [&](auto D) { all_knn_t<decltype(D)::value, MaxPolicy>(rows, n, d, k, ex, meas, index); });
   } else {
-    if (d == 1) all_knn_t<1, EuclidPolicy>(rows, n, d, k, ex, meas, index);
-    else if (d == 2) all_knn_t<2, EuclidPolicy>(rows, n, d, k, ex, meas, index);
-    else all_knn_t<0, EuclidPolicy>(rows, n, d, k, ex, meas, index);
+    with_dim<2>(static_cast<int>(d), [&](auto D) { all_knn_t<decltype(D)::value, EuclidPolicy>(rows, n, d, k, ex, meas, index); });
   }
 }
 

@@ -31,6 +31,7 @@
 #include "gmm.hpp"
 #include "parallel.hpp"
 #include "rng.hpp"
+#include "simd.hpp"
 
 namespace gmmmi {
 
@@ -126,13 +127,7 @@ struct LogTerm {
   // logarithm per point. Other coefficients go to lin directly.
   void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod,
                   std::vector<double>& L, std::vector<double>& xbuf) const {
-    switch (g.d) {
-      case 1: return accumulate_impl<1>(X, D, m, lin, prod, L, xbuf);
-      case 2: return accumulate_impl<2>(X, D, m, lin, prod, L, xbuf);
-      case 3: return accumulate_impl<3>(X, D, m, lin, prod, L, xbuf);
-      case 4: return accumulate_impl<4>(X, D, m, lin, prod, L, xbuf);
-      default: return accumulate_impl<0>(X, D, m, lin, prod, L, xbuf);
-    }
+    with_dim<4>(g.d, [&](auto DD) { accumulate_impl<decltype(DD)::value>(X, D, m, lin, prod, L, xbuf); });
   }
 
 #ifdef GMMMI_HAVE_V4D
@@ -149,40 +144,17 @@ struct LogTerm {
   // (Here the sums of terms with coefficient -1 are multiplied into den instead of dividing prod.)
   void accumulate(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
                   VecBuffer& vb) const {
-#ifdef GMMMI_AVX512_CLONES
-    if (use_avx512()) return accumulate_avx512(X, D, m, lin, prod, den, vb);
-#endif
-#ifdef GMMMI_AVX2_CLONES
-    if (use_avx2()) return accumulate_avx2(X, D, m, lin, prod, den, vb);
-#endif
-    return accumulate_base(X, D, m, lin, prod, den, vb);
+    simd_dispatch<2>([&](auto isa) GMMMI_LAMBDA_INLINE {
+      typedef Lanes<decltype(isa)> L;
+      accumulate_any<typename L::V, typename L::I, L::W>(X, D, m, lin, prod, den, vb);
+    });
   }
-  void accumulate_base(const double* X, int D, std::size_t m, double* lin, double* prod, double* den,
-                       VecBuffer& vb) const {
-    accumulate_any<v4d, v4l, 4>(X, D, m, lin, prod, den, vb);
-  }
-#ifdef GMMMI_AVX2_CLONES
-  GMMMI_TARGET_AVX2 void accumulate_avx2(const double* X, int D, std::size_t m, double* lin, double* prod,
-                                         double* den, VecBuffer& vb) const {
-    accumulate_any<v4d, v4l, 4>(X, D, m, lin, prod, den, vb);
-  }
-#endif
-#ifdef GMMMI_AVX512_CLONES
-  GMMMI_TARGET_AVX512 void accumulate_avx512(const double* X, int D, std::size_t m, double* lin,
-                                             double* prod, double* den, VecBuffer& vb) const {
-    accumulate_any<v8d, v8l, 8>(X, D, m, lin, prod, den, vb);
-  }
-#endif
   template <class V, class I, int W>
   GMMMI_INLINE void accumulate_any(const double* X, int D, std::size_t m, double* lin, double* prod,
                                    double* den, VecBuffer& vb) const {
-    switch (g.d) {
-      case 1: return accumulate_vec<1, V, I, W>(X, D, m, lin, prod, den, vb);
-      case 2: return accumulate_vec<2, V, I, W>(X, D, m, lin, prod, den, vb);
-      case 3: return accumulate_vec<3, V, I, W>(X, D, m, lin, prod, den, vb);
-      case 4: return accumulate_vec<4, V, I, W>(X, D, m, lin, prod, den, vb);
-      default: return accumulate_vec<0, V, I, W>(X, D, m, lin, prod, den, vb);
-    }
+    with_dim<4>(g.d, [&](auto DD) GMMMI_LAMBDA_INLINE {
+      accumulate_vec<decltype(DD)::value, V, I, W>(X, D, m, lin, prod, den, vb);
+    });
   }
 
   // Lane l of t = x_l[a] (one coordinate of W points).
@@ -476,19 +448,6 @@ GMMMI_INLINE void sample_points_v4(const Gmm& g, const std::vector<double>& cdf,
     }
   }
 }
-inline void sample_points_base(const Gmm& g, const std::vector<double>& cdf, const std::vector<double>& packedL,
-                               Stream4& rng, std::size_t m, double* out, std::vector<std::size_t>& counts,
-                               std::vector<double>& zbuf) {
-  sample_points_v4(g, cdf, packedL, rng, m, out, counts, zbuf);
-}
-#ifdef GMMMI_AVX2_CLONES
-GMMMI_TARGET_AVX2 inline void sample_points_avx2(const Gmm& g, const std::vector<double>& cdf,
-                                                 const std::vector<double>& packedL, Stream4& rng,
-                                                 std::size_t m, double* out, std::vector<std::size_t>& counts,
-                                                 std::vector<double>& zbuf) {
-  sample_points_v4(g, cdf, packedL, rng, m, out, counts, zbuf);
-}
-#endif
 #endif
 
 // m draws from the mixture for Monte Carlo chunk `index` of the stream family `seed`
@@ -499,10 +458,7 @@ inline void sample_chunk(const Gmm& g, const std::vector<double>& cdf, const std
 #ifdef GMMMI_HAVE_V4D
   Stream4 rng(seed, index);
   std::vector<double> zbuf;
-#ifdef GMMMI_AVX2_CLONES
-  if (use_avx2()) return sample_points_avx2(g, cdf, packedL, rng, m, out, counts, zbuf);
-#endif
-  sample_points_base(g, cdf, packedL, rng, m, out, counts, zbuf);
+  simd_dispatch<1>([&](auto) GMMMI_LAMBDA_INLINE { sample_points_v4(g, cdf, packedL, rng, m, out, counts, zbuf); });
 #else
   Stream rng(seed, index);
   sample_points(g, cdf, packedL, rng, m, out, counts);
