@@ -32,6 +32,8 @@
 #include "parallel.hpp"
 #include "rng.hpp"
 #include "simd.hpp"
+#include "stream4.hpp"
+#include "ziggurat.hpp"
 
 namespace gmmmi {
 
