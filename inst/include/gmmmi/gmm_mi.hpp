@@ -1,6 +1,6 @@
 // The GMM-MI estimator (Piras et al. 2023; see the package's design notes): choose the number of
 // components K (cross-validated held-out log-likelihood, or AIC / BIC), fit the full data at the
-// chosen K, compute MI of the fit by Monte Carlo (mi_gmm.hpp), and refit bootstrap resamples
+// chosen K, compute MI of the fit by Monte Carlo (mixture_mi.hpp), and refit bootstrap resamples
 // warm-started from the full-data fit.
 //
 // A problem has one or more groups of rows. Continuous X: one group, the joint data (x, y) or
@@ -25,7 +25,7 @@
 
 #include "em.hpp"
 #include "gmm.hpp"
-#include "mi_gmm.hpp"
+#include "mixture_mi.hpp"
 #include "parallel.hpp"
 #include "rng.hpp"
 
