@@ -133,7 +133,6 @@ GMMMI_INLINE void add_log_ratio_any(double* out, const double* num, const double
   }
 }
 
-
 #endif  // GMMMI_HAVE_V4D
 
 #ifdef GMMMI_HAVE_V4D
