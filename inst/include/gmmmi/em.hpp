@@ -76,6 +76,216 @@ inline double mean_log_likelihood(const Gmm& g, const double* X, std::size_t n, 
   return ll / em_detail::total_weight(w, n);
 }
 
+namespace em_detail {
+
+// K = 1 in closed form: EM reaches the weighted maximum-likelihood Gaussian in its first M-step
+// from any start and stays there (one iteration, converged). Fills res and returns true on
+// success; false for a singular covariance (the caller then runs the general loop with its
+// recovery steps).
+inline bool single_gaussian(const double* X, std::size_t n, int d, const double* w, double W,
+                            const EmOptions& opt, EmResult& res) {
+  Vec mu;
+  Mat C;
+  data_moments(X, n, d, w, mu, C);
+  Mat Creg = C;
+  Creg.diagonal().array() += opt.reg_covar;
+  if (!cov_ok(Creg)) return false;
+  Gmm g(1, d);
+  g.weights[0] = 1.0;
+  g.means.col(0) = mu;
+  g.covs[0] = Creg;
+  if (!g.prepare()) return false;
+  Eigen::LLT<Mat> llt(Creg);
+  double logdet = 0.0;
+  for (int j = 0; j < d; ++j) logdet += 2.0 * std::log(llt.matrixL()(j, j));
+  const double tr = llt.solve(C).trace();
+  res.loglik = -0.5 * W * (d * kLog2Pi + logdet + tr);
+  res.mean_loglik = res.loglik / W;
+  res.iterations = 1;
+  res.converged = std::isfinite(res.loglik);
+  res.model = std::move(g);
+  return res.converged;
+}
+
+// The state of one em_run: the data, the model being built by the M-step (next), the raised
+// regularisation per component (ridge_k times the column variances of the data) and the M-step
+// storage reused across iterations.
+struct EmLoop {
+  const double* X;
+  std::size_t n;
+  int d, K;
+  const double* w;
+  double W;  // total weight
+  const EmOptions& opt;
+  EmResult& res;
+  int S;  // statistics per component: N, s (d), S (d(d+1)/2)
+  std::vector<double> ridge;
+  Vec var;  // column variances, computed when first needed
+  Gmm next;
+  std::vector<char> healthy;
+  std::vector<double> mwork, lse;
+  Mat C, Creg;
+  int n_reseed = 0;
+  int max_reseed;
+  bool any_event = false;  // a recovery in this iteration (no convergence test then)
+
+  EmLoop(const double* X_, std::size_t n_, int d_, int K_, const double* w_, double W_,
+         const EmOptions& opt_, EmResult& res_)
+      : X(X_), n(n_), d(d_), K(K_), w(w_), W(W_), opt(opt_), res(res_),
+        S(1 + d_ + d_ * (d_ + 1) / 2), ridge(K_, 0.0), next(K_, d_), healthy(K_, 1),
+        mwork(static_cast<std::size_t>(d_) * (2 * d_ + 1)), C(d_, d_), Creg(d_, d_),
+        max_reseed(20 * K_ + 20) {}
+
+  const Vec& get_var() {
+    if (var.size() == 0) var = data_var(X, n, d, w);
+    return var;
+  }
+
+  // Creg = C + reg I + ridge_k var. When that is not positive definite, ridge escalation: eps =
+  // max(10 ridge_k, 1e-10), times 10 up to 12 times, until it is; the new ridge_k persists and
+  // is recorded (kind 2). False when no step helps.
+  bool regularise(int k, int it) {
+    Creg = C;
+    Creg.diagonal().array() += opt.reg_covar;
+    if (ridge[k] > 0.0) Creg.diagonal() += ridge[k] * get_var();
+    if (cov_ok(Creg)) return true;
+    double eps = std::max(ridge[k] * 10.0, 1e-10);
+    bool good = false;
+    for (int t = 0; t < 12; ++t) {
+      Creg = C;
+      Creg.diagonal().array() += opt.reg_covar;
+      Creg.diagonal() += eps * get_var();
+      good = cov_ok(Creg);
+      if (good) break;
+      eps *= 10.0;
+    }
+    if (!good) return false;
+    ridge[k] = eps;
+    res.events.push_back(RecoveryEvent{it, k, 2});
+    any_event = true;
+    return true;
+  }
+
+  // Whitened M-step of component k from its statistics st under cur: zbar = s / N and
+  // Sz = S / N - zbar zbar' mapped back with the Cholesky factor L of cur: mean + L zbar,
+  // L Sz L' (symmetrised), weight N / W, regularised. False when the component has (almost) no
+  // mass or unusable statistics.
+  bool mstep_component(const Gmm& cur, int k, const double* st, int it) {
+    const double Nk = st[0];
+    bool ok = Nk > 1e-10 * W && std::isfinite(Nk);
+    if (!ok) return false;
+    double* zbar = mwork.data();
+    double* Sz = zbar + d;
+    double* LS = Sz + static_cast<std::size_t>(d) * d;
+    for (int j = 0; j < d; ++j) zbar[j] = st[1 + j] / Nk;
+    const double* s2 = st + 1 + d;
+    for (int j = 0; j < d; ++j)
+      for (int l = 0; l <= j; ++l) {
+        const double v = *s2++ / Nk - zbar[j] * zbar[l];
+        Sz[j + l * d] = v;
+        Sz[l + j * d] = v;
+      }
+    const double* L = cur.chol[k].data();
+    for (int a = 0; a < d; ++a) {
+      double t = cur.means(a, k);
+      for (int b = 0; b <= a; ++b) t += L[a + b * d] * zbar[b];
+      next.means(a, k) = t;
+    }
+    for (int c = 0; c < d; ++c)
+      for (int a = 0; a < d; ++a) {
+        double t = 0.0;
+        for (int b = 0; b <= a; ++b) t += L[a + b * d] * Sz[b + c * d];
+        LS[a + c * d] = t;
+      }
+    C.resize(d, d);
+    for (int c = 0; c < d; ++c)
+      for (int a = 0; a < d; ++a) {
+        double t = 0.0;
+        for (int b = 0; b <= c; ++b) t += LS[a + b * d] * L[c + b * d];
+        C(a, c) = t;
+      }
+    for (int c = 0; c < d; ++c)
+      for (int a = c + 1; a < d; ++a) C(a, c) = C(c, a) = 0.5 * (C(a, c) + C(c, a));
+    next.weights[k] = Nk / W;
+    ok = next.means.col(k).allFinite() && C.allFinite();
+    if (!ok) return false;
+    if (!regularise(k, it)) return false;
+    next.covs[k] = Creg;
+    return true;
+  }
+
+  // The M-step of every component; returns the number of unhealthy components.
+  int mstep(const Gmm& cur, const std::vector<double>& totals, int it) {
+    std::fill(healthy.begin(), healthy.end(), 1);
+    any_event = false;
+    for (int k = 0; k < K; ++k) {
+      const double* st = totals.data() + static_cast<std::size_t>(k) * S;
+      if (!mstep_component(cur, k, st, it)) healthy[k] = 0;
+    }
+    int n_bad = 0;
+    for (int k = 0; k < K; ++k) n_bad += !healthy[k];
+    return n_bad;
+  }
+
+  // Re-seed the n_bad collapsed components at the worst-explained points of cur (mean = the
+  // point, covariance = the weighted average covariance of the healthy components, weight =
+  // 1/K before renormalising; kind 1). False when the re-seed budget is spent (stop iterating;
+  // cur is valid).
+  bool reseed(const Gmm& cur, int n_bad, int it, const Executor& ex) {
+    if (n_reseed >= max_reseed) return false;
+    lse.resize(n);
+    log_dens_pass(cur, X, n, w, opt.block_size, ex, lse.data());
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    const std::size_t m = std::min<std::size_t>(n, static_cast<std::size_t>(n_bad));
+    std::partial_sort(order.begin(), order.begin() + m, order.end(),
+                      [&](std::size_t a, std::size_t b) {
+                        // rows with weight 0 have +Inf and sort last
+                        return lse[a] < lse[b] || (lse[a] == lse[b] && a < b);
+                      });
+    Mat pooled = Mat::Zero(d, d);
+    double pw = 0.0;
+    for (int k = 0; k < K; ++k)
+      if (healthy[k]) {
+        pooled += next.weights[k] * next.covs[k];
+        pw += next.weights[k];
+      }
+    if (pw > 0.0) pooled /= pw;
+    if (!(pw > 0.0) || !cov_ok(pooled)) pooled = Mat(get_var().asDiagonal());
+    std::size_t used = 0;
+    for (int k = 0; k < K; ++k) {
+      if (healthy[k]) continue;
+      const std::size_t idx = order[std::min(used, m - 1)];
+      ++used;
+      for (int j = 0; j < d; ++j) next.means(j, k) = X[idx * d + j];
+      next.covs[k] = pooled;
+      next.weights[k] = 1.0 / K;
+      res.events.push_back(RecoveryEvent{it, k, 1});
+      ++n_reseed;
+    }
+    any_event = true;
+    return true;
+  }
+};
+
+// Monitor tick: about every 1e6 point x component evaluations.
+inline void monitor_tick(Monitor* monitor, double& work, std::size_t n, int K, int it, int max_iter) {
+  if (!monitor) return;
+  work += static_cast<double>(n) * K;
+  if (work >= 1e6) {
+    work = 0.0;
+    monitor->step(static_cast<std::size_t>(it), static_cast<std::size_t>(max_iter));
+  }
+}
+
+// Convergence: the weighted mean log-likelihood changed by less than tol, and no recovery
+// happened in this iteration.
+inline bool converged(bool any_event, double mean_ll, double prev, double tol) {
+  return !any_event && std::fabs(mean_ll - prev) < tol;
+}
+
+}  // namespace em_detail
+
 // monitor (optional): called on the calling thread between iterations, about every 1e6
 // point x component evaluations, so a caller on R's main thread can check for interrupts (it
 // may throw). Leave it null when em_run itself runs inside a worker thread.
@@ -89,174 +299,28 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
   res.iterations = 0;
   const double W = total_weight(w, n);
   if (!(W > 0.0)) throw InputError("em_run: the weights sum to zero");
-  // One component: EM reaches the weighted maximum-likelihood Gaussian in its first M-step from
-  // any start and stays there, so take it in closed form (one iteration, converged). A singular
-  // covariance goes through the general loop below with its recovery steps.
   if (K == 1) {
-    Vec mu;
-    Mat C;
-    data_moments(X, n, d, w, mu, C);
-    Mat Creg = C;
-    Creg.diagonal().array() += opt.reg_covar;
-    if (cov_ok(Creg)) {
-      Gmm g(1, d);
-      g.weights[0] = 1.0;
-      g.means.col(0) = mu;
-      g.covs[0] = Creg;
-      if (g.prepare()) {
-        Eigen::LLT<Mat> llt(Creg);
-        double logdet = 0.0;
-        for (int j = 0; j < d; ++j) logdet += 2.0 * std::log(llt.matrixL()(j, j));
-        const double tr = llt.solve(C).trace();
-        res.loglik = -0.5 * W * (d * kLog2Pi + logdet + tr);
-        res.mean_loglik = res.loglik / W;
-        res.iterations = 1;
-        res.converged = std::isfinite(res.loglik);
-        res.model = std::move(g);
-        if (res.converged) return res;
-      }
-    }
+    if (single_gaussian(X, n, d, w, W, opt, res)) return res;
     res = EmResult();
     res.converged = false;
     res.iterations = 0;
   }
-  const int tri = d * (d + 1) / 2;
-  const int S = 1 + d + tri;
-  // raised regularisation per component: ridge_k times the column variances of the data
-  std::vector<double> ridge(K, 0.0);
-  Vec var;  // column variances, computed when first needed
-  auto get_var = [&]() -> const Vec& {
-    if (var.size() == 0) var = data_var(X, n, d, w);
-    return var;
-  };
-
+  EmLoop loop(X, n, d, K, w, W, opt, res);
   Gmm cur = start;
   fix_model(cur, X, n, d, w, opt.reg_covar, nullptr, &res.events);
   if (!cur.prepare()) {  // safety net: isotropic data-scale covariances
-    for (int k = 0; k < K; ++k) cur.covs[k] = Mat(get_var().asDiagonal());
+    for (int k = 0; k < K; ++k) cur.covs[k] = Mat(loop.get_var().asDiagonal());
     cur.prepare();
   }
-  std::vector<double> totals, scratch, lse;
-  // M-step storage reused across iterations
-  Gmm next(K, d);
-  std::vector<char> healthy(K, 1);
-  std::vector<double> mwork(static_cast<std::size_t>(d) * (2 * d + 1));
-  Mat C(d, d), Creg(d, d);
+  std::vector<double> totals, scratch;
   double ll = fused_pass(cur, X, n, w, opt.block_size, ex, totals, scratch);
   double mean_ll = ll / W;
-  int n_reseed = 0;
-  const int max_reseed = 20 * K + 20;
   double work = 0.0;
 
   for (int it = 1; it <= opt.max_iter; ++it) {
-    // ---- M-step from the whitened statistics of cur ----
-    std::fill(healthy.begin(), healthy.end(), 1);
-    bool any_event = false;
-    for (int k = 0; k < K; ++k) {
-      const double* st = totals.data() + static_cast<std::size_t>(k) * S;
-      const double Nk = st[0];
-      bool ok = Nk > 1e-10 * W && std::isfinite(Nk);
-      if (ok) {
-        // whitened mean zbar and covariance Sz, mapped back with L: mean + L zbar, L Sz L'
-        double* zbar = mwork.data();
-        double* Sz = zbar + d;
-        double* LS = Sz + static_cast<std::size_t>(d) * d;
-        for (int j = 0; j < d; ++j) zbar[j] = st[1 + j] / Nk;
-        const double* s2 = st + 1 + d;
-        for (int j = 0; j < d; ++j)
-          for (int l = 0; l <= j; ++l) {
-            const double v = *s2++ / Nk - zbar[j] * zbar[l];
-            Sz[j + l * d] = v;
-            Sz[l + j * d] = v;
-          }
-        const double* L = cur.chol[k].data();
-        for (int a = 0; a < d; ++a) {
-          double t = cur.means(a, k);
-          for (int b = 0; b <= a; ++b) t += L[a + b * d] * zbar[b];
-          next.means(a, k) = t;
-        }
-        for (int c = 0; c < d; ++c)
-          for (int a = 0; a < d; ++a) {
-            double t = 0.0;
-            for (int b = 0; b <= a; ++b) t += L[a + b * d] * Sz[b + c * d];
-            LS[a + c * d] = t;
-          }
-        C.resize(d, d);
-        for (int c = 0; c < d; ++c)
-          for (int a = 0; a < d; ++a) {
-            double t = 0.0;
-            for (int b = 0; b <= c; ++b) t += LS[a + b * d] * L[c + b * d];
-            C(a, c) = t;
-          }
-        for (int c = 0; c < d; ++c)
-          for (int a = c + 1; a < d; ++a) C(a, c) = C(c, a) = 0.5 * (C(a, c) + C(c, a));
-        next.weights[k] = Nk / W;
-        ok = next.means.col(k).allFinite() && C.allFinite();
-        if (ok) {
-          Creg = C;
-          Creg.diagonal().array() += opt.reg_covar;
-          if (ridge[k] > 0.0) Creg.diagonal() += ridge[k] * get_var();
-          if (!cov_ok(Creg)) {
-            double eps = std::max(ridge[k] * 10.0, 1e-10);
-            bool good = false;
-            for (int t = 0; t < 12; ++t) {
-              Creg = C;
-              Creg.diagonal().array() += opt.reg_covar;
-              Creg.diagonal() += eps * get_var();
-              good = cov_ok(Creg);
-              if (good) break;
-              eps *= 10.0;
-            }
-            if (good) {
-              ridge[k] = eps;
-              res.events.push_back(RecoveryEvent{it, k, 2});
-              any_event = true;
-            } else {
-              ok = false;
-            }
-          }
-          if (ok) next.covs[k] = Creg;
-        }
-      }
-      if (!ok) healthy[k] = 0;
-    }
-    int n_bad = 0;
-    for (int k = 0; k < K; ++k) n_bad += !healthy[k];
-    if (n_bad > 0) {
-      // re-seed at the worst-explained points of cur
-      if (n_reseed >= max_reseed) break;  // give up iterating; cur is valid
-      lse.resize(n);
-      log_dens_pass(cur, X, n, w, opt.block_size, ex, lse.data());
-      std::vector<std::size_t> order(n);
-      std::iota(order.begin(), order.end(), std::size_t(0));
-      const std::size_t m = std::min<std::size_t>(n, static_cast<std::size_t>(n_bad));
-      std::partial_sort(order.begin(), order.begin() + m, order.end(),
-                        [&](std::size_t a, std::size_t b) {
-                          // rows with weight 0 have +Inf and sort last
-                          return lse[a] < lse[b] || (lse[a] == lse[b] && a < b);
-                        });
-      Mat pooled = Mat::Zero(d, d);
-      double pw = 0.0;
-      for (int k = 0; k < K; ++k)
-        if (healthy[k]) {
-          pooled += next.weights[k] * next.covs[k];
-          pw += next.weights[k];
-        }
-      if (pw > 0.0) pooled /= pw;
-      if (!(pw > 0.0) || !cov_ok(pooled)) pooled = Mat(get_var().asDiagonal());
-      std::size_t used = 0;
-      for (int k = 0; k < K; ++k) {
-        if (healthy[k]) continue;
-        const std::size_t idx = order[std::min(used, m - 1)];
-        ++used;
-        for (int j = 0; j < d; ++j) next.means(j, k) = X[idx * d + j];
-        next.covs[k] = pooled;
-        next.weights[k] = 1.0 / K;
-        res.events.push_back(RecoveryEvent{it, k, 1});
-        ++n_reseed;
-      }
-      any_event = true;
-    }
+    const int n_bad = loop.mstep(cur, totals, it);
+    if (n_bad > 0 && !loop.reseed(cur, n_bad, it, ex)) break;
+    Gmm& next = loop.next;
     next.weights /= next.weights.sum();
     if (!next.prepare()) {
       // should not happen after the checks above; keep the last valid model
@@ -265,17 +329,11 @@ inline EmResult em_run(const double* X, std::size_t n, int d, const double* w, G
     std::swap(cur, next);  // next keeps its storage for the following iteration
     res.iterations = it;
     check_cancel();  // an interrupt stops a long fit within one iteration, even inside a worker
-    if (monitor) {
-      work += static_cast<double>(n) * K;
-      if (work >= 1e6) {
-        work = 0.0;
-        monitor->step(static_cast<std::size_t>(it), static_cast<std::size_t>(opt.max_iter));
-      }
-    }
+    monitor_tick(monitor, work, n, K, it, opt.max_iter);
     const double prev = mean_ll;
     ll = fused_pass(cur, X, n, w, opt.block_size, ex, totals, scratch);
     mean_ll = ll / W;
-    if (!any_event && std::fabs(mean_ll - prev) < opt.tol) {
+    if (converged(loop.any_event, mean_ll, prev, opt.tol)) {
       res.converged = true;
       break;
     }
