@@ -74,7 +74,7 @@ inline void sample_points(const Gmm& g, const std::vector<double>& cdf, const st
 }
 
 #ifdef GMMMI_HAVE_V4D
-// The same with four-lane streams (fastmath.hpp): first the m component draws, four at a time,
+// The same with four-lane streams (stream4.hpp): first the m component draws, four at a time,
 // of which only the counts are kept, then the points component by component, four at a time
 // (lane = point): d calls of normal4 and mean + L z. The output is grouped by component.
 GMMMI_INLINE void sample_points_v4(const Gmm& g, const std::vector<double>& cdf,
