@@ -1,6 +1,6 @@
 // Rcpp glue for GMM-MI: Monte Carlo MI of given mixtures, pointwise MI, and the estimator.
 #include "executor.h"
-#include <gmmmi/mi_gmm.hpp>
+#include <gmmmi/mixture_mi.hpp>
 #include <gmmmi/stats.hpp>
 
 namespace {

@@ -1,6 +1,8 @@
 // Glue for the kNN estimators (inst/include/gmmmi/knn.hpp). Converts once, on the main thread.
 #include "executor.h"
 #include <gmmmi/knn.hpp>
+#include <gmmmi/ksg.hpp>
+#include <gmmmi/mixed.hpp>
 
 namespace {
 gmmmi::knn::Norm norm_arg(const std::string& norm) {

@@ -1,6 +1,6 @@
 // Glue for sliced MI with the KSG base estimator (the fast path: one O(n log n) 1-D KSG per slice).
 #include "executor.h"
-#include <gmmmi/knn.hpp>
+#include <gmmmi/ksg.hpp>
 #include <gmmmi/sliced.hpp>
 #include <gmmmi/stats.hpp>
 

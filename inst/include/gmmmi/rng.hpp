@@ -6,7 +6,8 @@
 // unit, so results are bitwise identical for any number of threads. The generator is
 // xoshiro256** (Blackman & Vigna 2018) seeded through splitmix64; the normal sampler is
 // Box-Muller on our own uniforms, so it does not depend on the standard library's
-// std::normal_distribution (whose output differs between implementations).
+// std::normal_distribution (whose output differs between implementations). The ziggurat normal
+// sampler is ziggurat.hpp; four streams side by side (for the vector kernels) are stream4.hpp.
 #ifndef GMMMI_RNG_HPP
 #define GMMMI_RNG_HPP
 
@@ -88,7 +89,7 @@ class Stream {
   // Exponential(1).
   double exponential() { return -std::log(uniform()); }
 
-  // The xoshiro state (for the four-lane streams of fastmath.hpp, which run four Streams side
+  // The xoshiro state (for the four-lane streams of stream4.hpp, which run four Streams side
   // by side and hand a lane back to scalar code for rare cases).
   void get_state(std::uint64_t out[4]) const {
     for (int i = 0; i < 4; ++i) out[i] = s_[i];
