@@ -1,0 +1,132 @@
+// The C++ core without R: a few checks of the header-only library in inst/include/gmmmi/ with
+// the serial executor, compiled and run by tests/core/run.sh (called by .ci/run), so that "the
+// core is usable without R" is checked. Exact values where they exist (closed forms), otherwise
+// stated tolerances. Prints "N passed, N failed" and exits non-zero on a failure.
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "gmmmi/em.hpp"
+#include "gmmmi/gmm_mi.hpp"
+#include "gmmmi/ksg.hpp"
+#include "gmmmi/mixture_mi.hpp"
+#include "gmmmi/parallel.hpp"
+#include "gmmmi/rng.hpp"
+
+static int passed = 0, failed = 0;
+
+static void check(bool ok, const char* what, double got, double want) {
+  if (ok) {
+    ++passed;
+  } else {
+    ++failed;
+    std::printf("FAILED: %s (got %.10g, expected %.10g)\n", what, got, want);
+  }
+}
+
+// n rows of a bivariate Gaussian with correlation rho, row-major (x, y) pairs
+static std::vector<double> gaussian_pairs(std::size_t n, double rho, std::uint64_t seed) {
+  gmmmi::Stream rng(seed, 0);
+  std::vector<double> X(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = rng.normal(), b = rng.normal();
+    X[2 * i] = a;
+    X[2 * i + 1] = rho * a + std::sqrt(1.0 - rho * rho) * b;
+  }
+  return X;
+}
+
+int main() {
+  gmmmi::SerialExecutor serial;
+  const double rho = 0.6, truth = -0.5 * std::log(1.0 - rho * rho);
+
+  // 1. streams: the same (seed, unit) gives the same numbers; another unit others
+  {
+    gmmmi::Stream a(42, 7), b(42, 7), c(42, 8);
+    bool same = true, differ = false;
+    for (int i = 0; i < 100; ++i) {
+      const std::uint64_t u = a.next_u64();
+      same = same && u == b.next_u64();
+      differ = differ || u != c.next_u64();
+    }
+    check(same && differ, "streams are reproducible per (seed, unit)", same, 1);
+  }
+
+  // 2. MI of a single Gaussian: the closed form -0.5 log(1 - rho^2), exactly (no Monte Carlo)
+  {
+    gmmmi::Gmm g(1, 2);
+    g.covs[0] << 1.0, rho, rho, 1.0;
+    check(g.prepare(), "a valid Gaussian prepares", 0, 1);
+    const gmmmi::McResult r = gmmmi::mi_mc(g, 1, 10000, 1, serial);
+    check(std::fabs(r.value - truth) < 1e-12, "MI of one Gaussian equals its closed form", r.value, truth);
+  }
+
+  // 3. MI of a two-component mixture with independent blocks inside each component but
+  // shifted means: Monte Carlo within 4 standard errors of a second, larger Monte Carlo run
+  {
+    gmmmi::Gmm g(2, 2);
+    g.means << -2.0, 2.0, -2.0, 2.0;  // component means (-2, -2) and (2, 2)
+    check(g.prepare(), "a valid mixture prepares", 0, 1);
+    const gmmmi::McResult a = gmmmi::mi_mc(g, 1, 200000, 3, serial);
+    const gmmmi::McResult b = gmmmi::mi_mc(g, 1, 2000000, 4, serial);
+    const double se = std::sqrt(a.std_error * a.std_error + b.std_error * b.std_error);
+    check(a.value > 0.3 && std::fabs(a.value - b.value) < 4 * se, "Monte Carlo MI agrees with a larger run", a.value, b.value);
+  }
+
+  // 4. EM on Gaussian data at K = 1 is the closed form: the sample mean and covariance
+  {
+    const std::size_t n = 5000;
+    const std::vector<double> X = gaussian_pairs(n, rho, 11);
+    gmmmi::EmOptions opt;
+    gmmmi::Stream rng(5, 0);
+    const gmmmi::EmResult r = gmmmi::em_fit(X.data(), n, 2, nullptr, 1, opt, rng, serial);
+    double m0 = 0, m1 = 0;
+    for (std::size_t i = 0; i < n; ++i) m0 += X[2 * i], m1 += X[2 * i + 1];
+    m0 /= n;
+    m1 /= n;
+    double c01 = 0;
+    for (std::size_t i = 0; i < n; ++i) c01 += (X[2 * i] - m0) * (X[2 * i + 1] - m1);
+    c01 /= n;
+    check(std::fabs(r.model.means(0, 0) - m0) < 1e-12 && std::fabs(r.model.means(1, 0) - m1) < 1e-12,
+          "EM at K = 1 gives the sample mean", r.model.means(0, 0), m0);
+    check(std::fabs(r.model.covs[0](0, 1) - c01) < 1e-10, "EM at K = 1 gives the sample covariance",
+          r.model.covs[0](0, 1), c01);
+  }
+
+  // 5. the whole estimator (K chosen by cross-validation, bootstrap) on Gaussian data: within
+  // 4 bootstrap sd + 0.03 of the truth, and bitwise the same when run twice
+  {
+    const std::size_t n = 2000;
+    const std::vector<double> X = gaussian_pairs(n, rho, 21);
+    gmmmi::Representation rep;
+    rep.groups.push_back(gmmmi::Group{X.data(), n});
+    gmmmi::MiSpec spec;
+    gmmmi::GmmMiOptions opt;
+    opt.n_bootstrap = 20;
+    opt.n_mc = 20000;
+    opt.em.init = gmmmi::InitMethod::Kmeans;
+    gmmmi::PhaseMonitor mon;
+    const gmmmi::GmmMiResult a = gmmmi::gmm_mi({rep}, 2, spec, opt, 99, serial, mon);
+    const gmmmi::GmmMiResult b = gmmmi::gmm_mi({rep}, 2, spec, opt, 99, serial, mon);
+    double mean = 0, sd = 0;
+    for (double v : a.boot.mi) mean += v;
+    mean /= a.boot.mi.size();
+    for (double v : a.boot.mi) sd += (v - mean) * (v - mean);
+    sd = std::sqrt(sd / (a.boot.mi.size() - 1));
+    check(std::fabs(a.point.value - truth) < 4 * sd + 0.03, "gmm_mi() of Gaussian data is near the truth", a.point.value, truth);
+    check(a.point.value == b.point.value && a.boot.mi == b.boot.mi, "gmm_mi() is reproducible", a.point.value, b.point.value);
+  }
+
+  // 6. KSG on Gaussian data: within 0.05 of the truth at n = 5000
+  {
+    const std::size_t n = 5000;
+    const std::vector<double> X = gaussian_pairs(n, rho, 31);
+    std::vector<double> x(n), y(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = X[2 * i], y[i] = X[2 * i + 1];
+    const gmmmi::knn::KsgResult r = gmmmi::knn::ksg(x.data(), 1, y.data(), 1, n, 5, 1, serial);
+    check(std::fabs(r.estimate - truth) < 0.05, "KSG of Gaussian data is near the truth", r.estimate, truth);
+  }
+
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
