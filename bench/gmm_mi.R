@@ -1,4 +1,4 @@
-# Benchmark of gmm_mi() on the cases of shared/reference/anchors.md (published Python GMM-MI
+# Benchmark of gmm_mi() on the cases of tools/design/anchors.md (published Python GMM-MI
 # times, package defaults, one seed each). Default settings, 2 threads.
 # Run from the package root after installing:  Rscript bench/gmm_mi.R
 suppressPackageStartupMessages(library(gmmmi))
