@@ -241,42 +241,47 @@ inline std::vector<double> representation_pointwise(const std::vector<GroupSelec
   return out;
 }
 
-// Paired comparison (Vuong 1989) of representation r against representation 0: the mean
-// difference of the rows' held-out log-likelihoods divided by its standard error.
-inline double representation_z(const std::vector<double>& lr, const std::vector<double>& l0) {
-  const std::size_t n = lr.size();
-  if (n < 2 || l0.size() != n) return std::numeric_limits<double>::quiet_NaN();
+// The mean of d over its standard error (+-Inf when the values are all equal and not 0; NaN for
+// fewer than 2 values); `mean` receives the mean.
+inline double mean_z(const std::vector<double>& d, double& mean) {
+  const std::size_t n = d.size();
+  mean = std::numeric_limits<double>::quiet_NaN();
+  if (n < 2) return mean;
   double m = 0.0;
-  for (std::size_t i = 0; i < n; ++i) m += lr[i] - l0[i];
+  for (std::size_t i = 0; i < n; ++i) m += d[i];
   m /= static_cast<double>(n);
+  mean = m;
   double v = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double t = lr[i] - l0[i] - m;
+    const double t = d[i] - m;
     v += t * t;
   }
   v /= static_cast<double>(n - 1);
-  if (!std::isfinite(m)) return m;  // +-Inf when one side has infinite held-out terms
+  if (!std::isfinite(m)) return m;  // +-Inf when some terms are infinite
   if (!(v > 0.0)) return m > 0.0 ? std::numeric_limits<double>::infinity() : (m < 0.0 ? -std::numeric_limits<double>::infinity() : 0.0);
   return m / std::sqrt(v / static_cast<double>(n));
+}
+
+// Paired comparison (Vuong 1989) of representation r against representation 0: the mean
+// difference of the rows' held-out log-likelihoods divided by its standard error.
+inline double representation_z(const std::vector<double>& lr, const std::vector<double>& l0) {
+  if (l0.size() != lr.size()) return std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> d(lr.size());
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = lr[i] - l0[i];
+  double m;
+  return mean_z(d, m);
 }
 
 // The independence check (see GmmMiOptions::independence) from the chosen K's held-out
 // pointwise MI.
 inline IndependenceCheck independence_check(const GroupSelection& sel, double z_min) {
   IndependenceCheck out;
-  const std::vector<double>& pm = sel.rows[sel.chosen_row].row_pmi;
-  const std::size_t n = pm.size();
-  if (n < 2) return out;
-  double m = 0.0;
-  for (double v : pm) m += v;
-  m /= static_cast<double>(n);
-  double var = 0.0;
-  for (double v : pm) var += (v - m) * (v - m);
-  var /= static_cast<double>(n - 1);
+  double m;
+  const double z = mean_z(sel.rows[sel.chosen_row].row_pmi, m);
   out.tested = std::isfinite(m);
   if (!out.tested) return out;
   out.heldout_mi = m;
-  out.z = var > 0.0 ? m / std::sqrt(var / static_cast<double>(n)) : (m > 0.0 ? std::numeric_limits<double>::infinity() : 0.0);
+  out.z = z;
   out.chosen = !(out.z > z_min);
   return out;
 }

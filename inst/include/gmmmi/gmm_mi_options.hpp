@@ -49,7 +49,7 @@ struct GmmMiOptions {
   // -2), the fitted dependence does not carry over to new rows and the estimate is 0.
   bool independence = false;
   double independence_z = 0.0;
-  int pmi_dx = 0;  // > 0: score_cv also computes the held-out pointwise MI with x = the first pmi_dx columns
+  int pmi_dx = 0;  // > 0: select_k also computes the chosen K's held-out pointwise MI, x = the first pmi_dx columns
   EmOptions em_for(int i) const {
     EmOptions e = em;
     if (!inits.empty()) e.init = inits[static_cast<std::size_t>(i) % inits.size()];
@@ -72,7 +72,8 @@ struct KScore {
   std::vector<double> init_scores;  // n_inits
   std::vector<double> fold_scores;  // n_inits x n_folds (init-major), CV only
   std::vector<double> row_loglik;   // CV: held-out log p of every row under the best init (kept for the chosen K only)
-  std::vector<double> row_pmi;      // CV with opt.pmi_dx > 0: held-out pointwise MI of every row, likewise
+  std::vector<double> row_pmi;      // CV with opt.pmi_dx > 0: held-out pointwise MI of every row (chosen K only)
+  std::vector<Gmm> fold_models;     // CV with opt.pmi_dx > 0: the best start's fold fits (during the search only)
   double loglik = std::numeric_limits<double>::quiet_NaN();  // AIC/BIC: best total log-lik
   int n_fits = 0, n_nonconverged = 0, n_events = 0, max_iterations = 0;
   Gmm best_model;  // AIC/BIC: best full-data fit

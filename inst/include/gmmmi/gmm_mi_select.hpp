@@ -75,7 +75,9 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
   std::vector<double> held(static_cast<std::size_t>(I) * F);
   std::vector<int> iters(I * F), conv(I * F), events(I * F);
   std::vector<std::vector<double>> pointwise(static_cast<std::size_t>(I) * F);
-  std::vector<std::vector<double>> pmi(opt.pmi_dx > 0 ? static_cast<std::size_t>(I) * F : 0);
+  // the fits themselves are kept (for the best start only, below) when the held-out pointwise
+  // MI of the chosen K will be needed; select_k computes it once K is chosen
+  std::vector<Gmm> models(opt.pmi_dx > 0 ? static_cast<std::size_t>(I) * F : 0);
   SerialExecutor serial;
   parallel_for(ex, static_cast<std::size_t>(I) * F, 1, [&](std::size_t u) {
     const int i = static_cast<int>(u / F), v = static_cast<int>(u % F);
@@ -88,11 +90,7 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
     if (r.model.prepare()) {
       s = em_detail::log_dens_pass(r.model, f.valid[v].data(), f.n_valid[v], nullptr, 1024, serial, lp.data()) /
           static_cast<double>(f.n_valid[v]);
-      if (opt.pmi_dx > 0) {
-        pmi[u].assign(f.n_valid[v], std::numeric_limits<double>::quiet_NaN());
-        if (!pointwise_mi(r.model, opt.pmi_dx, f.valid[v].data(), f.n_valid[v], pmi[u].data(), serial))
-          pmi[u].assign(f.n_valid[v], std::numeric_limits<double>::quiet_NaN());
-      }
+      if (opt.pmi_dx > 0) models[u] = r.model;
     }
     if (!std::isfinite(s)) s = -std::numeric_limits<double>::infinity();
     held[u] = s;
@@ -119,11 +117,8 @@ inline KScore score_cv(const FoldData& f, int d, int K, const GmmMiOptions& opt,
     for (std::size_t j = 0; j < lp.size(); ++j) ks.row_loglik[f.valid_idx[v][j]] = lp[j];
   }
   if (opt.pmi_dx > 0) {
-    ks.row_pmi.assign(f.n, std::numeric_limits<double>::quiet_NaN());
-    for (int v = 0; v < F; ++v) {
-      const std::vector<double>& pm = pmi[static_cast<std::size_t>(ks.best_init) * F + v];
-      for (std::size_t j = 0; j < pm.size(); ++j) ks.row_pmi[f.valid_idx[v][j]] = pm[j];
-    }
+    for (int v = 0; v < F; ++v)
+      ks.fold_models.push_back(std::move(models[static_cast<std::size_t>(ks.best_init) * F + v]));
   }
   ks.n_fits = I * F;
   for (int u = 0; u < I * F; ++u) {
@@ -238,10 +233,20 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
     sel.chosen_K = sel.rows[best_row].K;
   }
   for (int j = 0; j < static_cast<int>(sel.rows.size()); ++j)
-    if (j != sel.chosen_row) {
-      std::vector<double>().swap(sel.rows[j].row_loglik);
-      std::vector<double>().swap(sel.rows[j].row_pmi);
+    if (j != sel.chosen_row) std::vector<double>().swap(sel.rows[j].row_loglik);
+  if (cv && opt.pmi_dx > 0) {
+    // held-out pointwise MI of every row under the chosen K's fold fit that did not see it
+    KScore& row = sel.rows[sel.chosen_row];
+    row.row_pmi.assign(n, std::numeric_limits<double>::quiet_NaN());
+    for (int v = 0; v < opt.n_folds && v < static_cast<int>(row.fold_models.size()); ++v) {
+      const Gmm& m = row.fold_models[v];
+      if (m.K < 1) continue;  // a fit that could not be prepared (kept as an empty model)
+      std::vector<double> pm(f.n_valid[v]);
+      if (!pointwise_mi(m, opt.pmi_dx, f.valid[v].data(), f.n_valid[v], pm.data(), ex)) continue;
+      for (std::size_t j = 0; j < pm.size(); ++j) row.row_pmi[f.valid_idx[v][j]] = pm[j];
     }
+  }
+  for (auto& r : sel.rows) std::vector<Gmm>().swap(r.fold_models);
   if (cv) {
     // K = 1 is fitted in closed form (one iteration): only K > 1 fits say anything about `tol`
     bool all_short = true;
