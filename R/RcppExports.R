@@ -13,18 +13,6 @@
     .Call(`_gmmmi_gmm_sample_cpp`, weights, means, covs, n, seed)
 }
 
-.gmm_init_cpp <- function(x, weights, K, init, reg_covar, scale, seed, index) {
-    .Call(`_gmmmi_gmm_init_cpp`, x, weights, K, init, reg_covar, scale, seed, index)
-}
-
-.gmm_mi_mc <- function(model, dx, dy, n_mc, seed, n_threads) {
-    .Call(`_gmmmi_gmm_mi_mc`, model, dx, dy, n_mc, seed, n_threads)
-}
-
-.gmm_mi_categorical_mc <- function(models, p, n_mc, seed, n_threads) {
-    .Call(`_gmmmi_gmm_mi_categorical_mc`, models, p, n_mc, seed, n_threads)
-}
-
 .gmm_pmi <- function(model, X, dx, n_threads) {
     .Call(`_gmmmi_gmm_pmi`, model, X, dx, n_threads)
 }
@@ -41,32 +29,16 @@
     .Call(`_gmmmi_gmm_mi_null`, X, labels, K, kind, dx, dy, p, perms, b_offset, opt, seed, n_threads)
 }
 
-.normal_zig_draws <- function(seed, n_streams, n_per, n_threads) {
-    .Call(`_gmmmi_normal_zig_draws`, seed, n_streams, n_per, n_threads)
+.jitter_columns <- function(x, amplitude, seed) {
+    .Call(`_gmmmi_jitter_columns`, x, amplitude, seed)
 }
 
-.simd_mode <- function(mode) {
-    .Call(`_gmmmi_simd_mode`, mode)
+.seeded_permutation <- function(n, seed) {
+    .Call(`_gmmmi_seeded_permutation`, n, seed)
 }
 
-.vector_math <- function(x, fun) {
-    .Call(`_gmmmi_vector_math`, x, fun)
-}
-
-.col_stats <- function(x) {
-    .Call(`_gmmmi_col_stats`, x)
-}
-
-.stream4_draws <- function(seed, index, n_per) {
-    .Call(`_gmmmi_stream4_draws`, seed, index, n_per)
-}
-
-.knn_search <- function(x, k, norm, n_threads, brute) {
-    .Call(`_gmmmi_knn_search`, x, k, norm, n_threads, brute)
-}
-
-.knn_count <- function(x, r, strict, norm, n_threads) {
-    .Call(`_gmmmi_knn_count`, x, r, strict, norm, n_threads)
+.kl_sums <- function(x, k, norm, n_threads) {
+    .Call(`_gmmmi_kl_sums`, x, k, norm, n_threads)
 }
 
 .ksg_core <- function(x, y, k, variant, n_threads) {
@@ -77,35 +49,63 @@
     .Call(`_gmmmi_cmi_core`, x, y, z, k, n_threads)
 }
 
-.ksg_1d_serial <- function(x, y, k, variant) {
-    .Call(`_gmmmi_ksg_1d_serial`, x, y, k, variant)
-}
-
-.kl_sums <- function(x, k, norm, n_threads) {
-    .Call(`_gmmmi_kl_sums`, x, k, norm, n_threads)
-}
-
 .mixed_core <- function(y, cls, n_classes, k, norm, n_threads) {
     .Call(`_gmmmi_mixed_core`, y, cls, n_classes, k, norm, n_threads)
 }
 
-.jitter_columns <- function(x, amplitude, seed) {
-    .Call(`_gmmmi_jitter_columns`, x, amplitude, seed)
+.sliced_ksg <- function(X, Y, theta, phi, k, variant, n_threads) {
+    .Call(`_gmmmi_sliced_ksg`, X, Y, theta, phi, k, variant, n_threads)
 }
 
-.seeded_permutation <- function(n, seed) {
-    .Call(`_gmmmi_seeded_permutation`, n, seed)
+.col_stats <- function(x) {
+    .Call(`_gmmmi_col_stats`, x)
+}
+
+.gmm_init_cpp <- function(x, weights, K, init, reg_covar, scale, seed, index) {
+    .Call(`_gmmmi_gmm_init_cpp`, x, weights, K, init, reg_covar, scale, seed, index)
+}
+
+.gmm_mi_mc <- function(model, dx, dy, n_mc, seed, n_threads) {
+    .Call(`_gmmmi_gmm_mi_mc`, model, dx, dy, n_mc, seed, n_threads)
+}
+
+.gmm_mi_categorical_mc <- function(models, p, n_mc, seed, n_threads) {
+    .Call(`_gmmmi_gmm_mi_categorical_mc`, models, p, n_mc, seed, n_threads)
 }
 
 .rng_draws <- function(seed, n_streams, n_per, n_threads, type) {
     .Call(`_gmmmi_rng_draws`, seed, n_streams, n_per, n_threads, type)
 }
 
-.parallel_throw <- function(n, bad, n_threads) {
-    .Call(`_gmmmi_parallel_throw`, n, bad, n_threads)
+.normal_zig_draws <- function(seed, n_streams, n_per, n_threads) {
+    .Call(`_gmmmi_normal_zig_draws`, seed, n_streams, n_per, n_threads)
 }
 
-.sliced_ksg <- function(X, Y, theta, phi, k, variant, n_threads) {
-    .Call(`_gmmmi_sliced_ksg`, X, Y, theta, phi, k, variant, n_threads)
+.stream4_draws <- function(seed, index, n_per) {
+    .Call(`_gmmmi_stream4_draws`, seed, index, n_per)
+}
+
+.simd_mode <- function(mode) {
+    .Call(`_gmmmi_simd_mode`, mode)
+}
+
+.vector_math <- function(x, fun) {
+    .Call(`_gmmmi_vector_math`, x, fun)
+}
+
+.knn_search <- function(x, k, norm, n_threads, brute) {
+    .Call(`_gmmmi_knn_search`, x, k, norm, n_threads, brute)
+}
+
+.knn_count <- function(x, r, strict, norm, n_threads) {
+    .Call(`_gmmmi_knn_count`, x, r, strict, norm, n_threads)
+}
+
+.ksg_1d_serial <- function(x, y, k, variant) {
+    .Call(`_gmmmi_ksg_1d_serial`, x, y, k, variant)
+}
+
+.parallel_throw <- function(n, bad, n_threads) {
+    .Call(`_gmmmi_parallel_throw`, n, bad, n_threads)
 }
 

@@ -66,55 +66,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// gmm_init_cpp
-Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K, std::string init, double reg_covar, double scale, Rcpp::NumericVector seed, int index);
-RcppExport SEXP _gmmmi_gmm_init_cpp(SEXP xSEXP, SEXP weightsSEXP, SEXP KSEXP, SEXP initSEXP, SEXP reg_covarSEXP, SEXP scaleSEXP, SEXP seedSEXP, SEXP indexSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
-    Rcpp::traits::input_parameter< int >::type K(KSEXP);
-    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
-    Rcpp::traits::input_parameter< double >::type reg_covar(reg_covarSEXP);
-    Rcpp::traits::input_parameter< double >::type scale(scaleSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< int >::type index(indexSEXP);
-    rcpp_result_gen = Rcpp::wrap(gmm_init_cpp(x, weights, K, init, reg_covar, scale, seed, index));
-    return rcpp_result_gen;
-END_RCPP
-}
-// gmm_mi_mc
-Rcpp::NumericVector gmm_mi_mc(Rcpp::List model, int dx, int dy, double n_mc, Rcpp::NumericVector seed, int n_threads);
-RcppExport SEXP _gmmmi_gmm_mi_mc(SEXP modelSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::List >::type model(modelSEXP);
-    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
-    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
-    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(gmm_mi_mc(model, dx, dy, n_mc, seed, n_threads));
-    return rcpp_result_gen;
-END_RCPP
-}
-// gmm_mi_categorical_mc
-Rcpp::NumericVector gmm_mi_categorical_mc(Rcpp::List models, Rcpp::NumericVector p, double n_mc, Rcpp::NumericVector seed, int n_threads);
-RcppExport SEXP _gmmmi_gmm_mi_categorical_mc(SEXP modelsSEXP, SEXP pSEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::List >::type models(modelsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
-    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(gmm_mi_categorical_mc(models, p, n_mc, seed, n_threads));
-    return rcpp_result_gen;
-END_RCPP
-}
 // gmm_pmi
 Rcpp::NumericVector gmm_pmi(Rcpp::List model, Rcpp::NumericMatrix X, int dx, int n_threads);
 RcppExport SEXP _gmmmi_gmm_pmi(SEXP modelSEXP, SEXP XSEXP, SEXP dxSEXP, SEXP n_threadsSEXP) {
@@ -186,70 +137,34 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// normal_zig_draws
-Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads);
-RcppExport SEXP _gmmmi_normal_zig_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< int >::type n_streams(n_streamsSEXP);
-    Rcpp::traits::input_parameter< int >::type n_per(n_perSEXP);
-    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(normal_zig_draws(seed, n_streams, n_per, n_threads));
-    return rcpp_result_gen;
-END_RCPP
-}
-// simd_mode
-Rcpp::List simd_mode(int mode);
-RcppExport SEXP _gmmmi_simd_mode(SEXP modeSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< int >::type mode(modeSEXP);
-    rcpp_result_gen = Rcpp::wrap(simd_mode(mode));
-    return rcpp_result_gen;
-END_RCPP
-}
-// vector_math
-Rcpp::NumericVector vector_math(Rcpp::NumericVector x, std::string fun);
-RcppExport SEXP _gmmmi_vector_math(SEXP xSEXP, SEXP funSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
-    Rcpp::traits::input_parameter< std::string >::type fun(funSEXP);
-    rcpp_result_gen = Rcpp::wrap(vector_math(x, fun));
-    return rcpp_result_gen;
-END_RCPP
-}
-// col_stats
-Rcpp::List col_stats(Rcpp::NumericMatrix x);
-RcppExport SEXP _gmmmi_col_stats(SEXP xSEXP) {
+// jitter_columns
+Rcpp::NumericMatrix jitter_columns(Rcpp::NumericMatrix x, Rcpp::NumericVector amplitude, Rcpp::NumericVector seed);
+RcppExport SEXP _gmmmi_jitter_columns(SEXP xSEXP, SEXP amplitudeSEXP, SEXP seedSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    rcpp_result_gen = Rcpp::wrap(col_stats(x));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type amplitude(amplitudeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(jitter_columns(x, amplitude, seed));
     return rcpp_result_gen;
 END_RCPP
 }
-// stream4_draws
-Rcpp::List stream4_draws(Rcpp::NumericVector seed, double index, int n_per);
-RcppExport SEXP _gmmmi_stream4_draws(SEXP seedSEXP, SEXP indexSEXP, SEXP n_perSEXP) {
+// seeded_permutation
+Rcpp::IntegerVector seeded_permutation(int n, Rcpp::NumericVector seed);
+RcppExport SEXP _gmmmi_seeded_permutation(SEXP nSEXP, SEXP seedSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< double >::type index(indexSEXP);
-    Rcpp::traits::input_parameter< int >::type n_per(n_perSEXP);
-    rcpp_result_gen = Rcpp::wrap(stream4_draws(seed, index, n_per));
+    rcpp_result_gen = Rcpp::wrap(seeded_permutation(n, seed));
     return rcpp_result_gen;
 END_RCPP
 }
-// knn_search
-Rcpp::List knn_search(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads, bool brute);
-RcppExport SEXP _gmmmi_knn_search(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP, SEXP bruteSEXP) {
+// kl_sums
+Rcpp::List kl_sums(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads);
+RcppExport SEXP _gmmmi_kl_sums(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -257,23 +172,7 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< int >::type k(kSEXP);
     Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
     Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    Rcpp::traits::input_parameter< bool >::type brute(bruteSEXP);
-    rcpp_result_gen = Rcpp::wrap(knn_search(x, k, norm, n_threads, brute));
-    return rcpp_result_gen;
-END_RCPP
-}
-// knn_count
-Rcpp::IntegerVector knn_count(Rcpp::NumericMatrix x, Rcpp::NumericVector r, bool strict, std::string norm, int n_threads);
-RcppExport SEXP _gmmmi_knn_count(SEXP xSEXP, SEXP rSEXP, SEXP strictSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type r(rSEXP);
-    Rcpp::traits::input_parameter< bool >::type strict(strictSEXP);
-    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
-    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(knn_count(x, r, strict, norm, n_threads));
+    rcpp_result_gen = Rcpp::wrap(kl_sums(x, k, norm, n_threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -307,34 +206,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// ksg_1d_serial
-double ksg_1d_serial(Rcpp::NumericVector x, Rcpp::NumericVector y, int k, int variant);
-RcppExport SEXP _gmmmi_ksg_1d_serial(SEXP xSEXP, SEXP ySEXP, SEXP kSEXP, SEXP variantSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
-    Rcpp::traits::input_parameter< int >::type k(kSEXP);
-    Rcpp::traits::input_parameter< int >::type variant(variantSEXP);
-    rcpp_result_gen = Rcpp::wrap(ksg_1d_serial(x, y, k, variant));
-    return rcpp_result_gen;
-END_RCPP
-}
-// kl_sums
-Rcpp::List kl_sums(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads);
-RcppExport SEXP _gmmmi_kl_sums(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    Rcpp::traits::input_parameter< int >::type k(kSEXP);
-    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
-    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(kl_sums(x, k, norm, n_threads));
-    return rcpp_result_gen;
-END_RCPP
-}
 // mixed_core
 Rcpp::List mixed_core(Rcpp::NumericMatrix y, Rcpp::IntegerVector cls, int n_classes, int k, std::string norm, int n_threads);
 RcppExport SEXP _gmmmi_mixed_core(SEXP ySEXP, SEXP clsSEXP, SEXP n_classesSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
@@ -348,59 +219,6 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
     Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
     rcpp_result_gen = Rcpp::wrap(mixed_core(y, cls, n_classes, k, norm, n_threads));
-    return rcpp_result_gen;
-END_RCPP
-}
-// jitter_columns
-Rcpp::NumericMatrix jitter_columns(Rcpp::NumericMatrix x, Rcpp::NumericVector amplitude, Rcpp::NumericVector seed);
-RcppExport SEXP _gmmmi_jitter_columns(SEXP xSEXP, SEXP amplitudeSEXP, SEXP seedSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type amplitude(amplitudeSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
-    rcpp_result_gen = Rcpp::wrap(jitter_columns(x, amplitude, seed));
-    return rcpp_result_gen;
-END_RCPP
-}
-// seeded_permutation
-Rcpp::IntegerVector seeded_permutation(int n, Rcpp::NumericVector seed);
-RcppExport SEXP _gmmmi_seeded_permutation(SEXP nSEXP, SEXP seedSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< int >::type n(nSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
-    rcpp_result_gen = Rcpp::wrap(seeded_permutation(n, seed));
-    return rcpp_result_gen;
-END_RCPP
-}
-// rng_draws
-Rcpp::NumericMatrix rng_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads, std::string type);
-RcppExport SEXP _gmmmi_rng_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP, SEXP typeSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< int >::type n_streams(n_streamsSEXP);
-    Rcpp::traits::input_parameter< int >::type n_per(n_perSEXP);
-    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
-    rcpp_result_gen = Rcpp::wrap(rng_draws(seed, n_streams, n_per, n_threads, type));
-    return rcpp_result_gen;
-END_RCPP
-}
-// parallel_throw
-int parallel_throw(int n, int bad, int n_threads);
-RcppExport SEXP _gmmmi_parallel_throw(SEXP nSEXP, SEXP badSEXP, SEXP n_threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< int >::type n(nSEXP);
-    Rcpp::traits::input_parameter< int >::type bad(badSEXP);
-    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(parallel_throw(n, bad, n_threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -421,35 +239,217 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// col_stats
+Rcpp::List col_stats(Rcpp::NumericMatrix x);
+RcppExport SEXP _gmmmi_col_stats(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(col_stats(x));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_init_cpp
+Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K, std::string init, double reg_covar, double scale, Rcpp::NumericVector seed, int index);
+RcppExport SEXP _gmmmi_gmm_init_cpp(SEXP xSEXP, SEXP weightsSEXP, SEXP KSEXP, SEXP initSEXP, SEXP reg_covarSEXP, SEXP scaleSEXP, SEXP seedSEXP, SEXP indexSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
+    Rcpp::traits::input_parameter< double >::type reg_covar(reg_covarSEXP);
+    Rcpp::traits::input_parameter< double >::type scale(scaleSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type index(indexSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_init_cpp(x, weights, K, init, reg_covar, scale, seed, index));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_mc
+Rcpp::NumericVector gmm_mi_mc(Rcpp::List model, int dx, int dy, double n_mc, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_mc(SEXP modelSEXP, SEXP dxSEXP, SEXP dySEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< int >::type dx(dxSEXP);
+    Rcpp::traits::input_parameter< int >::type dy(dySEXP);
+    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_mc(model, dx, dy, n_mc, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gmm_mi_categorical_mc
+Rcpp::NumericVector gmm_mi_categorical_mc(Rcpp::List models, Rcpp::NumericVector p, double n_mc, Rcpp::NumericVector seed, int n_threads);
+RcppExport SEXP _gmmmi_gmm_mi_categorical_mc(SEXP modelsSEXP, SEXP pSEXP, SEXP n_mcSEXP, SEXP seedSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type models(modelsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< double >::type n_mc(n_mcSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(gmm_mi_categorical_mc(models, p, n_mc, seed, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// rng_draws
+Rcpp::NumericMatrix rng_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads, std::string type);
+RcppExport SEXP _gmmmi_rng_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP, SEXP typeSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_streams(n_streamsSEXP);
+    Rcpp::traits::input_parameter< int >::type n_per(n_perSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    rcpp_result_gen = Rcpp::wrap(rng_draws(seed, n_streams, n_per, n_threads, type));
+    return rcpp_result_gen;
+END_RCPP
+}
+// normal_zig_draws
+Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads);
+RcppExport SEXP _gmmmi_normal_zig_draws(SEXP seedSEXP, SEXP n_streamsSEXP, SEXP n_perSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type n_streams(n_streamsSEXP);
+    Rcpp::traits::input_parameter< int >::type n_per(n_perSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(normal_zig_draws(seed, n_streams, n_per, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// stream4_draws
+Rcpp::List stream4_draws(Rcpp::NumericVector seed, double index, int n_per);
+RcppExport SEXP _gmmmi_stream4_draws(SEXP seedSEXP, SEXP indexSEXP, SEXP n_perSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< double >::type index(indexSEXP);
+    Rcpp::traits::input_parameter< int >::type n_per(n_perSEXP);
+    rcpp_result_gen = Rcpp::wrap(stream4_draws(seed, index, n_per));
+    return rcpp_result_gen;
+END_RCPP
+}
+// simd_mode
+Rcpp::List simd_mode(int mode);
+RcppExport SEXP _gmmmi_simd_mode(SEXP modeSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< int >::type mode(modeSEXP);
+    rcpp_result_gen = Rcpp::wrap(simd_mode(mode));
+    return rcpp_result_gen;
+END_RCPP
+}
+// vector_math
+Rcpp::NumericVector vector_math(Rcpp::NumericVector x, std::string fun);
+RcppExport SEXP _gmmmi_vector_math(SEXP xSEXP, SEXP funSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< std::string >::type fun(funSEXP);
+    rcpp_result_gen = Rcpp::wrap(vector_math(x, fun));
+    return rcpp_result_gen;
+END_RCPP
+}
+// knn_search
+Rcpp::List knn_search(Rcpp::NumericMatrix x, int k, std::string norm, int n_threads, bool brute);
+RcppExport SEXP _gmmmi_knn_search(SEXP xSEXP, SEXP kSEXP, SEXP normSEXP, SEXP n_threadsSEXP, SEXP bruteSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    Rcpp::traits::input_parameter< bool >::type brute(bruteSEXP);
+    rcpp_result_gen = Rcpp::wrap(knn_search(x, k, norm, n_threads, brute));
+    return rcpp_result_gen;
+END_RCPP
+}
+// knn_count
+Rcpp::IntegerVector knn_count(Rcpp::NumericMatrix x, Rcpp::NumericVector r, bool strict, std::string norm, int n_threads);
+RcppExport SEXP _gmmmi_knn_count(SEXP xSEXP, SEXP rSEXP, SEXP strictSEXP, SEXP normSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type r(rSEXP);
+    Rcpp::traits::input_parameter< bool >::type strict(strictSEXP);
+    Rcpp::traits::input_parameter< std::string >::type norm(normSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(knn_count(x, r, strict, norm, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// ksg_1d_serial
+double ksg_1d_serial(Rcpp::NumericVector x, Rcpp::NumericVector y, int k, int variant);
+RcppExport SEXP _gmmmi_ksg_1d_serial(SEXP xSEXP, SEXP ySEXP, SEXP kSEXP, SEXP variantSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< int >::type variant(variantSEXP);
+    rcpp_result_gen = Rcpp::wrap(ksg_1d_serial(x, y, k, variant));
+    return rcpp_result_gen;
+END_RCPP
+}
+// parallel_throw
+int parallel_throw(int n, int bad, int n_threads);
+RcppExport SEXP _gmmmi_parallel_throw(SEXP nSEXP, SEXP badSEXP, SEXP n_threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< int >::type bad(badSEXP);
+    Rcpp::traits::input_parameter< int >::type n_threads(n_threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(parallel_throw(n, bad, n_threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_gmmmi_gmm_fit_cpp", (DL_FUNC) &_gmmmi_gmm_fit_cpp, 14},
     {"_gmmmi_gmm_eval_cpp", (DL_FUNC) &_gmmmi_gmm_eval_cpp, 6},
     {"_gmmmi_gmm_sample_cpp", (DL_FUNC) &_gmmmi_gmm_sample_cpp, 5},
-    {"_gmmmi_gmm_init_cpp", (DL_FUNC) &_gmmmi_gmm_init_cpp, 8},
-    {"_gmmmi_gmm_mi_mc", (DL_FUNC) &_gmmmi_gmm_mi_mc, 6},
-    {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
     {"_gmmmi_gmm_pmi", (DL_FUNC) &_gmmmi_gmm_pmi, 4},
     {"_gmmmi_gmm_pmi_categorical", (DL_FUNC) &_gmmmi_gmm_pmi_categorical, 6},
     {"_gmmmi_gmm_mi_run", (DL_FUNC) &_gmmmi_gmm_mi_run, 9},
     {"_gmmmi_gmm_mi_null", (DL_FUNC) &_gmmmi_gmm_mi_null, 12},
-    {"_gmmmi_normal_zig_draws", (DL_FUNC) &_gmmmi_normal_zig_draws, 4},
-    {"_gmmmi_simd_mode", (DL_FUNC) &_gmmmi_simd_mode, 1},
-    {"_gmmmi_vector_math", (DL_FUNC) &_gmmmi_vector_math, 2},
-    {"_gmmmi_col_stats", (DL_FUNC) &_gmmmi_col_stats, 1},
-    {"_gmmmi_stream4_draws", (DL_FUNC) &_gmmmi_stream4_draws, 3},
-    {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
-    {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
-    {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},
-    {"_gmmmi_cmi_core", (DL_FUNC) &_gmmmi_cmi_core, 5},
-    {"_gmmmi_ksg_1d_serial", (DL_FUNC) &_gmmmi_ksg_1d_serial, 4},
-    {"_gmmmi_kl_sums", (DL_FUNC) &_gmmmi_kl_sums, 4},
-    {"_gmmmi_mixed_core", (DL_FUNC) &_gmmmi_mixed_core, 6},
     {"_gmmmi_jitter_columns", (DL_FUNC) &_gmmmi_jitter_columns, 3},
     {"_gmmmi_seeded_permutation", (DL_FUNC) &_gmmmi_seeded_permutation, 2},
-    {"_gmmmi_rng_draws", (DL_FUNC) &_gmmmi_rng_draws, 5},
-    {"_gmmmi_parallel_throw", (DL_FUNC) &_gmmmi_parallel_throw, 3},
+    {"_gmmmi_kl_sums", (DL_FUNC) &_gmmmi_kl_sums, 4},
+    {"_gmmmi_ksg_core", (DL_FUNC) &_gmmmi_ksg_core, 5},
+    {"_gmmmi_cmi_core", (DL_FUNC) &_gmmmi_cmi_core, 5},
+    {"_gmmmi_mixed_core", (DL_FUNC) &_gmmmi_mixed_core, 6},
     {"_gmmmi_sliced_ksg", (DL_FUNC) &_gmmmi_sliced_ksg, 7},
+    {"_gmmmi_col_stats", (DL_FUNC) &_gmmmi_col_stats, 1},
+    {"_gmmmi_gmm_init_cpp", (DL_FUNC) &_gmmmi_gmm_init_cpp, 8},
+    {"_gmmmi_gmm_mi_mc", (DL_FUNC) &_gmmmi_gmm_mi_mc, 6},
+    {"_gmmmi_gmm_mi_categorical_mc", (DL_FUNC) &_gmmmi_gmm_mi_categorical_mc, 5},
+    {"_gmmmi_rng_draws", (DL_FUNC) &_gmmmi_rng_draws, 5},
+    {"_gmmmi_normal_zig_draws", (DL_FUNC) &_gmmmi_normal_zig_draws, 4},
+    {"_gmmmi_stream4_draws", (DL_FUNC) &_gmmmi_stream4_draws, 3},
+    {"_gmmmi_simd_mode", (DL_FUNC) &_gmmmi_simd_mode, 1},
+    {"_gmmmi_vector_math", (DL_FUNC) &_gmmmi_vector_math, 2},
+    {"_gmmmi_knn_search", (DL_FUNC) &_gmmmi_knn_search, 5},
+    {"_gmmmi_knn_count", (DL_FUNC) &_gmmmi_knn_count, 5},
+    {"_gmmmi_ksg_1d_serial", (DL_FUNC) &_gmmmi_ksg_1d_serial, 4},
+    {"_gmmmi_parallel_throw", (DL_FUNC) &_gmmmi_parallel_throw, 3},
     {NULL, NULL, 0}
 };
 

@@ -1,4 +1,4 @@
-// RcppParallel (TBB) executor for the gmmmi core, and an R-side monitor (progress + interrupts).
+// RcppParallel (TBB) executor for the gmmmi core, and the R-side monitor (progress + interrupts).
 #ifndef GMMMI_SRC_EXECUTOR_H
 #define GMMMI_SRC_EXECUTOR_H
 
@@ -6,6 +6,8 @@
 #include <Rcpp.h>
 #include <R_ext/Utils.h>
 #include <gmmmi/parallel.hpp>
+
+#include "convert.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -130,12 +132,19 @@ class ParallelExecutor : public gmmmi::Executor {
   mutable std::exception_ptr err_;
 };
 
-// Calls an R callback (progress) and checks for user interrupts, on the main thread only.
-class RMonitor : public gmmmi::Monitor {
+// The one R-side monitor: checks for user interrupts and calls an optional R progress callback
+// as callback(phase, done, total), on the main thread only. It serves plain Monitor users (EM
+// between iterations; phase stays 0) and the phases of gmm_mi (selection, full fit, bootstrap,
+// permutations).
+class RMonitor : public gmmmi::PhaseMonitor {
  public:
-  explicit RMonitor(Rcpp::Nullable<Rcpp::Function> cb)
+  explicit RMonitor(Rcpp::Nullable<Rcpp::Function> cb = R_NilValue)
       : has_cb_(cb.isNotNull()), owner_(std::this_thread::get_id()) {
     if (has_cb_) cb_ = Rcpp::Function(cb.get());
+  }
+  void phase(int which, std::size_t total) override {
+    phase_ = which;
+    if (has_cb_ && std::this_thread::get_id() == owner_) cb_(which, 0.0, static_cast<double>(total));
   }
   void step(std::size_t done, std::size_t total) override {
     // R only on the thread that built the monitor (the main thread); elsewhere, only the core's
@@ -145,19 +154,15 @@ class RMonitor : public gmmmi::Monitor {
       return;
     }
     if (interrupt_pending()) throw Rcpp::internal::InterruptedException();
-    if (has_cb_) cb_(static_cast<double>(done), static_cast<double>(total));
+    if (has_cb_) cb_(phase_, static_cast<double>(done), static_cast<double>(total));
   }
 
  private:
   bool has_cb_;
+  int phase_ = 0;
   std::thread::id owner_;
   Rcpp::Function cb_ = Rcpp::Function("identity");
 };
-
-inline std::uint64_t seed_arg(const Rcpp::NumericVector& seed) {
-  if (seed.size() != 2) Rcpp::stop("internal: seed must have two halves");
-  return (static_cast<std::uint64_t>(seed[0]) << 32) ^ static_cast<std::uint64_t>(seed[1]);
-}
 
 }  // namespace gmmmi_r
 

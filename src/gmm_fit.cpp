@@ -1,64 +1,10 @@
 // Glue for the EM engine (inst/include/gmmmi/em.hpp) and GMM evaluation/sampling.
-// Converts R objects once on the main thread; the core runs without the R API.
+// Converts R objects once on the main thread (convert.h); the core runs without the R API.
 #include "executor.h"
 #include <gmmmi/em.hpp>
 #include <gmmmi/gmm.hpp>
 
 namespace {
-
-// R's n x d matrix -> core's d x n layout.
-std::vector<double> transpose_data(const Rcpp::NumericMatrix& x) {
-  const std::size_t n = x.nrow();
-  const int d = x.ncol();
-  std::vector<double> X(n * d);
-  for (int j = 0; j < d; ++j) {
-    const double* col = &x[static_cast<std::size_t>(j) * n];
-    for (std::size_t i = 0; i < n; ++i) X[i * d + j] = col[i];
-  }
-  return X;
-}
-
-// weights (K), means (K x d), covariances (d*d*K, as an R array d x d x K) -> Gmm.
-gmmmi::Gmm model_from_r(const Rcpp::NumericVector& weights, const Rcpp::NumericMatrix& means,
-                        const Rcpp::NumericVector& covs) {
-  const int K = means.nrow(), d = means.ncol();
-  if (weights.size() != K || covs.size() != static_cast<R_xlen_t>(d) * d * K)
-    Rcpp::stop("internal: inconsistent model dimensions");
-  gmmmi::Gmm g(K, d);
-  for (int k = 0; k < K; ++k) {
-    g.weights[k] = weights[k];
-    for (int j = 0; j < d; ++j) g.means(j, k) = means(k, j);
-    for (int a = 0; a < d; ++a)
-      for (int b = 0; b < d; ++b)
-        g.covs[k](a, b) = covs[static_cast<std::size_t>(k) * d * d + static_cast<std::size_t>(b) * d + a];
-  }
-  return g;
-}
-
-Rcpp::List model_to_r(const gmmmi::Gmm& g) {
-  const int K = g.K, d = g.d;
-  Rcpp::NumericVector w(K);
-  Rcpp::NumericMatrix m(K, d);
-  Rcpp::NumericVector c(static_cast<std::size_t>(d) * d * K);
-  for (int k = 0; k < K; ++k) {
-    w[k] = g.weights[k];
-    for (int j = 0; j < d; ++j) m(k, j) = g.means(j, k);
-    for (int a = 0; a < d; ++a)
-      for (int b = 0; b < d; ++b)
-        c[static_cast<std::size_t>(k) * d * d + static_cast<std::size_t>(b) * d + a] = g.covs[k](a, b);
-  }
-  c.attr("dim") = Rcpp::IntegerVector::create(d, d, K);
-  return Rcpp::List::create(Rcpp::Named("weights") = w, Rcpp::Named("means") = m,
-                            Rcpp::Named("covariances") = c);
-}
-
-gmmmi::InitMethod parse_init(const std::string& s) {
-  if (s == "random") return gmmmi::InitMethod::Random;
-  if (s == "kmeans") return gmmmi::InitMethod::Kmeans;
-  if (s == "randomized_kmeans") return gmmmi::InitMethod::RandomizedKmeans;
-  if (s == "minmax") return gmmmi::InitMethod::Minmax;
-  Rcpp::stop("internal: unknown init method");
-}
 
 Rcpp::List result_to_r(const gmmmi::EmResult& r, const std::vector<double>& init_ll, int best) {
   const std::size_t ne = r.events.size();
@@ -68,7 +14,7 @@ Rcpp::List result_to_r(const gmmmi::EmResult& r, const std::vector<double>& init
     comp[e] = r.events[e].component + 1;
     kind[e] = r.events[e].kind;
   }
-  Rcpp::List out = model_to_r(r.model);
+  Rcpp::List out = gmmmi_r::gmm_to_r(r.model);
   out["loglik"] = r.loglik;
   out["mean_loglik"] = r.mean_loglik;
   out["iterations"] = r.iterations;
@@ -82,13 +28,6 @@ Rcpp::List result_to_r(const gmmmi::EmResult& r, const std::vector<double>& init
 
 }  // namespace
 
-// Optional row weights as a plain vector (empty when NULL: all rows weigh 1).
-static std::vector<double> weights_vector(const Rcpp::Nullable<Rcpp::NumericVector>& weights) {
-  if (weights.isNull()) return std::vector<double>();
-  Rcpp::NumericVector wr(weights.get());
-  return std::vector<double>(wr.begin(), wr.end());
-}
-
 // mode: "method" (init by name, n_inits starts), "model" (warm start from start list),
 // "responsibilities" (start from an n x K responsibility matrix).
 // [[Rcpp::export(.gmm_fit_cpp)]]
@@ -98,8 +37,8 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
                        Rcpp::NumericVector seed, int n_threads) {
   const std::size_t n = x.nrow();
   const int d = x.ncol();
-  const std::vector<double> X = transpose_data(x);
-  const std::vector<double> wv = weights_vector(weights);
+  const std::vector<double> X = gmmmi_r::rows_of(x);
+  const std::vector<double> wv = gmmmi_r::weights_of(weights);
   const double* w = wv.empty() ? nullptr : wv.data();
   gmmmi::EmOptions opt;
   opt.tol = tol;
@@ -108,9 +47,9 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
   opt.scale = scale;
   opt.block_size = static_cast<std::size_t>(block_size);
   gmmmi_r::ParallelExecutor ex(n_threads);
-  gmmmi_r::RMonitor monitor(R_NilValue);  // interrupts only, between EM iterations
+  gmmmi_r::RMonitor monitor;  // interrupts only, between EM iterations
   if (mode == "method") {
-    opt.init = parse_init(init);
+    opt.init = gmmmi_r::init_method(init);
     std::vector<double> all;
     int best = 0;
     gmmmi::EmResult r = gmmmi::em_fit_best(X.data(), n, d, w, K, opt, gmmmi_r::seed_arg(seed),
@@ -120,12 +59,11 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
   gmmmi::Gmm g0;
   std::vector<gmmmi::RecoveryEvent> ev0;
   if (mode == "model") {
-    g0 = model_from_r(start["weights"], start["means"], start["covariances"]);
+    g0 = gmmmi_r::gmm_from_r(start);
   } else if (mode == "responsibilities") {
-    Rcpp::NumericMatrix z = start["responsibilities"];
-    std::vector<double> R(static_cast<std::size_t>(K) * n);
-    for (int k = 0; k < K; ++k)
-      for (std::size_t i = 0; i < n; ++i) R[i * K + k] = z(i, k);
+    const Rcpp::NumericMatrix z = start["responsibilities"];
+    if (static_cast<std::size_t>(z.nrow()) != n || z.ncol() != K) Rcpp::stop("internal: responsibilities must be n x K");
+    const std::vector<double> R = gmmmi_r::rows_of(z);
     g0 = gmmmi::em_init_responsibilities(X.data(), n, d, w, R.data(), K, opt, &ev0);
   } else {
     Rcpp::stop("internal: unknown mode");
@@ -141,12 +79,12 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
 // [[Rcpp::export(.gmm_eval_cpp)]]
 SEXP gmm_eval_cpp(Rcpp::NumericVector weights, Rcpp::NumericMatrix means, Rcpp::NumericVector covs,
                   Rcpp::NumericMatrix x, std::string what, int n_threads) {
-  gmmmi::Gmm g = model_from_r(weights, means, covs);
+  gmmmi::Gmm g = gmmmi_r::gmm_from_r(weights, means, covs);
   if (!g.prepare()) Rcpp::stop("the model's covariances are not positive definite");
   const std::size_t n = x.nrow();
   const int d = x.ncol(), K = g.K;
   if (d != g.d) Rcpp::stop("internal: dimension mismatch");
-  const std::vector<double> X = transpose_data(x);
+  const std::vector<double> X = gmmmi_r::rows_of(x);
   gmmmi_r::ParallelExecutor ex(n_threads);
   if (what == "log_density") {
     std::vector<double> out(n);
@@ -174,46 +112,23 @@ SEXP gmm_eval_cpp(Rcpp::NumericVector weights, Rcpp::NumericMatrix means, Rcpp::
       for (int k = 0; k < K; ++k) o[k] /= sum;
     }
   });
-  Rcpp::NumericMatrix res(n, K);
-  for (std::size_t i = 0; i < n; ++i)
-    for (int k = 0; k < K; ++k) res(i, k) = out[i * K + k];
-  return res;
+  return gmmmi_r::matrix_of_rows(out.data(), n, K);
 }
 
 // Draw n points from the model (one stream); returns n x d, attribute "component" (1-based).
 // [[Rcpp::export(.gmm_sample_cpp)]]
 Rcpp::NumericMatrix gmm_sample_cpp(Rcpp::NumericVector weights, Rcpp::NumericMatrix means,
                                    Rcpp::NumericVector covs, int n, Rcpp::NumericVector seed) {
-  gmmmi::Gmm g = model_from_r(weights, means, covs);
+  gmmmi::Gmm g = gmmmi_r::gmm_from_r(weights, means, covs);
   if (!g.prepare()) Rcpp::stop("the model's covariances are not positive definite");
   const int d = g.d;
   std::vector<double> out(static_cast<std::size_t>(n) * d);
   std::vector<int> lab(n);
   gmmmi::Stream rng(gmmmi_r::seed_arg(seed), 0);
   gmmmi::sample(g, rng, n, out.data(), lab.data());
-  Rcpp::NumericMatrix res(n, d);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < d; ++j) res(i, j) = out[static_cast<std::size_t>(i) * d + j];
+  Rcpp::NumericMatrix res = gmmmi_r::matrix_of_rows(out.data(), n, d);
   Rcpp::IntegerVector comp(lab.begin(), lab.end());
   for (int i = 0; i < n; ++i) comp[i] += 1;
   res.attr("component") = comp;
   return res;
-}
-
-// Starting model of one initialisation (stream `index` of `seed`), for tests of the init rules.
-// [[Rcpp::export(.gmm_init_cpp)]]
-Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K,
-                        std::string init, double reg_covar, double scale, Rcpp::NumericVector seed,
-                        int index) {
-  const std::size_t n = x.nrow();
-  const int d = x.ncol();
-  const std::vector<double> X = transpose_data(x);
-  const std::vector<double> wv = weights_vector(weights);
-  const double* w = wv.empty() ? nullptr : wv.data();
-  gmmmi::EmOptions opt;
-  opt.reg_covar = reg_covar;
-  opt.scale = scale;
-  opt.init = parse_init(init);
-  gmmmi::Stream rng(gmmmi_r::seed_arg(seed), static_cast<std::uint64_t>(index));
-  return model_to_r(gmmmi::em_initialise(X.data(), n, d, w, K, opt, rng));
 }

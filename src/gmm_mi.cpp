@@ -1,93 +1,30 @@
-// Rcpp glue for GMM-MI: Monte Carlo MI of given mixtures, pointwise MI, and the estimator.
+// Rcpp glue for GMM-MI: the estimator, its permutation statistics, and the pointwise MI of fitted
+// mixtures (predict / plots). Conversions: convert.h.
 #include "executor.h"
 #include <gmmmi/mixture_mi.hpp>
-#include <gmmmi/stats.hpp>
-
-namespace {
-
-// A mixture from R: weights (K), means (K x d matrix, one row per component), covariances
-// (d x d x K array).
-gmmmi::Gmm gmm_from_r(Rcpp::NumericVector weights, Rcpp::NumericMatrix means, Rcpp::NumericVector covs) {
-  const int K = weights.size(), d = means.ncol();
-  if (means.nrow() != K || covs.size() != static_cast<R_xlen_t>(d) * d * K)
-    Rcpp::stop("internal: inconsistent mixture parameters");
-  gmmmi::Gmm g(K, d);
-  for (int k = 0; k < K; ++k) {
-    g.weights[k] = weights[k];
-    for (int a = 0; a < d; ++a) g.means(a, k) = means(k, a);
-    for (int a = 0; a < d; ++a)
-      for (int b = 0; b < d; ++b) g.covs[k](a, b) = covs[static_cast<R_xlen_t>(k) * d * d + b * d + a];
-  }
-  return g;
-}
-
-gmmmi::Gmm gmm_from_list(Rcpp::List m) {
-  return gmm_from_r(m["weights"], m["means"], m["covariances"]);
-}
-
-Rcpp::NumericVector mc_to_r(const gmmmi::McResult& r) {
-  return Rcpp::NumericVector::create(Rcpp::Named("value") = r.value,
-                                     Rcpp::Named("std_error") = r.std_error,
-                                     Rcpp::Named("n") = r.n);
-}
-
-}  // namespace
-
-// MI (dz = 0) or conditional MI (dz > 0) of one mixture by Monte Carlo.
-// [[Rcpp::export(.gmm_mi_mc)]]
-Rcpp::NumericVector gmm_mi_mc(Rcpp::List model, int dx, int dy, double n_mc, Rcpp::NumericVector seed,
-                              int n_threads) {
-  gmmmi::Gmm g = gmm_from_list(model);
-  gmmmi_r::ParallelExecutor ex(n_threads);
-  const std::uint64_t s = gmmmi_r::seed_arg(seed);
-  const std::size_t nm = static_cast<std::size_t>(n_mc);
-  if (dx + dy == g.d) return mc_to_r(gmmmi::mi_mc(g, dx, nm, s, ex));
-  return mc_to_r(gmmmi::cmi_mc(g, dx, dy, nm, s, ex));
-}
-
-// MI of a categorical X (class probabilities p) and Y with class mixtures `models`.
-// [[Rcpp::export(.gmm_mi_categorical_mc)]]
-Rcpp::NumericVector gmm_mi_categorical_mc(Rcpp::List models, Rcpp::NumericVector p, double n_mc,
-                                          Rcpp::NumericVector seed, int n_threads) {
-  std::vector<gmmmi::Gmm> gs;
-  for (R_xlen_t c = 0; c < models.size(); ++c) gs.push_back(gmm_from_list(models[c]));
-  gmmmi_r::ParallelExecutor ex(n_threads);
-  std::vector<double> pp(p.begin(), p.end());
-  return mc_to_r(gmmmi::mi_categorical_mc(gs, pp, static_cast<std::size_t>(n_mc),
-                                          gmmmi_r::seed_arg(seed), ex));
-}
 
 // Pointwise MI of the rows of X (n x d) under `model` (x = first dx columns); for a categorical
 // X pass `models` (a list) with `labels` (1-based) and class probabilities p.
 // [[Rcpp::export(.gmm_pmi)]]
 Rcpp::NumericVector gmm_pmi(Rcpp::List model, Rcpp::NumericMatrix X, int dx, int n_threads) {
-  gmmmi::Gmm g = gmm_from_list(model);
+  const gmmmi::Gmm g = gmmmi_r::gmm_from_r(model);
   const std::size_t n = X.nrow();
-  const int d = X.ncol();
-  std::vector<double> Xt(n * d);
-  for (std::size_t i = 0; i < n; ++i)
-    for (int a = 0; a < d; ++a) Xt[i * d + a] = X(i, a);
+  const std::vector<double> Xt = gmmmi_r::rows_of(X);
   gmmmi_r::ParallelExecutor ex(n_threads);
-  Rcpp::NumericVector out(n);
   std::vector<double> o(n);
   if (!gmmmi::pointwise_mi(g, dx, Xt.data(), n, o.data(), ex)) Rcpp::stop("degenerate mixture");
-  std::copy(o.begin(), o.end(), out.begin());
-  return out;
+  return Rcpp::NumericVector(o.begin(), o.end());
 }
 
 // Y: the rows' (z, y) values; the first dz columns are the conditioning variable (0: plain MI).
 // [[Rcpp::export(.gmm_pmi_categorical)]]
 Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p, Rcpp::IntegerVector labels,
                                         Rcpp::NumericMatrix Y, int n_threads, int dz = 0) {
-  std::vector<gmmmi::Gmm> gs;
-  for (R_xlen_t c = 0; c < models.size(); ++c) gs.push_back(gmm_from_list(models[c]));
+  const std::vector<gmmmi::Gmm> gs = gmmmi_r::gmms_from_r(models);
   const std::size_t n = Y.nrow();
-  const int d = Y.ncol();
-  std::vector<double> Yt(n * d);
-  for (std::size_t i = 0; i < n; ++i)
-    for (int a = 0; a < d; ++a) Yt[i * d + a] = Y(i, a);
-  std::vector<int> lab(n);
-  for (std::size_t i = 0; i < n; ++i) lab[i] = labels[i] - 1;
+  if (static_cast<std::size_t>(labels.size()) != n) Rcpp::stop("internal: one label per row");
+  const std::vector<double> Yt = gmmmi_r::rows_of(Y);
+  const std::vector<int> lab = gmmmi_r::zero_based(labels.begin(), n, static_cast<int>(gs.size()), "label");
   std::vector<double> pp(p.begin(), p.end()), o(n);
   gmmmi_r::ParallelExecutor ex(n_threads);
   if (!gmmmi::pointwise_mi_categorical(gs, pp, lab.data(), Yt.data(), n, o.data(), ex, dz))
@@ -101,49 +38,6 @@ Rcpp::NumericVector gmm_pmi_categorical(Rcpp::List models, Rcpp::NumericVector p
 
 namespace {
 
-class RPhaseMonitor : public gmmmi::PhaseMonitor {
- public:
-  explicit RPhaseMonitor(Rcpp::Nullable<Rcpp::Function> cb) : has_cb_(cb.isNotNull()) {
-    if (has_cb_) cb_ = Rcpp::Function(cb.get());
-  }
-  void phase(int which, std::size_t total) override {
-    phase_ = which;
-    if (has_cb_) cb_(which, 0.0, static_cast<double>(total));
-  }
-  void step(std::size_t done, std::size_t total) override {
-    Rcpp::checkUserInterrupt();
-    if (has_cb_) cb_(phase_, static_cast<double>(done), static_cast<double>(total));
-  }
-
- private:
-  bool has_cb_;
-  int phase_ = 0;
-  Rcpp::Function cb_ = Rcpp::Function("identity");
-};
-
-Rcpp::List gmm_to_r(const gmmmi::Gmm& g) {
-  const int K = g.K, d = g.d;
-  Rcpp::NumericVector w(K);
-  Rcpp::NumericMatrix mu(K, d);
-  Rcpp::NumericVector cv(static_cast<R_xlen_t>(d) * d * K);
-  for (int k = 0; k < K; ++k) {
-    w[k] = g.weights[k];
-    for (int a = 0; a < d; ++a) mu(k, a) = g.means(a, k);
-    for (int a = 0; a < d; ++a)
-      for (int b = 0; b < d; ++b) cv[static_cast<R_xlen_t>(k) * d * d + b * d + a] = g.covs[k](a, b);
-  }
-  cv.attr("dim") = Rcpp::IntegerVector::create(d, d, K);
-  return Rcpp::List::create(Rcpp::Named("weights") = w, Rcpp::Named("means") = mu,
-                            Rcpp::Named("covariances") = cv);
-}
-
-gmmmi::InitMethod init_method(const std::string& s) {
-  if (s == "kmeans") return gmmmi::InitMethod::Kmeans;
-  if (s == "randomized_kmeans") return gmmmi::InitMethod::RandomizedKmeans;
-  if (s == "minmax") return gmmmi::InitMethod::Minmax;
-  return gmmmi::InitMethod::Random;
-}
-
 // The EM settings and starts shared by the estimator and the permutation statistics.
 void read_fit_options(const Rcpp::List& opt, gmmmi::GmmMiOptions& o) {
   o.em.tol = Rcpp::as<double>(opt["tol"]);
@@ -151,8 +45,8 @@ void read_fit_options(const Rcpp::List& opt, gmmmi::GmmMiOptions& o) {
   o.em.reg_covar = Rcpp::as<double>(opt["reg_covar"]);
   {
     const std::vector<std::string> inits = Rcpp::as<std::vector<std::string>>(opt["init"]);
-    o.em.init = init_method(inits.at(0));
-    for (const auto& i : inits) o.inits.push_back(init_method(i));
+    o.em.init = gmmmi_r::init_method(inits.at(0));
+    for (const auto& i : inits) o.inits.push_back(gmmmi_r::init_method(i));
   }
   o.n_inits = Rcpp::as<int>(opt["n_inits"]);
   o.n_mc = static_cast<std::size_t>(Rcpp::as<double>(opt["n_mc"]));
@@ -226,7 +120,7 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
   spec.dz = kind == 2 ? d - dy : 0;  // categorical x: the groups' columns are (z, y)
   spec.p.assign(p.begin(), p.end());
   gmmmi_r::ParallelExecutor ex(n_threads);
-  RPhaseMonitor mon(callback);
+  gmmmi_r::RMonitor mon(callback);
   const gmmmi::GmmMiResult r = gmmmi::gmm_mi(rr, d, spec, o, gmmmi_r::seed_arg(seed), ex, mon);
 
   Rcpp::List sel_out(G), fit_out(G);
@@ -258,7 +152,7 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
         Rcpp::Named("max_iterations") = max_it, Rcpp::Named("chosen_K") = s.chosen_K,
         Rcpp::Named("at_cap") = s.at_cap, Rcpp::Named("all_cv_short") = s.all_cv_short);
     const auto& f = r.fits[g];
-    fit_out[g] = Rcpp::List::create(Rcpp::Named("model") = gmm_to_r(f.model), Rcpp::Named("loglik") = f.loglik,
+    fit_out[g] = Rcpp::List::create(Rcpp::Named("model") = gmmmi_r::gmm_to_r(f.model), Rcpp::Named("loglik") = f.loglik,
                                     Rcpp::Named("iterations") = f.iterations,
                                     Rcpp::Named("converged") = f.converged, Rcpp::Named("n_events") = f.n_events,
                                     Rcpp::Named("start") = f.start + 1);
@@ -280,7 +174,7 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
   return Rcpp::List::create(
       Rcpp::Named("independence") = indep,
       Rcpp::Named("selection") = sel_out, Rcpp::Named("fits") = fit_out,
-      Rcpp::Named("point") = mc_to_r(r.point), Rcpp::Named("bootstrap") = boot,
+      Rcpp::Named("point") = gmmmi_r::mc_to_r(r.point), Rcpp::Named("bootstrap") = boot,
       Rcpp::Named("rep_scores") = Rcpp::NumericVector(r.rep_scores.begin(), r.rep_scores.end()),
       Rcpp::Named("chosen_rep") = r.chosen_rep + 1,
       Rcpp::Named("rep_z") = Rcpp::NumericVector(r.rep_z.begin(), r.rep_z.end()),
@@ -301,25 +195,12 @@ Rcpp::NumericVector gmm_mi_null(Rcpp::NumericMatrix X, Rcpp::IntegerVector label
   const std::size_t n = X.nrow();
   const int d = X.ncol();
   if (static_cast<std::size_t>(perms.nrow()) != n) Rcpp::stop("internal: perms must have one row per sample");
-  std::vector<double> Xt(n * d);
-  for (std::size_t i = 0; i < n; ++i)
-    for (int a = 0; a < d; ++a) Xt[i * d + a] = X(i, a);
+  const std::vector<double> Xt = gmmmi_r::rows_of(X);
   const std::size_t B = perms.ncol();
-  std::vector<int> pm(n * B);
-  for (std::size_t b = 0; b < B; ++b)
-    for (std::size_t i = 0; i < n; ++i) {
-      const int v = perms(i, b) - 1;
-      if (v < 0 || static_cast<std::size_t>(v) >= n) Rcpp::stop("internal: permutation index out of range");
-      pm[b * n + i] = v;
-    }
+  // perms is column-major n x B: column b is permutation b, as the core reads it
+  const std::vector<int> pm = gmmmi_r::zero_based(perms.begin(), n * B, static_cast<int>(n), "permutation index");
   std::vector<int> lab;
-  if (kind == 2) {
-    lab.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      lab[i] = labels[i] - 1;
-      if (lab[i] < 0 || lab[i] >= K.size()) Rcpp::stop("internal: label out of range");
-    }
-  }
+  if (kind == 2) lab = gmmmi_r::zero_based(labels.begin(), n, K.size(), "label");
   gmmmi::MiSpec spec;
   spec.kind = kind;
   spec.dx = dx;
@@ -328,103 +209,10 @@ Rcpp::NumericVector gmm_mi_null(Rcpp::NumericMatrix X, Rcpp::IntegerVector label
   spec.p.assign(p.begin(), p.end());
   std::vector<int> kk(K.begin(), K.end());
   gmmmi_r::ParallelExecutor ex(n_threads);
-  RPhaseMonitor mon(R_NilValue);
+  gmmmi_r::RMonitor mon;
   const std::vector<double> r = gmmmi::permutation_statistics(Xt.data(), n, d, lab, kk, spec, pm, B,
                                                               static_cast<std::size_t>(b_offset), o,
                                                               gmmmi_r::seed_arg(seed), ex, mon);
   return Rcpp::NumericVector(r.begin(), r.end());
 }
 
-// Ziggurat normal draws (fastmath.hpp), n_streams columns of n_per, for the tests.
-// [[Rcpp::export(.normal_zig_draws)]]
-Rcpp::NumericMatrix normal_zig_draws(Rcpp::NumericVector seed, int n_streams, int n_per, int n_threads) {
-  const std::uint64_t s = gmmmi_r::seed_arg(seed);
-  std::vector<double> out(static_cast<std::size_t>(n_streams) * n_per);
-  gmmmi_r::ParallelExecutor ex(n_threads);
-  gmmmi::parallel_for(ex, n_streams, 1, [&](std::size_t j) {
-    gmmmi::Stream st(s, j);
-    for (int i = 0; i < n_per; ++i) out[j * n_per + i] = gmmmi::normal_zig(st);
-  });
-  Rcpp::NumericMatrix m(n_per, n_streams);
-  std::copy(out.begin(), out.end(), m.begin());
-  return m;
-}
-
-// Kernel clone selection (fastmath.hpp), for the tests: mode 2 (default) lets the widest clones
-// the CPU supports run (AVX-512 for the Monte Carlo kernel, AVX2), mode 1 at most AVX2, mode 0
-// the baseline clones only. Returns the previous mode and which clones are in use now.
-// [[Rcpp::export(.simd_mode)]]
-Rcpp::List simd_mode(int mode) {
-  const int old = gmmmi::simd_mode();
-  if (mode >= 0 && mode <= 2) gmmmi::simd_mode() = mode;
-  return Rcpp::List::create(Rcpp::Named("previous") = old, Rcpp::Named("avx2") = gmmmi::use_avx2(),
-                            Rcpp::Named("avx512") = gmmmi::use_avx512());
-}
-
-// The vectorised exp (for x <= 0) and log of fastmath.hpp applied to x, for the tests.
-// [[Rcpp::export(.vector_math)]]
-Rcpp::NumericVector vector_math(Rcpp::NumericVector x, std::string fun) {
-  Rcpp::NumericVector out(x.size());
-#ifdef GMMMI_HAVE_V4D
-  for (R_xlen_t i = 0; i < x.size(); i += 4) {
-    gmmmi::v4d v = {1.0, 1.0, 1.0, 1.0};
-    if (fun == "exp") v = v - 1.0;
-    const R_xlen_t nl = std::min<R_xlen_t>(4, x.size() - i);
-    for (R_xlen_t l = 0; l < nl; ++l) v[l] = x[i + l];
-    if (fun == "exp")
-      gmmmi::vexp_le0(v);
-    else
-      gmmmi::vlog(v);
-    for (R_xlen_t l = 0; l < nl; ++l) out[i + l] = v[l];
-  }
-#else
-  for (R_xlen_t i = 0; i < x.size(); ++i) out[i] = fun == "exp" ? std::exp(x[i]) : std::log(x[i]);
-#endif
-  return out;
-}
-
-// Column means, standard deviations (n - 1 denominator, two passes, long double sums as R's
-// colMeans and var use) and largest absolute values of a numeric matrix, for input checks and
-// standardisation without R-level copies of the data.
-// [[Rcpp::export(.col_stats)]]
-Rcpp::List col_stats(Rcpp::NumericMatrix x) {
-  const R_xlen_t n = x.nrow();
-  const int d = x.ncol();
-  Rcpp::NumericVector mean(d), sd(d), absmax(d);
-  for (int j = 0; j < d; ++j) {  // scale-robust: see gmmmi/stats.hpp
-    const gmmmi::ColumnStats st = gmmmi::column_stats(&x[static_cast<R_xlen_t>(j) * n], n);
-    mean[j] = n > 0 ? st.mean : NA_REAL;
-    sd[j] = n > 1 ? st.sd : NA_REAL;
-    absmax[j] = st.absmax;
-  }
-  return Rcpp::List::create(Rcpp::Named("mean") = mean, Rcpp::Named("sd") = sd,
-                            Rcpp::Named("absmax") = absmax);
-}
-
-// The four-lane streams of fastmath.hpp, for the tests: n_per draws of Stream4(seed, index) as
-// 53-bit uniforms (lane l in column l + 1; must equal Stream(seed, 4 index + l)), and 4 n_per
-// ziggurat normals from a fresh Stream4(seed, index) (four per call, in call order).
-// [[Rcpp::export(.stream4_draws)]]
-Rcpp::List stream4_draws(Rcpp::NumericVector seed, double index, int n_per) {
-  const std::uint64_t s = gmmmi_r::seed_arg(seed);
-  const std::uint64_t idx = static_cast<std::uint64_t>(index);
-  Rcpp::NumericMatrix u(n_per, 4);
-  Rcpp::NumericVector z(4 * static_cast<R_xlen_t>(n_per));
-#ifdef GMMMI_HAVE_V4D
-  gmmmi::Stream4 a(s, idx);
-  for (int i = 0; i < n_per; ++i) {
-    gmmmi::v4u b;
-    a.next(b);
-    for (int l = 0; l < 4; ++l) u(i, l) = (static_cast<double>(b[l] >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-  }
-  gmmmi::Stream4 g(s, idx);
-  for (int i = 0; i < n_per; ++i) {
-    gmmmi::v4d v;
-    gmmmi::normal4(g, v);
-    for (int l = 0; l < 4; ++l) z[4 * static_cast<R_xlen_t>(i) + l] = v[l];
-  }
-#else
-  Rcpp::stop("built without vector extensions");
-#endif
-  return Rcpp::List::create(Rcpp::Named("uniform") = u, Rcpp::Named("normal") = z);
-}

@@ -57,13 +57,6 @@ struct GmmMiOptions {
   }
 };
 
-// Progress between batches (main thread). phase: 0 = selection (step(K, last) per K tried, once
-// per group and representation; see select_k), 1 = full fit, 2 = bootstrap, 3 = permutations.
-class PhaseMonitor : public Monitor {
- public:
-  virtual void phase(int /*which*/, std::size_t /*total*/) {}
-};
-
 // One row of the selection table: K, its score, and per init (and per fold for CV) values.
 struct KScore {
   int K = 0;

@@ -125,6 +125,14 @@ class Monitor {
   virtual void step(std::size_t /*done*/, std::size_t /*total*/) {}
 };
 
+// A Monitor told which phase of a longer job is running. For gmm_mi (called between batches, on
+// the main thread): 0 = selection (step(K, last) per K tried, once per group and representation;
+// see select_k), 1 = full fit, 2 = bootstrap, 3 = permutations.
+class PhaseMonitor : public Monitor {
+ public:
+  virtual void phase(int /*which*/, std::size_t /*total*/) {}
+};
+
 // Error for invalid arguments reaching the core (R validates first; this is a safety net).
 class InputError : public std::invalid_argument {
  public:
