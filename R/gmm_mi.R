@@ -437,7 +437,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
   on.exit(if (!is.null(bar)) bar$close(), add = TRUE)
   seed <- draw_seed()
   opt$fixed_k <- fixed
-  res <- .gmm_mi_run(lapply(reps, `[`, c("groups", "center", "scale", "offset", "row_offset")), kind, data$dx, data$dy,
+  res <- .gmm_mi_run(lapply(reps, `[`, c("groups", "log_jacobian", "row_offset")), kind, data$dx, data$dy,
                      p, opt, seed, n_threads, if (is.null(bar)) NULL else bar$update)
   rep <- reps[[res$chosen_rep]]
   rep$data$atoms <- atoms
@@ -450,8 +450,7 @@ gmm_mi <- function(x, y = NULL, z = NULL, n_components = NULL, select = c("cv", 
     data.frame(transform = candidates, heldout_loglik = res$rep_scores, z = res$rep_z,
                chosen = seq_along(candidates) == res$chosen_rep, stringsAsFactors = FALSE)
   }
-  out <- gmm_mi_result(res, data = rep$data, groups = rep$groups, levels = lev, p = p, center = rep$center,
-                scale = rep$scale, unit = unit, kind = kind, call = call,
+  out <- gmm_mi_result(res, data = rep$data, levels = lev, p = p, unit = unit, kind = kind, call = call,
                 settings = list(select = select, n_components = if (is.null(n_components)) NA else n_components,
                                 n_inits = n_inits, n_folds = n_folds, threshold = threshold,
                                 patience = patience, max_components = max_components, init = init,
@@ -702,23 +701,19 @@ normal_scores_data <- function(data) {
   data
 }
 
-# One representation of the data for .gmm_mi_run: the groups (the joint rows, or one matrix of y
-# rows per class), the pooled centre and scale used to standardise them, and the offset that
-# puts a held-out log-likelihood per row of the standardised representation on the scale of the
-# original data: - sum(log scale) - (mean log-Jacobian of the map from the data to this
-# representation; `log_jac`, 0 for the raw values).
-# `log_jac`: the log-Jacobian of every row (0 for the raw values); its mean goes into `offset`
-# and the rows' deviations from it, split by group, into `row_offset`.
+# One representation of the data for .gmm_mi_run: the groups (the joint rows, or one matrix of
+# (z, y) rows per class) on the representation's scale, and the log-Jacobian of the map from the
+# data to it (`log_jac`, per row, or 0 for the raw values): its mean, which puts held-out
+# log-likelihoods on the scale of the original data, and the rows' deviations from it, split by
+# group (for the paired comparison of representations). The core standardises the groups with
+# their pooled column statistics and returns the fits on this scale.
 gmm_mi_representation <- function(data, lev, transform, log_jac) {
   by_group <- function(v) if (is.null(lev)) list(v) else lapply(lev, function(l) v[data$classes == l])
   groups <- if (is.null(lev)) list(cbind(data$x, data$y, data$z)) else
     lapply(lev, function(l) cbind(data$z, data$y)[data$classes == l, , drop = FALSE])
-  pooled <- .col_stats(if (length(groups) == 1L) groups[[1]] else do.call(rbind, groups))
-  scl <- pooled$sd
-  scl[!is.finite(scl) | scl == 0] <- 1
   data$transform <- transform
   mj <- if (length(log_jac) > 1L) mean(log_jac) else log_jac
-  list(groups = groups, center = pooled$mean, scale = scl, offset = mj - sum(log(scl)),
+  list(groups = groups, log_jacobian = mj,
        row_offset = if (length(log_jac) > 1L) by_group(log_jac - mj) else list(),
        data = data, transform = transform)
 }
@@ -849,17 +844,6 @@ gmm_mi_progress <- function(select = "cv", fixed = FALSE, weights = 1, labels = 
 
 # ---- result ----
 
-# Model on the original scale: x_orig = center + scale * x_std.
-unstandardise_model <- function(m, center, scale, colnames) {
-  K <- length(m$weights)
-  d <- length(center)
-  means <- sweep(sweep(m$means, 2L, scale, "*"), 2L, center, "+")
-  D <- diag(scale, d)
-  covs <- m$covariances
-  for (k in seq_len(K)) covs[, , k] <- D %*% covs[, , k] %*% D
-  new_gmm(m$weights, means, covs, colnames = colnames)
-}
-
 gmm_mi_colnames <- function(data) {
   nm <- function(m, prefix) {
     if (is.null(m)) return(NULL)
@@ -870,53 +854,28 @@ gmm_mi_colnames <- function(data) {
   c(nm(data$x, "x"), nm(data$y, "y"), nm(data$z, "z"))
 }
 
-gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kind, call, settings) {
+gmm_mi_result <- function(res, data, levels, p, unit, kind, call, settings) {
   s <- unit_scale(unit)
-  G <- length(groups)
   categorical <- kind == 2L
   # a categorical x's class models are over (z, y)
   cn <- if (categorical) {
     nm <- gmm_mi_colnames(list(y = data$y, z = data$z))
     c(utils::tail(nm, data$dz), utils::head(nm, data$dy))
   } else gmm_mi_colnames(data)
-  models <- lapply(seq_len(G), function(g) {
-    f <- res$fits[[g]]
-    m <- unstandardise_model(f$model, center, scale, cn)
-    m$loglik <- f$loglik - nrow(groups[[g]]) * sum(log(scale))
-    m$n <- nrow(groups[[g]])
-    m$nobs <- nrow(groups[[g]])
-    m$mean_loglik <- m$loglik / m$n
-    m$iterations <- f$iterations
-    m$converged <- f$converged
-    m$init <- settings$init[(f$start - 1L) %% length(settings$init) + 1L]
+  # the glue returns the fits on the data's scale with the fields of a "gmm" object
+  models <- lapply(res$models, function(f) {
+    m <- new_gmm(f$weights, f$means, f$covariances, colnames = cn)
+    for (field in c("loglik", "n", "nobs", "mean_loglik", "iterations", "converged", "init")) m[[field]] <- f[[field]]
     m
   })
-  sel <- lapply(seq_len(G), function(g) {
-    r <- res$selection[[g]]
-    df <- data.frame(K = r$K, score = r$score, best_init = r$best_init, stringsAsFactors = FALSE)
-    if (settings$select != "cv") {
-      names(df)[2] <- settings$select
-      df$loglik <- r$loglik
-    }
-    is <- r$init_scores
-    colnames(is) <- paste0("init", seq_len(ncol(is)))
-    df <- cbind(df, as.data.frame(is))
-    if (ncol(r$fold_scores) > 0L) {
-      fs <- r$fold_scores
-      colnames(fs) <- paste0("init", rep(seq_len(settings$n_inits), each = settings$n_folds),
-                             "_fold", rep(seq_len(settings$n_folds), settings$n_inits))
-      df <- cbind(df, as.data.frame(fs))
-    }
-    df$n_nonconverged <- r$n_nonconverged
-    df$n_recovered <- r$n_events
-    df$max_iterations <- r$max_iterations
-    df$chosen <- df$K == r$chosen_K
+  sel <- lapply(seq_along(res$selection), function(g) {
+    df <- as.data.frame(res$selection[[g]], stringsAsFactors = FALSE)
     if (categorical) df <- cbind(class = levels[g], df, stringsAsFactors = FALSE)
     df
   })
   selection <- do.call(rbind, sel)
   rownames(selection) <- NULL
-  K <- vapply(res$selection, function(r) as.integer(r$chosen_K), integer(1))
+  K <- res$n_components
   if (categorical) {
     names(K) <- levels
     names(models) <- levels
@@ -924,32 +883,24 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
   } else {
     model <- models[[1]]
   }
-  b <- res$bootstrap
-  boot <- if (length(b$mi)) b$mi[!b$failed] * s else numeric(0)
+  ct <- res$counts
+  boot <- res$bootstrap * s
   point <- unname(res$point["value"]) * s
   messages <- character()
-  k_at_cap <- vapply(res$selection, function(r) isTRUE(r$at_cap), logical(1))
+  k_at_cap <- ct$k_at_cap
   if (any(k_at_cap)) {
     messages <- c(messages, sprintf("K reached max_components = %d%s: the search did not stop; consider a larger max_components.",
                                     settings$max_components,
                                     if (categorical) sprintf(" (class %s)", paste(levels[k_at_cap], collapse = ", ")) else ""))
   }
-  all_short <- all(vapply(res$selection, function(r) isTRUE(r$all_cv_short), logical(1)))
-  if (all_short) messages <- c(messages, "Every cross-validation fit stopped within 2 EM iterations; `tol` may be too loose.")
-  n_failed <- sum(b$failed)
-  n_retried <- sum(b$attempts > 1L & !b$failed)
-  if (n_failed > 0L) {
+  if (ct$all_cv_fits_short) messages <- c(messages, "Every cross-validation fit stopped within 2 EM iterations; `tol` may be too loose.")
+  if (ct$n_failed_replicates > 0L) {
     messages <- c(messages, sprintf("%d of %d bootstrap replicates failed after retries and were dropped.",
-                                    n_failed, settings$n_bootstrap))
+                                    ct$n_failed_replicates, settings$n_bootstrap))
   }
-  if (n_retried > 0L) messages <- c(messages, sprintf("%d bootstrap replicate(s) were retried with a new resample.", n_retried))
+  if (ct$n_retried > 0L) messages <- c(messages, sprintf("%d bootstrap replicate(s) were retried with a new resample.", ct$n_retried))
   if (!is.finite(point)) messages <- c(messages, "The Monte Carlo MI of the full-data fit is not finite.")
-  n_nonconv <- sum(vapply(res$selection, function(r) sum(r$n_nonconverged), numeric(1))) +
-    sum(!vapply(res$fits, function(f) isTRUE(f$converged), logical(1))) +
-    sum(!b$converged[!b$failed])
-  n_recovered <- sum(vapply(res$selection, function(r) sum(r$n_events), numeric(1))) +
-    sum(vapply(res$fits, function(f) f$n_events, numeric(1))) + sum(b$n_events)
-  if (n_nonconv > 0L) messages <- c(messages, sprintf("%d EM fit(s) reached max_iter without converging.", n_nonconv))
+  if (ct$n_nonconverged > 0L) messages <- c(messages, sprintf("%d EM fit(s) reached max_iter without converging.", ct$n_nonconverged))
   atoms <- data$atoms
   if (length(atoms) && identical(data$transform, "none")) {
     messages <- c(messages, sprintf(paste0(
@@ -958,12 +909,12 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
       "or \"normal_scores\" (ties are then broken at random, which leaves the MI unchanged)."),
       paste(names(atoms), collapse = ", "), paste0(round(100 * atoms), "%", collapse = ", ")))
   }
-  diagnostics <- list(k_at_cap = any(k_at_cap), n_nonconverged = as.integer(n_nonconv),
-                      n_recovered = as.integer(n_recovered), n_failed_replicates = as.integer(n_failed),
-                      n_retried = as.integer(n_retried), all_cv_fits_short = all_short,
+  diagnostics <- list(k_at_cap = any(k_at_cap), n_nonconverged = ct$n_nonconverged,
+                      n_recovered = ct$n_recovered, n_failed_replicates = ct$n_failed_replicates,
+                      n_retried = ct$n_retried, all_cv_fits_short = ct$all_cv_fits_short,
                       n_dropped_rows = as.integer(data$n_dropped), atoms = atoms,
                       ties = if (is.null(data$ties)) integer(0) else data$ties,
-                      n_switched = as.integer(sum(b$switched[!b$failed])), messages = messages)
+                      n_switched = ct$n_switched, messages = messages)
   for (msg in messages[grepl("max_components|failed|not finite", messages)]) gmmmi_warn(msg, call = call)
   if (length(boot) >= 2L) {
     estimate <- switch(settings$estimate, bootstrap_mean = mean(boot), full_fit = point,
@@ -991,7 +942,7 @@ gmm_mi_result <- function(res, data, groups, levels, p, center, scale, unit, kin
     raw_sorted = data$raw_sorted,
     transform = data$transform, transform_scores = data$transform_scores,
     independence = independence,
-    bootstrap_mc_se = if (length(b$mc_se)) b$mc_se[!b$failed] * s else numeric(0),
+    bootstrap_mc_se = res$bootstrap_mc_se * s,
     class = "gmm_mi"
   )
 }

@@ -235,9 +235,7 @@ mi_test_statistic <- function(method, fun, full, args, unit) {
       M <- cbind(d$x, d$y, d$z)
       kind <- if (full$dims[["dz"]] > 0L) 1L else 0L
     }
-    sds <- apply(M, 2L, stats::sd)
-    sds[!is.finite(sds) | sds == 0] <- 1
-    M <- sweep(sweep(M, 2L, colMeans(M), "-"), 2L, sds, "/")
+    # (the core standardises M with its column statistics, as gmm_mi() does)
     opt <- list(tol = s$tol, max_iter = s$max_iter, reg_covar = s$reg_covar, init = s$init,
                 n_inits = s$n_inits, n_mc = as.double(s$n_mc))
     p <- if (categorical) unname(full$class_prob) else numeric(0)

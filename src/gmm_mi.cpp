@@ -54,8 +54,86 @@ void read_fit_options(const Rcpp::List& opt, gmmmi::GmmMiOptions& o) {
 
 }  // namespace
 
-// groups: list of numeric matrices (rows = samples, same number of columns), standardised here
-// as (x - center) / scale column by column while they are copied to the core's row-major layout.
+namespace {
+
+// The selection table of one group as the user sees it (gmm_mi()$selection, one row per K tried):
+// K, score (mean held-out log-likelihood per row, CV) or aic / bic with loglik, best_init, every
+// start's score (init1, ...) and, for CV, every start's fold scores (init1_fold1, ...), the
+// non-converged fits, recovered collapses, the most EM iterations of any fit, and chosen.
+Rcpp::List selection_to_r(const gmmmi::GroupSelection& s, const gmmmi::GmmMiOptions& o) {
+  const int R = s.rows.size();
+  const bool cv = o.select == gmmmi::Select::CV;
+  const int n_fold_cols = cv ? o.n_inits * o.n_folds : 0;
+  Rcpp::IntegerVector K(R), best_init(R), n_nc(R), n_ev(R), max_it(R);
+  Rcpp::NumericVector score(R), loglik(R);
+  Rcpp::LogicalVector chosen(R);
+  std::vector<Rcpp::NumericVector> inits, folds;
+  for (int i = 0; i < o.n_inits; ++i) inits.push_back(Rcpp::NumericVector(R));
+  for (int u = 0; u < n_fold_cols; ++u) folds.push_back(Rcpp::NumericVector(R));
+  for (int j = 0; j < R; ++j) {
+    const gmmmi::KScore& row = s.rows[j];
+    K[j] = row.K;
+    best_init[j] = row.best_init + 1;
+    n_nc[j] = row.n_nonconverged;
+    n_ev[j] = row.n_events;
+    max_it[j] = row.max_iterations;
+    score[j] = row.score;
+    loglik[j] = row.loglik;
+    chosen[j] = row.K == s.chosen_K;
+    for (int i = 0; i < o.n_inits; ++i) inits[i][j] = row.init_scores[i];
+    for (int u = 0; u < n_fold_cols; ++u) folds[u][j] = row.fold_scores[u];
+  }
+  Rcpp::List out;
+  std::vector<std::string> names;
+  auto add = [&](const std::string& name, SEXP v) {
+    out.push_back(v);
+    names.push_back(name);
+  };
+  add("K", K);
+  add(cv ? "score" : (o.select == gmmmi::Select::AIC ? "aic" : "bic"), score);
+  add("best_init", best_init);
+  if (!cv) add("loglik", loglik);
+  for (int i = 0; i < o.n_inits; ++i) add("init" + std::to_string(i + 1), inits[i]);
+  for (int u = 0; u < n_fold_cols; ++u)  // start-major: init1_fold1, init1_fold2, ...
+    add("init" + std::to_string(u / o.n_folds + 1) + "_fold" + std::to_string(u % o.n_folds + 1), folds[u]);
+  add("n_nonconverged", n_nc);
+  add("n_recovered", n_ev);
+  add("max_iterations", max_it);
+  add("chosen", chosen);
+  out.attr("names") = names;
+  return out;
+}
+
+// A full-data fit as the user sees it: the mixture on the scale of the data with the fields of a
+// "gmm" object (loglik on that scale, n, nobs, mean_loglik, iterations, converged, init).
+Rcpp::List fit_to_r(const gmmmi::GroupFit& f, std::size_t n, const std::vector<std::string>& inits) {
+  Rcpp::List m = gmmmi_r::gmm_to_r(f.model);
+  m["loglik"] = f.loglik;
+  m["n"] = static_cast<int>(n);
+  m["nobs"] = static_cast<int>(n);
+  m["mean_loglik"] = f.loglik / static_cast<double>(n);
+  m["iterations"] = f.iterations;
+  m["converged"] = f.converged;
+  m["init"] = inits[static_cast<std::size_t>(f.start) % inits.size()];
+  return m;
+}
+
+template <class T>
+Rcpp::NumericVector kept(const std::vector<T>& v, const std::vector<char>& failed) {
+  std::vector<double> out;
+  for (std::size_t b = 0; b < v.size(); ++b)
+    if (!failed[b]) out.push_back(v[b]);
+  return Rcpp::NumericVector(out.begin(), out.end());
+}
+
+}  // namespace
+
+// The GMM-MI estimator in one call. reps: the representations of the data to try, each
+// list(groups = list of numeric matrices on the representation's scale (one per class for a
+// categorical x, else the joint rows), log_jacobian = mean log-Jacobian of the map from the data
+// to it (0 for the raw values), row_offset = per group, each row's deviation from that mean (or
+// an empty list)). The core standardises each representation and returns the fits on the data's
+// scale; the result's fields are shaped as gmm_mi() reports them.
 // kind: 0 MI, 1 conditional MI, 2 categorical (one group per class, p = class frequencies).
 // [[Rcpp::export(.gmm_mi_run)]]
 Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVector p,
@@ -78,10 +156,8 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
   o.fixed_k = Rcpp::as<std::vector<int>>(opt["fixed_k"]);
   o.n_bootstrap = Rcpp::as<int>(opt["n_bootstrap"]);
   o.max_attempts = Rcpp::as<int>(opt["max_attempts"]);
+  const std::vector<std::string> inits = Rcpp::as<std::vector<std::string>>(opt["init"]);
 
-  // each representation: list(groups = list of numeric matrices (rows = samples, same columns),
-  // center, scale, offset); standardised as (x - center) / scale column by column while copied
-  // to the core's row-major layout
   const int NR = reps.size();
   std::vector<gmmmi::Representation> rr(NR);
   std::vector<std::vector<std::vector<double>>> data(NR);
@@ -89,28 +165,16 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
   for (int r = 0; r < NR; ++r) {
     Rcpp::List rep = reps[r];
     Rcpp::List groups = rep["groups"];
-    Rcpp::NumericVector center = rep["center"], scale = rep["scale"];
-    rr[r].offset = Rcpp::as<double>(rep["offset"]);
-    if (rep.containsElementNamed("row_offset")) {
-      Rcpp::List ro = rep["row_offset"];
-      for (R_xlen_t g = 0; g < ro.size(); ++g) rr[r].row_offset.push_back(Rcpp::as<std::vector<double>>(ro[g]));
-    }
+    rr[r].log_jacobian = Rcpp::as<double>(rep["log_jacobian"]);
+    Rcpp::List ro = rep["row_offset"];
+    for (R_xlen_t g = 0; g < ro.size(); ++g) rr[r].row_offset.push_back(Rcpp::as<std::vector<double>>(ro[g]));
     G = groups.size();
-    data[r].resize(G);
-    rr[r].groups.resize(G);
     for (int g = 0; g < G; ++g) {
-      Rcpp::NumericMatrix M = groups[g];
-      const std::size_t n = M.nrow();
+      const Rcpp::NumericMatrix M = groups[g];
+      if (g > 0 && M.ncol() != d) Rcpp::stop("internal: the groups differ in columns");
       d = M.ncol();
-      if (center.size() != d || scale.size() != d) Rcpp::stop("center and scale must have one value per column");
-      data[r][g].resize(n * d);
-      for (int a = 0; a < d; ++a) {
-        const double* col = &M[static_cast<R_xlen_t>(a) * n];
-        const double c = center[a], s = scale[a];
-        for (std::size_t i = 0; i < n; ++i) data[r][g][i * d + a] = (col[i] - c) / s;
-      }
-      rr[r].groups[g].X = data[r][g].data();
-      rr[r].groups[g].n = n;
+      data[r].push_back(gmmmi_r::rows_of(M));
+      rr[r].groups.push_back(gmmmi::Group{data[r].back().data(), static_cast<std::size_t>(M.nrow())});
     }
   }
   gmmmi::MiSpec spec;
@@ -123,58 +187,52 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
   gmmmi_r::RMonitor mon(callback);
   const gmmmi::GmmMiResult r = gmmmi::gmm_mi(rr, d, spec, o, gmmmi_r::seed_arg(seed), ex, mon);
 
-  Rcpp::List sel_out(G), fit_out(G);
+  const std::vector<gmmmi::Group>& chosen = rr[r.chosen_rep].groups;
+  Rcpp::List selection(G), models(G);
+  Rcpp::LogicalVector k_at_cap(G);
+  Rcpp::IntegerVector n_components(G);
+  bool all_short = true;
+  int n_nonconverged = 0, n_recovered = 0;
   for (int g = 0; g < G; ++g) {
-    const auto& s = r.selection[g];
-    const int R = s.rows.size();
-    Rcpp::IntegerVector K(R), best_init(R), n_fits(R), n_nc(R), n_ev(R), max_it(R);
-    Rcpp::NumericVector score(R), loglik(R);
-    Rcpp::NumericMatrix init_scores(R, o.n_inits);
-    Rcpp::NumericMatrix fold_scores(R, o.select == gmmmi::Select::CV ? o.n_inits * o.n_folds : 0);
-    for (int j = 0; j < R; ++j) {
-      const auto& row = s.rows[j];
-      K[j] = row.K;
-      best_init[j] = row.best_init + 1;
-      n_fits[j] = row.n_fits;
-      n_nc[j] = row.n_nonconverged;
-      n_ev[j] = row.n_events;
-      max_it[j] = row.max_iterations;
-      score[j] = row.score;
-      loglik[j] = row.loglik;
-      for (int i = 0; i < o.n_inits; ++i) init_scores(j, i) = row.init_scores[i];
-      for (int u = 0; u < fold_scores.ncol(); ++u) fold_scores(j, u) = row.fold_scores[u];
+    const gmmmi::GroupSelection& s = r.selection[g];
+    selection[g] = selection_to_r(s, o);
+    models[g] = fit_to_r(r.fits[g], chosen[g].n, inits);
+    k_at_cap[g] = s.at_cap;
+    n_components[g] = s.chosen_K;
+    all_short = all_short && s.all_cv_short;
+    for (const gmmmi::KScore& row : s.rows) {
+      n_nonconverged += row.n_nonconverged;
+      n_recovered += row.n_events;
     }
-    sel_out[g] = Rcpp::List::create(
-        Rcpp::Named("K") = K, Rcpp::Named("score") = score, Rcpp::Named("best_init") = best_init,
-        Rcpp::Named("init_scores") = init_scores, Rcpp::Named("fold_scores") = fold_scores,
-        Rcpp::Named("loglik") = loglik, Rcpp::Named("n_fits") = n_fits,
-        Rcpp::Named("n_nonconverged") = n_nc, Rcpp::Named("n_events") = n_ev,
-        Rcpp::Named("max_iterations") = max_it, Rcpp::Named("chosen_K") = s.chosen_K,
-        Rcpp::Named("at_cap") = s.at_cap, Rcpp::Named("all_cv_short") = s.all_cv_short);
-    const auto& f = r.fits[g];
-    fit_out[g] = Rcpp::List::create(Rcpp::Named("model") = gmmmi_r::gmm_to_r(f.model), Rcpp::Named("loglik") = f.loglik,
-                                    Rcpp::Named("iterations") = f.iterations,
-                                    Rcpp::Named("converged") = f.converged, Rcpp::Named("n_events") = f.n_events,
-                                    Rcpp::Named("start") = f.start + 1);
+    n_nonconverged += r.fits[g].converged ? 0 : 1;
+    n_recovered += r.fits[g].n_events;
   }
-  const auto& b = r.boot;
-  Rcpp::List boot = Rcpp::List::create(
-      Rcpp::Named("mi") = Rcpp::NumericVector(b.mi.begin(), b.mi.end()),
-      Rcpp::Named("mc_se") = Rcpp::NumericVector(b.mc_se.begin(), b.mc_se.end()),
-      Rcpp::Named("attempts") = Rcpp::IntegerVector(b.attempts.begin(), b.attempts.end()),
-      Rcpp::Named("iterations") = Rcpp::IntegerVector(b.iterations.begin(), b.iterations.end()),
-      Rcpp::Named("n_events") = Rcpp::IntegerVector(b.n_events.begin(), b.n_events.end()),
-      Rcpp::Named("converged") = Rcpp::LogicalVector(b.converged.begin(), b.converged.end()),
-      Rcpp::Named("failed") = Rcpp::LogicalVector(b.failed.begin(), b.failed.end()),
-      Rcpp::Named("switched") = Rcpp::LogicalVector(b.switched.begin(), b.switched.end()));
-  const auto& ic = r.independence;
-  Rcpp::List indep = Rcpp::List::create(
-      Rcpp::Named("tested") = ic.tested, Rcpp::Named("chosen") = ic.chosen,
-      Rcpp::Named("heldout_mi") = ic.heldout_mi, Rcpp::Named("z") = ic.z);
+  const gmmmi::BootstrapResult& b = r.boot;
+  int n_failed = 0, n_retried = 0, n_switched = 0;
+  for (std::size_t i = 0; i < b.failed.size(); ++i) {
+    n_recovered += b.n_events[i];
+    if (b.failed[i]) {
+      ++n_failed;
+      continue;
+    }
+    n_nonconverged += b.converged[i] ? 0 : 1;
+    n_retried += b.attempts[i] > 1 ? 1 : 0;
+    n_switched += b.switched[i] ? 1 : 0;
+  }
+  const gmmmi::IndependenceCheck& ic = r.independence;
   return Rcpp::List::create(
-      Rcpp::Named("independence") = indep,
-      Rcpp::Named("selection") = sel_out, Rcpp::Named("fits") = fit_out,
-      Rcpp::Named("point") = gmmmi_r::mc_to_r(r.point), Rcpp::Named("bootstrap") = boot,
+      Rcpp::Named("models") = models, Rcpp::Named("selection") = selection,
+      Rcpp::Named("n_components") = n_components,
+      Rcpp::Named("point") = gmmmi_r::mc_to_r(r.point),
+      Rcpp::Named("bootstrap") = kept(b.mi, b.failed), Rcpp::Named("bootstrap_mc_se") = kept(b.mc_se, b.failed),
+      Rcpp::Named("counts") = Rcpp::List::create(
+          Rcpp::Named("k_at_cap") = k_at_cap, Rcpp::Named("all_cv_fits_short") = all_short,
+          Rcpp::Named("n_nonconverged") = n_nonconverged, Rcpp::Named("n_recovered") = n_recovered,
+          Rcpp::Named("n_failed_replicates") = n_failed, Rcpp::Named("n_retried") = n_retried,
+          Rcpp::Named("n_switched") = n_switched),
+      Rcpp::Named("independence") = Rcpp::List::create(
+          Rcpp::Named("tested") = ic.tested, Rcpp::Named("chosen") = ic.chosen,
+          Rcpp::Named("heldout_mi") = ic.heldout_mi, Rcpp::Named("z") = ic.z),
       Rcpp::Named("rep_scores") = Rcpp::NumericVector(r.rep_scores.begin(), r.rep_scores.end()),
       Rcpp::Named("chosen_rep") = r.chosen_rep + 1,
       Rcpp::Named("rep_z") = Rcpp::NumericVector(r.rep_z.begin(), r.rep_z.end()),
@@ -183,7 +241,7 @@ Rcpp::List gmm_mi_run(Rcpp::List reps, int kind, int dx, int dy, Rcpp::NumericVe
                                                           Rcpp::Named("bootstrap") = r.time_bootstrap));
 }
 
-// Permutation test statistics (gmmmi::permutation_statistics). X: n x d standardised data;
+// Permutation test statistics (gmmmi::permutation_statistics). X: n x d data (standardised by the core);
 // labels: 1-based classes (kind 2; else ignored); K: components per group; perms: n x B matrix
 // of 1-based row indices; b_offset: index of the first column in the whole test.
 // [[Rcpp::export(.gmm_mi_null)]]

@@ -132,6 +132,20 @@ struct Gmm {
   double n_parameters() const { return (K - 1) + K * d + K * d * (d + 1) / 2.0; }
 };
 
+// The mixture of the variables x = center + scale * u (per coordinate) when g is the mixture of
+// u: means scaled and shifted, covariances D C D with D = diag(scale). Undoes a standardisation
+// (stats.hpp). The derived quantities are not computed (call prepare() to evaluate it).
+inline Gmm unstandardised(const Gmm& g, const std::vector<double>& center, const std::vector<double>& scale) {
+  Gmm out(g.K, g.d);
+  out.weights = g.weights;
+  for (int k = 0; k < g.K; ++k) {
+    for (int a = 0; a < g.d; ++a) out.means(a, k) = g.means(a, k) * scale[a] + center[a];
+    for (int a = 0; a < g.d; ++a)
+      for (int b = 0; b < g.d; ++b) out.covs[k](a, b) = (scale[a] * g.covs[k](a, b)) * scale[b];
+  }
+  return out;
+}
+
 // Per-component log of weight times density, for points X (d x n, column-major):
 // out is K x n (column i holds the K values of point i). Requires g.prepare().
 inline void component_log_dens(const Gmm& g, const double* X, std::size_t n, Mat& out) {

@@ -138,7 +138,7 @@ inline BootstrapResult bootstrap(const std::vector<Group>& groups, int d, const 
 // Permutation test statistics (mi_test): for each column b of `perms` (n rows, 0-based row
 // indices), the data with one block shuffled, fitted at the fixed K of every group (best of
 // opt.n_inits starts by log-likelihood) and the MI of the fits by Monte Carlo (closed form for
-// K = 1). X: n x d row-major (standardised). kind 0: the y block (columns dx .. dx + dy - 1) is
+// K = 1). X: n x d row-major, on the scale of the data (standardised here, as by gmm_mi()). kind 0: the y block (columns dx .. dx + dy - 1) is
 // shuffled; kind 1: the x block (columns 0 .. dx - 1); kind 2: X holds (z, y) (z: spec.dz columns, often none) and the class
 // labels (0-based) are shuffled, the groups being the rows of each shuffled label.
 // Column b uses the streams (seed, b_offset + b), so a split into chunks gives the same values.
@@ -150,6 +150,7 @@ inline std::vector<double> permutation_statistics(const double* X, std::size_t n
                                                   std::uint64_t seed, const Executor& ex, PhaseMonitor& mon) {
   std::vector<double> out(n_perms, std::numeric_limits<double>::quiet_NaN());
   const int G = static_cast<int>(K.size());
+  const std::vector<double> Xs = standardised(X, n, d, pooled_standardisation({X}, {n}, d));
   const std::uint64_t seed_fit = derive_seed(seed, 21), seed_mc = derive_seed(seed, 22);
   SerialExecutor serial;
   auto one = [&](std::size_t b) {
@@ -159,14 +160,14 @@ inline std::vector<double> permutation_statistics(const double* X, std::size_t n
     if (spec.kind == 2) {
       for (std::size_t i = 0; i < n; ++i) {
         const int g = labels[static_cast<std::size_t>(perm[i])];
-        data[g].insert(data[g].end(), X + i * d, X + (i + 1) * d);
+        data[g].insert(data[g].end(), Xs.data() + i * d, Xs.data() + (i + 1) * d);
       }
     } else {
       const int lo = spec.kind == 0 ? spec.dx : 0, hi = spec.kind == 0 ? spec.dx + spec.dy : spec.dx;
       data[0].resize(n * d);
       for (std::size_t i = 0; i < n; ++i) {
-        const double* src = X + i * d;
-        const double* sp = X + static_cast<std::size_t>(perm[i]) * d;
+        const double* src = Xs.data() + i * d;
+        const double* sp = Xs.data() + static_cast<std::size_t>(perm[i]) * d;
         double* dst = data[0].data() + i * d;
         for (int a = 0; a < d; ++a) dst[a] = (a >= lo && a < hi) ? sp[a] : src[a];
       }
@@ -201,21 +202,48 @@ inline std::vector<double> permutation_statistics(const double* X, std::size_t n
   return out;
 }
 
-// One representation of the data (e.g. standardised raw values, or normal scores): its groups
-// and the constant that puts its mean held-out log-likelihood per row on the scale of the
-// original data (minus the mean log-Jacobian of the map from the data to this representation).
+// One representation of the data (the raw values, or their normal scores, ...): its groups of
+// rows on the representation's own scale (gmm_mi() standardises them), and the log-Jacobian of
+// the map from the original data to it, which puts held-out log-likelihoods on the scale of the
+// original data: its mean over the rows (0 for the data themselves) and, per group and row, the
+// deviation from that mean (empty: 0), for the paired comparison of representations.
 struct Representation {
   std::vector<Group> groups;
-  double offset = 0.0;
-  // per group, per row: the log-Jacobian of the map at that row (empty: 0), for the paired
-  // comparison of representations
+  double log_jacobian = 0.0;
   std::vector<std::vector<double>> row_offset;
 };
+
+// A representation as gmm_mi() fits it: standardised with the pooled column statistics of its
+// groups, and `offset`, the constant that puts the mean held-out log-likelihood per row of the
+// standardised rows on the scale of the original data (log_jacobian - sum log scale).
+struct StandardisedRepresentation {
+  Standardisation standardisation;
+  std::vector<std::vector<double>> data;
+  std::vector<Group> groups;
+  double offset = 0.0;
+  std::vector<std::vector<double>> row_offset;
+};
+
+inline StandardisedRepresentation standardise(const Representation& rep, int d) {
+  StandardisedRepresentation out;
+  std::vector<const double*> blocks;
+  std::vector<std::size_t> n;
+  for (const Group& g : rep.groups) {
+    blocks.push_back(g.X);
+    n.push_back(g.n);
+  }
+  out.standardisation = pooled_standardisation(blocks, n, d);
+  for (const Group& g : rep.groups) out.data.push_back(standardised(g.X, g.n, d, out.standardisation));
+  for (std::size_t b = 0; b < rep.groups.size(); ++b) out.groups.push_back(Group{out.data[b].data(), n[b]});
+  out.offset = rep.log_jacobian - out.standardisation.log_scale_sum();
+  out.row_offset = rep.row_offset;
+  return out;
+}
 
 // Mean held-out log-likelihood per row of a representation's chosen fits, on the original
 // scale: the groups' chosen CV scores weighted by their rows, plus the offset.
 // For AIC / BIC the score is the penalised log-likelihood per row, -IC / (2 n), plus the offset.
-inline double representation_score(const std::vector<GroupSelection>& sel, const Representation& rep,
+inline double representation_score(const std::vector<GroupSelection>& sel, const StandardisedRepresentation& rep,
                                    Select select) {
   double s = 0.0, n = 0.0;
   for (std::size_t g = 0; g < sel.size(); ++g) {
@@ -230,7 +258,7 @@ inline double representation_score(const std::vector<GroupSelection>& sel, const
 // Held-out log p of every row (groups one after another) on the original scale, under the
 // chosen CV fits of a representation.
 inline std::vector<double> representation_pointwise(const std::vector<GroupSelection>& sel,
-                                                    const Representation& rep) {
+                                                    const StandardisedRepresentation& rep) {
   std::vector<double> out;
   for (std::size_t g = 0; g < sel.size(); ++g) {
     const std::vector<double>& ll = sel[g].rows[sel[g].chosen_row].row_loglik;
@@ -292,12 +320,14 @@ inline IndependenceCheck independence_check(const GroupSelection& sel, double z_
 // the paired held-out row log-likelihoods on the original scale (CV), or has the higher
 // penalised log-likelihood per row (AIC / BIC); representation r > 0 draws its selection streams from
 // derive_seed(seed, 1000 + r), so representation 0 alone gives the same result as before.
-inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const MiSpec& spec,
+inline GmmMiResult gmm_mi(const std::vector<Representation>& data, int d, const MiSpec& spec,
                           const GmmMiOptions& options, std::uint64_t seed, const Executor& ex,
                           PhaseMonitor& mon) {
   GmmMiResult out;
-  const int R = static_cast<int>(reps.size());
+  const int R = static_cast<int>(data.size());
   if (R < 1) throw InputError("gmm_mi: no data representation");
+  std::vector<StandardisedRepresentation> reps;
+  for (const Representation& rep : data) reps.push_back(standardise(rep, d));
   const int G = static_cast<int>(reps[0].groups.size());
   GmmMiOptions opt = options;  // the held-out pointwise MI is scored for the independence check
   opt.pmi_dx = opt.independence && spec.kind == 0 && G == 1 && d == spec.dx + spec.dy && spec.dx < d ? spec.dx : 0;
@@ -353,6 +383,14 @@ inline GmmMiResult gmm_mi(const std::vector<Representation>& reps, int d, const 
   t0 = std::chrono::steady_clock::now();
   if (opt.n_bootstrap > 0) out.boot = bootstrap(groups, d, models, spec, opt, seed, ex, mon);
   out.time_bootstrap = mi_detail::seconds_since(t0);
+  // the full-data fits on the scale of the data (selection scores stay on the standardised scale)
+  out.standardisation = reps[cr].standardisation;
+  const double log_scale = out.standardisation.log_scale_sum();
+  for (int g = 0; g < G; ++g) {
+    GroupFit& f = out.fits[g];
+    f.model = unstandardised(f.model, out.standardisation.center, out.standardisation.scale);
+    f.loglik -= static_cast<double>(groups[g].n) * log_scale;
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "gmm.hpp"
 #include "mc_kernels.hpp"
 #include "parallel.hpp"
+#include "stats.hpp"
 
 namespace gmmmi {
 
@@ -84,7 +85,7 @@ struct GroupSelection {
 };
 
 struct GroupFit {
-  Gmm model;
+  Gmm model;  // gmm_mi() returns it on the scale of the data (unstandardised)
   int start = 0;  // the start (0-based) the fit came from
   double loglik = 0.0;
   int iterations = 0;
@@ -117,6 +118,7 @@ struct GmmMiResult {
   std::vector<double> rep_scores;  // per representation: held-out log-lik per row, original scale
   std::vector<double> rep_z;       // per representation: paired z against representation 0 (CV)
   int chosen_rep = 0;
+  Standardisation standardisation;  // of the chosen representation; `fits` are on the data's scale
   double time_selection = 0.0, time_fit = 0.0, time_bootstrap = 0.0;
 };
 

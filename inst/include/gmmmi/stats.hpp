@@ -1,4 +1,4 @@
-// Scale-robust column statistics.
+// Scale-robust column statistics, and the standardisation of the GMM-MI estimator.
 //
 // A column's spread is computed on the column divided by a power of two close to its largest
 // absolute value, then scaled back. Dividing by a power of two is exact, so for ordinary data the
@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <vector>
 
 namespace gmmmi {
 
@@ -69,6 +70,50 @@ inline void standardise_inplace(double* v, std::size_t n) {
   const double sd = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : 0.0;
   const double inv = sd > 0.0 ? 1.0 / sd : 1.0;
   for (std::size_t i = 0; i < n; ++i) v[i] = (v[i] * f - mean) * inv;
+}
+
+// The per-column affine map x -> (x - center) / scale under which GMM-MI fits its mixtures (MI is
+// invariant to it). gmm_mi() and permutation_statistics() apply it to the data they are given
+// and undo it on the mixtures they return (unstandardised() in gmm.hpp), so callers only ever
+// see the data's own scale.
+struct Standardisation {
+  std::vector<double> center, scale;
+  // sum_j log scale_j: the log-Jacobian of the map is its negative. Summed in long double, as R's
+  // sum() does.
+  double log_scale_sum() const {
+    long double s = 0.0L;
+    for (double v : scale) s += std::log(v);
+    return static_cast<double>(s);
+  }
+};
+
+// Mean and sd (column_stats) of every column of the rows of several blocks taken together, in
+// order (block b: n[b] rows of d values, row-major); a scale that is 0 or not finite is 1.
+inline Standardisation pooled_standardisation(const std::vector<const double*>& blocks,
+                                              const std::vector<std::size_t>& n, int d) {
+  std::size_t total = 0;
+  for (std::size_t v : n) total += v;
+  Standardisation st;
+  st.center.resize(d);
+  st.scale.resize(d);
+  std::vector<double> col(total);
+  for (int j = 0; j < d; ++j) {
+    std::size_t at = 0;
+    for (std::size_t b = 0; b < blocks.size(); ++b)
+      for (std::size_t i = 0; i < n[b]; ++i) col[at++] = blocks[b][i * d + j];
+    const ColumnStats cs = column_stats(col.data(), total);
+    st.center[j] = cs.mean;
+    st.scale[j] = std::isfinite(cs.sd) && cs.sd != 0.0 ? cs.sd : 1.0;
+  }
+  return st;
+}
+
+// The n rows of X (row-major, d columns) under the map.
+inline std::vector<double> standardised(const double* X, std::size_t n, int d, const Standardisation& st) {
+  std::vector<double> out(n * d);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int j = 0; j < d; ++j) out[i * d + j] = (X[i * d + j] - st.center[j]) / st.scale[j];
+  return out;
 }
 
 }  // namespace gmmmi
