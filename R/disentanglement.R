@@ -178,8 +178,7 @@ modularity <- function(m, n_draws = 200) {
 
 #' @export
 print.disentanglement <- function(x, digits = 3, ...) {
-  se <- if (is.na(x$std_error)) "" else sprintf(" +- %s", format(round(x$std_error, digits), nsmall = digits))
-  cat(sprintf("%s: %s%s\n", x$name, format(round(x$score, digits), nsmall = digits), se))
+  cat(sprintf("%s: %s\n", x$name, format_value_se(x$score, x$std_error, digits, fixed = TRUE)))
   tab <- if (!is.null(x$per_factor)) x$per_factor else x$per_latent
   num <- vapply(tab, is.numeric, logical(1))
   tab[num] <- lapply(tab[num], round, digits)

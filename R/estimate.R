@@ -8,7 +8,9 @@
 # Monte Carlo ground truths mi_true_gmm() and smi_gaussian(), so that they stay plain numbers
 # usable in arithmetic); a "gmmmi_toy" (`mi`, `mi_std_error`, `unit`: a data set with its true
 # MI); a "disentanglement" score (`score`, `std_error`, `unit`). What they share is written
-# once: the normal interval below (confint() of every estimate and of gmm_mi()'s normal type).
+# once: how a value with its standard error is printed (format_value_se(), used by the print
+# methods of all four and of mi_test) and the normal interval (normal_interval(): confint() of
+# every estimate and of gmm_mi()'s normal type).
 
 #' Result of an MI or entropy estimator
 #'
@@ -54,9 +56,8 @@ new_mi_estimate <- function(estimate, std_error = NA_real_, unit = "nat", method
 #' @export
 print.gmmmi_estimate <- function(x, digits = 4, ...) {
   cat(sprintf("%s (%s)%s, n = %d\n", capitalise(x$quantity), method_label(x), variables_label(x), x$n))
-  se <- if (is.na(x$std_error)) "" else sprintf(" +- %s", format(signif(x$std_error, digits)))
   how <- if (!is.na(x$std_error) && !is.null(x$strata)) " (standard errors of the strata combined, with the variance of their weights)" else ""
-  cat(sprintf("  %s%s %s%s\n", format(signif(x$estimate, digits)), se, x$unit, how))
+  cat(sprintf("  %s %s%s\n", format_value_se(x$estimate, x$std_error, digits), x$unit, how))
   if (is.na(x$std_error) && !is.null(x$std_error_note)) cat("  No standard error:", x$std_error_note, "\n")
   print_treatment(x)
   invisible(x)
@@ -115,6 +116,13 @@ confint.gmmmi_estimate <- function(object, parm, level = 0.95, ...) {
   level <- check_number(level, "level", lower = 0, upper = 1, lower_open = TRUE)
   ci <- normal_interval(object$estimate, object$std_error, level)
   matrix(ci, nrow = 1L, dimnames = list(names(stats::coef(object)), interval_labels(level)))
+}
+
+# A value with its standard error as printed everywhere: "value +- se" (significant digits, or
+# `fixed` decimals), with " +- se" left out when `show_se` is FALSE (by default: when se is NA).
+format_value_se <- function(value, se, digits = 4, se_digits = digits, fixed = FALSE, show_se = !is.na(se)) {
+  f <- function(v, dg) if (fixed) format(round(v, dg), nsmall = dg) else format(signif(v, dg))
+  paste0(f(value, digits), if (isTRUE(show_se)) paste0(" +- ", f(se, se_digits)) else "")
 }
 
 # The one normal interval of a value with a standard error, estimate -+ z * std_error (z the

@@ -42,8 +42,8 @@ print.gmm_mi <- function(x, digits = 4, ...) {
   } else {
     how <- switch(if (is.null(x$settings$estimate)) "bootstrap_mean" else x$settings$estimate,
                   bias_corrected = "bias-corrected", bootstrap_mean = "bootstrap mean", full_fit = "full-data fit")
-    cat(sprintf("  %s +- %s %s (%s +- bootstrap sd, %d replicates)\n", format(signif(x$estimate, digits)),
-                format(signif(x$std_error, digits)), x$unit, how, length(x$bootstrap)))
+    cat(sprintf("  %s %s (%s +- bootstrap sd, %d replicates)\n", format_value_se(x$estimate, x$std_error, digits),
+                x$unit, how, length(x$bootstrap)))
   }
   K <- x$n_components
   kk <- if (length(K) > 1L || !is.null(names(K))) paste0(names(K), ": ", K, collapse = ", ") else K

@@ -294,8 +294,7 @@ print.mi_test <- function(x, digits = 4, ...) {
   cat(sprintf("Permutation test of %sindependence (%s), n = %d, %d shuffles%s\n",
               if (x$conditional) "conditional " else "", x$method, x$n, x$n_permutations,
               if (x$conditional) sprintf(" within %d strata of z", x$n_strata) else ""))
-  se <- if (is.na(e$std_error)) "" else sprintf(" +- %s", format(signif(e$std_error, digits)))
-  cat(sprintf("  estimate:  %s%s %s\n", format(signif(e$estimate, digits)), se, x$unit))
+  cat(sprintf("  estimate:  %s %s\n", format_value_se(e$estimate, e$std_error, digits), x$unit))
   cat(sprintf("  statistic: %s (%s)\n", format(signif(x$statistic, digits)), x$statistic_description))
   cat(sprintf("  null:      mean %s (the shuffle bias), sd %s\n", format(signif(x$null_mean, digits)),
               format(signif(x$null_sd, digits))))

@@ -223,8 +223,9 @@ print.gmmmi_toy <- function(x, ...) {
   tr <- vapply(x$transform, function(t) if (is.character(t)) t else "custom", character(1))
   if (any(tr != "identity")) cat(sprintf("  transformed: x by %s, y by %s\n", tr[["x"]], tr[["y"]]))
   cat(sprintf("  x: %s; y: %s\n", dims(x$x), dims(x$y)))
-  se <- if (isTRUE(x$mi_std_error > 0)) sprintf(" +- %s (Monte Carlo)", format(signif(x$mi_std_error, 2))) else ""
-  cat(sprintf("  true MI = %s%s %s\n", format(signif(x$mi, 8)), se, x$unit))
+  mc <- isTRUE(x$mi_std_error > 0)
+  cat(sprintf("  true MI = %s%s %s\n", format_value_se(x$mi, x$mi_std_error, 8, se_digits = 2, show_se = mc),
+              if (mc) " (Monte Carlo)" else "", x$unit))
   invisible(x)
 }
 
