@@ -66,6 +66,16 @@ inline std::vector<double> weights_of(const Rcpp::Nullable<Rcpp::NumericVector>&
   return std::vector<double>(w.begin(), w.end());
 }
 
+// A data matrix with optional row weights, as EM takes them (weights(): nullptr when unweighted).
+struct WeightedRows {
+  std::size_t n;
+  int d;
+  std::vector<double> X, w;
+  WeightedRows(const Rcpp::NumericMatrix& x, const Rcpp::Nullable<Rcpp::NumericVector>& weights)
+      : n(x.nrow()), d(x.ncol()), X(rows_of(x)), w(weights_of(weights)) {}
+  const double* weights() const { return w.empty() ? nullptr : w.data(); }
+};
+
 // ---- labels and indices ----
 
 // 1-based codes in 1..n_levels (factor codes, class labels, row indices) -> 0-based.

@@ -35,11 +35,10 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
                        int n_inits, std::string mode, std::string init, Rcpp::List start,
                        double tol, int max_iter, double reg_covar, double scale, int block_size,
                        Rcpp::NumericVector seed, int n_threads) {
-  const std::size_t n = x.nrow();
-  const int d = x.ncol();
-  const std::vector<double> X = gmmmi_r::rows_of(x);
-  const std::vector<double> wv = gmmmi_r::weights_of(weights);
-  const double* w = wv.empty() ? nullptr : wv.data();
+  const gmmmi_r::WeightedRows data(x, weights);
+  const std::size_t n = data.n;
+  const int d = data.d;
+  const double* w = data.weights();
   gmmmi::EmOptions opt;
   opt.tol = tol;
   opt.max_iter = max_iter;
@@ -52,7 +51,7 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
     opt.init = gmmmi_r::init_method(init);
     std::vector<double> all;
     int best = 0;
-    gmmmi::EmResult r = gmmmi::em_fit_best(X.data(), n, d, w, K, opt, gmmmi_r::seed_arg(seed),
+    gmmmi::EmResult r = gmmmi::em_fit_best(data.X.data(), n, d, w, K, opt, gmmmi_r::seed_arg(seed),
                                            n_inits, ex, &all, &best, &monitor);
     return result_to_r(r, all, best);
   }
@@ -64,11 +63,11 @@ Rcpp::List gmm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector
     const Rcpp::NumericMatrix z = start["responsibilities"];
     if (static_cast<std::size_t>(z.nrow()) != n || z.ncol() != K) Rcpp::stop("internal: responsibilities must be n x K");
     const std::vector<double> R = gmmmi_r::rows_of(z);
-    g0 = gmmmi::em_init_responsibilities(X.data(), n, d, w, R.data(), K, opt, &ev0);
+    g0 = gmmmi::em_init_responsibilities(data.X.data(), n, d, w, R.data(), K, opt, &ev0);
   } else {
     Rcpp::stop("internal: unknown mode");
   }
-  gmmmi::EmResult r = gmmmi::em_run(X.data(), n, d, w, g0, opt, ex, &monitor);
+  gmmmi::EmResult r = gmmmi::em_run(data.X.data(), n, d, w, g0, opt, ex, &monitor);
   r.events.insert(r.events.begin(), ev0.begin(), ev0.end());
   std::vector<double> all(1, r.loglik);
   return result_to_r(r, all, 0);

@@ -23,17 +23,16 @@
 Rcpp::List gmm_init_cpp(Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, int K,
                         std::string init, double reg_covar, double scale, Rcpp::NumericVector seed,
                         int index) {
-  const std::size_t n = x.nrow();
-  const int d = x.ncol();
-  const std::vector<double> X = gmmmi_r::rows_of(x);
-  const std::vector<double> wv = gmmmi_r::weights_of(weights);
-  const double* w = wv.empty() ? nullptr : wv.data();
+  const gmmmi_r::WeightedRows data(x, weights);
+  const std::size_t n = data.n;
+  const int d = data.d;
+  const double* w = data.weights();
   gmmmi::EmOptions opt;
   opt.reg_covar = reg_covar;
   opt.scale = scale;
   opt.init = gmmmi_r::init_method(init);
   gmmmi::Stream rng(gmmmi_r::seed_arg(seed), static_cast<std::uint64_t>(index));
-  return gmmmi_r::gmm_to_r(gmmmi::em_initialise(X.data(), n, d, w, K, opt, rng));
+  return gmmmi_r::gmm_to_r(gmmmi::em_initialise(data.X.data(), n, d, w, K, opt, rng));
 }
 
 // MI (dz = 0) or conditional MI (dz > 0) of one mixture by Monte Carlo.
