@@ -426,3 +426,33 @@ test_that("initialisations follow their definitions", {
   expect_false(isTRUE(all.equal(init("random", index = 1L), rr)))
   expect_equal(init("random", index = 0L), rr)
 })
+
+test_that("gmm objects are validated where built and where used", {
+  m <- gmm_model(weights = c(1e308, 1e308), means = c(0, 1), covariances = c(1, 1))
+  expect_equal(unname(m$weights), c(0.5, 0.5))
+  big <- gmm_model(weights = c(1, 1), means = c(0, 1), covariances = c(1e308, 1))
+  expect_true(all(is.finite(big$covariances)))
+  f <- gmm_fit(faithful, 2, n_threads = 1)
+  bad_mean <- f
+  bad_mean$means[1, 1] <- Inf
+  asym <- f
+  asym$covariances[1, 2, 1] <- 5
+  bad_w <- f
+  bad_w$weights[] <- c(0.9, 0.9)
+  for (obj in list(bad_mean, asym, bad_w)) {
+    expect_error(predict(obj, faithful[1:3, ]), class = "gmmmi_error_input")
+    expect_error(gmm_density(obj, faithful[1:3, ]), class = "gmmmi_error_input")
+    expect_error(simulate(obj, 3), class = "gmmmi_error_input")
+  }
+  # far points: finite responsibilities that sum to 1 (log-sum-exp on scaled distances)
+  z <- predict(f, data.frame(eruptions = c(1e200, 3), waiting = c(-1e200, 70)))
+  expect_true(all(is.finite(z)))
+  expect_equal(rowSums(z), c(1, 1))
+  # equal covariances: the linear terms decide (exact limits: 1, 0 and e^-4 / (1 + e^-4))
+  S <- diag(2)
+  m <- gmm_model(c(0.5, 0.5), rbind(c(0, 0), c(2, 2)), array(c(S, S), c(2, 2, 2)))
+  z <- predict(m, rbind(c(1e200, 1e200), c(-1e200, -1e200), c(1e200, -1e200)))
+  expect_equal(unname(z[, 2]), c(1, 0, exp(-4) / (1 + exp(-4))))
+  expect_error(info_decomposition(matrix(rnorm(40), 20), matrix(rnorm(40), 20),
+                                  decision = matrix(1:2, 20, 2)), "decision", class = "gmmmi_error_input")
+})

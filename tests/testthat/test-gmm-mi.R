@@ -423,3 +423,10 @@ test_that("estimate = bias-corrected (default), bootstrap mean (reference preset
   expect_identical(ref$settings$estimate, "bootstrap_mean")
   expect_error(fast(x, y, estimate = "median"), "`estimate`", class = "gmmmi_error_input")
 })
+
+test_that("a Gaussian sample gives no false alarm about `tol` (K = 1 is closed form)", {
+  set.seed(2)
+  r <- gmm_mi(rnorm(5000), rnorm(5000), n_bootstrap = 5, n_threads = 1)
+  expect_false(r$diagnostics$all_cv_fits_short)
+  expect_false(any(grepl("tol", r$diagnostics$messages)))
+})

@@ -1,5 +1,6 @@
-# KSG and the mixed (Ross) estimator (R/ksg.R), the exact neighbour search (knn.hpp) and the
-# shared kNN plumbing (R/knn.R).
+# KSG (R/ksg.R), the exact neighbour search (knn.hpp) and the shared kNN plumbing (R/knn.R).
+# The mixed (Ross) estimator has test-mixed.R; blocks here that check several kNN estimators at
+# once include it.
 # Exact values: tools/design/estimators.md (table "Exact values for tests").
 
 X7 <- c(11, 19, 35, 44, 73, 74, 79)
@@ -122,30 +123,6 @@ test_that("the subsampling standard error matches the spread over replications",
   ratio <- mean(reps[2, ]) / sd(reps[1, ])
   expect_gt(ratio, 0.6)
   expect_lt(ratio, 1.6)
-})
-
-test_that("discrete x with continuous y: floor(L X) has MI log L (Ross 2014)", {
-  set.seed(13)
-  u <- runif(3000)
-  for (L in c(2, 4, 8)) {
-    f <- mi_mixed(factor(floor(L * u)), u)
-    expect_lt(abs(f$estimate - log(L)), 0.1)
-    expect_identical(f$method, "ross")
-  }
-  # mi_ksg dispatches on a factor or character x (or y); codes and labels give the same value
-  a <- mi_ksg(factor(floor(4 * u)), u, std_error = "none")
-  expect_identical(a$method, "ross")
-  expect_equal(mi_ksg(u, as.character(floor(4 * u)), std_error = "none")$estimate, a$estimate)
-  expect_equal(mi_mixed(floor(4 * u), u, std_error = "none")$estimate, a$estimate)
-  # multivariate y, Euclidean norm; independent labels give about 0
-  y <- cbind(u, rnorm(3000))
-  expect_lt(abs(mi_mixed(floor(4 * u), y, norm = "euclidean", std_error = "none")$estimate -
-                  log(4)), 0.15)
-  expect_lt(abs(mi_mixed(sample(letters[1:3], 3000, TRUE), y, std_error = "none")$estimate), 0.03)
-  # singleton classes are dropped with a warning
-  lab <- c("solo", rep(c("a", "b"), length.out = 2999))
-  expect_warning(f <- mi_mixed(lab, u, std_error = "none"), "single member")
-  expect_identical(f$n_dropped, 1L)
 })
 
 test_that("same seed gives the same result; 1 and 2 threads are bitwise identical", {

@@ -156,3 +156,20 @@ test_that("mi_test takes a formula, like mi()", {
   c1 <- mi_test(y ~ x, data = d, method = "gaussian", n_permutations = 19, seed = 5, progress = FALSE)
   expect_identical(c1$null, mi_test(d$x, d$y, method = "gaussian", n_permutations = 19, seed = 5, progress = FALSE)$null)
 })
+
+test_that("plot.mi_test keeps the null readable when the observed value is far beyond it", {
+  set.seed(11)
+  x <- rnorm(300)
+  strong <- mi_test(x, x + rnorm(300), method = "gaussian", n_permutations = 30, progress = FALSE)
+  weak <- mi_test(x, rnorm(300), method = "gaussian", n_permutations = 30, progress = FALSE)
+  f <- file.path(tempdir(), "mi_test_plot%03d.png")
+  grDevices::png(f, 480, 360)
+  expect_invisible(plot(strong))
+  expect_lt(graphics::par("usr")[2], strong$statistic)     # the axis covers the null, an arrow the rest
+  expect_gt(graphics::par("usr")[2], max(strong$null))
+  expect_identical(plot(weak, main = "independent", xlim = c(0, 0.1)), weak)  # xlim no longer clashes
+  plot(weak)
+  expect_gte(graphics::par("usr")[2], weak$statistic)
+  grDevices::dev.off()
+  expect_true(all(file.size(sprintf(f, 1:3)) > 3000))
+})

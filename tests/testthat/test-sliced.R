@@ -158,3 +158,14 @@ test_that("the old argument names still work, with a deprecation warning, and gi
   set.seed(5); m <- mi(x, y, method = "sliced", base = "gaussian", n_slices = 5)
   set.seed(5); expect_identical(m$slices, mi_sliced(x, y, base = "gaussian", n_slices = 5)$slices)
 })
+
+test_that("mi_sliced aggregates the warnings of its slices into one", {
+  w <- character()
+  withCallingHandlers(mi_sliced(iris$Species, iris[, 1:4], n_slices = 50, n_threads = 1),
+                      warning = function(cnd) {
+                        w <<- c(w, conditionMessage(cnd))
+                        invokeRestart("muffleWarning")
+                      })
+  expect_lte(length(w), 2L)
+  expect_true(any(grepl("of 50 slice estimates raised warnings", w)))
+})

@@ -1,3 +1,5 @@
+# The data sets documented in R/data.R.
+
 test_that("the digits data set has the documented shape, values and checksum", {
   e <- new.env()
   data("digits", package = "gmmmi", envir = e)
