@@ -43,25 +43,6 @@ check_same_rows <- function(y, n, arg, call = sys.call(-1)) {
   invisible(y)
 }
 
-# Integer class codes 1..L for a discrete variable (attribute n_levels = L).
-discrete_codes <- function(x, arg, call = sys.call(-1)) {
-  if (is.data.frame(x) && ncol(x) == 1L) x <- x[[1L]]
-  if (is.matrix(x) && ncol(x) == 1L) x <- x[, 1L]
-  ok <- is.factor(x) || is.character(x) || is.logical(x) ||
-    (is.numeric(x) && is.null(dim(x)) && all(is.na(x) | x == round(x)))
-  if (!ok || !is.null(dim(x))) {
-    gmmmi_abort(sprintf("`%s` must be a discrete vector (factor, character, logical or whole numbers), not %s.",
-                        arg, describe(x)), call = call)
-  }
-  if (anyNA(x)) {
-    gmmmi_abort(sprintf("`%s` contains missing values (%d).", arg, sum(is.na(x))), call = call)
-  }
-  f <- factor(x)
-  codes <- as.integer(f)
-  attr(codes, "n_levels") <- nlevels(f)
-  codes
-}
-
 # Run `run(data)` with the duplicate policy of ?mi_ksg. `run` returns a list with a field
 # `duplicates` (points with an exact copy, found by the neighbour search itself: nearest
 # neighbour at distance 0). jitter = NULL: run once; if duplicates were found, add seeded noise

@@ -83,3 +83,22 @@ mi_mixed <- function(x, y, k = 3, norm = c("max", "euclidean"), standardize = TR
     zero_radius = core$zero_radius, subsamples = se$estimates * scale, std_error_note = se$note, treatment = "categorical"
   ) |> discrete_cap(factor(cls), unit)
 }
+
+# Integer class codes 1..L for a discrete variable (attribute n_levels = L).
+discrete_codes <- function(x, arg, call = sys.call(-1)) {
+  if (is.data.frame(x) && ncol(x) == 1L) x <- x[[1L]]
+  if (is.matrix(x) && ncol(x) == 1L) x <- x[, 1L]
+  ok <- is.factor(x) || is.character(x) || is.logical(x) ||
+    (is.numeric(x) && is.null(dim(x)) && all(is.na(x) | x == round(x)))
+  if (!ok || !is.null(dim(x))) {
+    gmmmi_abort(sprintf("`%s` must be a discrete vector (factor, character, logical or whole numbers), not %s.",
+                        arg, describe(x)), call = call)
+  }
+  if (anyNA(x)) {
+    gmmmi_abort(sprintf("`%s` contains missing values (%d).", arg, sum(is.na(x))), call = call)
+  }
+  f <- factor(x)
+  codes <- as.integer(f)
+  attr(codes, "n_levels") <- nlevels(f)
+  codes
+}
