@@ -58,8 +58,9 @@ print.gmm_mi <- function(x, digits = 4, ...) {
   ic <- x$independence
   if (isTRUE(ic$chosen)) {
     cat(sprintf(paste0("  independence: the fitted dependence does not carry over to held-out rows\n",
-                       "    (mean held-out pointwise MI %s %s, z = %s), so the estimate is 0;\n",
-                       "    without this check: %s %s\n"), format(signif(ic$heldout_mi, 3)), x$unit,
+                       "    (mean held-out pointwise %sMI %s %s, z = %s), so the estimate is 0;\n",
+                       "    without this check: %s %s\n"), if (x$dims[["dz"]] > 0L) "conditional " else "",
+                format(signif(ic$heldout_mi, 3)), x$unit,
                 format(signif(ic$z, 3)), format(signif(ic$estimate_joint, digits)), x$unit))
   }
   print_treatment(x)
@@ -100,7 +101,8 @@ print.summary.gmm_mi <- function(x, digits = 4, ...) {
               if (is.null(d$n_switched)) 0L else d$n_switched))
   ic <- x$object$independence
   if (isTRUE(ic$tested)) {
-    cat(sprintf("Independence check: held-out pointwise MI %s %s (z = %s): %s\n",
+    cat(sprintf("Independence check: held-out pointwise %sMI %s %s (z = %s): %s\n",
+                if (x$object$dims[["dz"]] > 0L) "conditional " else "",
                 format(signif(ic$heldout_mi, digits)), x$object$unit, format(signif(ic$z, 3)),
                 if (ic$chosen) "negative beyond 2 se, estimate set to 0" else "estimate kept"))
   }

@@ -330,7 +330,11 @@ inline GmmMiResult gmm_mi(const std::vector<Representation>& data, int d, const 
   for (const Representation& rep : data) reps.push_back(standardise(rep, d));
   const int G = static_cast<int>(reps[0].groups.size());
   GmmMiOptions opt = options;  // the held-out pointwise MI is scored for the independence check
-  opt.pmi_dx = opt.independence && spec.kind == 0 && G == 1 && d == spec.dx + spec.dy && spec.dx < d ? spec.dx : 0;
+  // continuous x and y (MI, or conditional MI given a continuous z), one group
+  const bool mi_check = spec.kind == 0 && d == spec.dx + spec.dy && spec.dx < d;
+  const bool cmi_check = spec.kind == 1 && spec.dx >= 1 && spec.dy >= 1 && spec.dx + spec.dy < d;
+  opt.pmi_dx = opt.independence && G == 1 && (mi_check || cmi_check) ? spec.dx : 0;
+  opt.pmi_dy = opt.pmi_dx > 0 && cmi_check ? spec.dy : 0;
   auto t0 = std::chrono::steady_clock::now();
   mon.phase(0, static_cast<std::size_t>(opt.max_components));
   out.rep_scores.assign(R, std::numeric_limits<double>::quiet_NaN());

@@ -50,7 +50,10 @@ struct GmmMiOptions {
   // -2), the fitted dependence does not carry over to new rows and the estimate is 0.
   bool independence = false;
   double independence_z = 0.0;
-  int pmi_dx = 0;  // > 0: select_k also computes the chosen K's held-out pointwise MI, x = the first pmi_dx columns
+  // > 0: select_k also computes the chosen K's held-out pointwise MI, x = the first pmi_dx
+  // columns; with pmi_dy > 0 and pmi_dx + pmi_dy < d, the pointwise conditional MI of
+  // (x, y, z) = the first pmi_dx, the next pmi_dy and the remaining columns
+  int pmi_dx = 0, pmi_dy = 0;
   EmOptions em_for(int i) const {
     EmOptions e = em;
     if (!inits.empty()) e.init = inits[static_cast<std::size_t>(i) % inits.size()];

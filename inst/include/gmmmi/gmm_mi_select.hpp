@@ -242,7 +242,10 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
       const Gmm& m = row.fold_models[v];
       if (m.K < 1) continue;  // a fit that could not be prepared (kept as an empty model)
       std::vector<double> pm(f.n_valid[v]);
-      if (!pointwise_mi(m, opt.pmi_dx, f.valid[v].data(), f.n_valid[v], pm.data(), ex)) continue;
+      const bool ok = opt.pmi_dy > 0 && opt.pmi_dx + opt.pmi_dy < d
+                          ? pointwise_cmi(m, opt.pmi_dx, opt.pmi_dy, f.valid[v].data(), f.n_valid[v], pm.data(), ex)
+                          : pointwise_mi(m, opt.pmi_dx, f.valid[v].data(), f.n_valid[v], pm.data(), ex);
+      if (!ok) continue;
       for (std::size_t j = 0; j < pm.size(); ++j) row.row_pmi[f.valid_idx[v][j]] = pm[j];
     }
   }

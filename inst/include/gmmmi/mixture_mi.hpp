@@ -107,6 +107,33 @@ inline McResult mi_mc(const Gmm& g, int dx, std::size_t n_mc, std::uint64_t seed
   return detail::mc_expect(terms[0].g, terms, n_mc, seed, ex, chunk);
 }
 
+namespace detail {
+// The coordinates (z, x, y) in terms of (x, y, z): the order in which log p(z) and log p(z, x) are
+// prefixes of the joint.
+inline std::vector<int> zxy_order(int dx, int dy, int d) {
+  std::vector<int> perm = iota_vec(dx + dy, d);
+  for (int a = 0; a < dx + dy; ++a) perm.push_back(a);
+  return perm;
+}
+
+// The log-density terms of the conditional MI, on points in the (z, x, y) order:
+// log p(z) - log p(z,x) + log p(z,x,y) (prefixes of the reordered joint) - log p(z,y).
+inline std::vector<LogTerm> cmi_terms(const Gmm& g, int dx, int dy) {
+  const int d = g.d, dz = d - dx - dy;
+  std::vector<LogTerm> terms(2);
+  terms[0].g = g.marginal(zxy_order(dx, dy, d));
+  terms[0].prefixes = {dz, dz + dx, d};
+  terms[0].coefs = {1.0, -1.0, 1.0};
+  std::vector<int> zy = iota_vec(0, dz);
+  for (int a = dz + dx; a < d; ++a) zy.push_back(a);  // positions in the (z, x, y) order
+  terms[1].g = terms[0].g.marginal(zy);
+  terms[1].dims = zy;
+  terms[1].prefixes = {dz + dy};
+  terms[1].coefs = {-1.0};
+  return terms;
+}
+}  // namespace detail
+
 // Conditional MI I(X; Y | Z) of the mixture g over (x, y, z) = coordinates
 // [0, dx), [dx, dx + dy), [dx + dy, d):  E[log p(x,y,z) + log p(z) - log p(x,z) - log p(y,z)].
 inline McResult cmi_mc(const Gmm& g, int dx, int dy, std::size_t n_mc, std::uint64_t seed,
@@ -124,19 +151,7 @@ inline McResult cmi_mc(const Gmm& g, int dx, int dy, std::size_t n_mc, std::uint
     return detail::exact(0.5 * (detail::block_logdet(S, xz) + detail::block_logdet(S, yz) -
                                 detail::block_logdet(S, all) - detail::block_logdet(S, zs)));
   }
-  // reorder to (z, x, y)
-  std::vector<int> perm = detail::iota_vec(dx + dy, d);
-  for (int a = 0; a < dx + dy; ++a) perm.push_back(a);
-  std::vector<detail::LogTerm> terms(2);
-  terms[0].g = g.marginal(perm);
-  terms[0].prefixes = {dz, dz + dx, d};
-  terms[0].coefs = {1.0, -1.0, 1.0};
-  std::vector<int> zy = detail::iota_vec(0, dz);
-  for (int a = dz + dx; a < d; ++a) zy.push_back(a);  // positions in the (z, x, y) order
-  terms[1].g = terms[0].g.marginal(zy);
-  terms[1].dims = zy;
-  terms[1].prefixes = {dz + dy};
-  terms[1].coefs = {-1.0};
+  std::vector<detail::LogTerm> terms = detail::cmi_terms(g, dx, dy);
   for (auto& t : terms)
     if (!t.setup()) return detail::failed();
   return detail::mc_expect(terms[0].g, terms, n_mc, seed, ex, chunk);
@@ -251,6 +266,28 @@ inline bool pointwise_mi(const Gmm& g, int dx, const double* X, std::size_t n, d
     detail::Workspace ws;
     const std::size_t s = blocks.begin(b);
     detail::eval_terms(terms, X + s * g.d, g.d, blocks.end(b) - s, out + s, ws);
+  });
+  return true;
+}
+
+// Pointwise conditional MI log p(x,y,z) + log p(z) - log p(x,z) - log p(y,z) of n points X
+// (d x n in the (x, y, z) order of cmi_mc). Returns false if the model is degenerate.
+inline bool pointwise_cmi(const Gmm& g, int dx, int dy, const double* X, std::size_t n, double* out,
+                          const Executor& ex) {
+  const int d = g.d;
+  if (dx < 1 || dy < 1 || dx + dy >= d) throw InputError("pointwise_cmi: dx, dy and dz must be >= 1");
+  std::vector<detail::LogTerm> terms = detail::cmi_terms(g, dx, dy);
+  for (auto& t : terms)
+    if (!t.setup()) return false;
+  const std::vector<int> perm = detail::zxy_order(dx, dy, d);
+  Blocks blocks(n, kMcChunk);
+  parallel_for(ex, blocks.count, 1, [&](std::size_t b) {
+    detail::Workspace ws;
+    const std::size_t s = blocks.begin(b), m = blocks.end(b) - s;
+    std::vector<double> P(m * d);  // the block's points in the (z, x, y) order
+    for (std::size_t i = 0; i < m; ++i)
+      for (int a = 0; a < d; ++a) P[i * d + a] = X[(s + i) * d + perm[a]];
+    detail::eval_terms(terms, P.data(), d, m, out + s, ws);
   });
   return true;
 }
