@@ -58,9 +58,8 @@ print.gmm_mi <- function(x, digits = 4, ...) {
   ic <- x$independence
   if (isTRUE(ic$chosen)) {
     cat(sprintf(paste0("  independence: the fitted dependence does not carry over to held-out rows\n",
-                       "    (mean held-out pointwise %sMI %s %s, z = %s), so the estimate is 0;\n",
-                       "    without this check: %s %s\n"), if (x$dims[["dz"]] > 0L) "conditional " else "",
-                format(signif(ic$heldout_mi, 3)), x$unit,
+                       "    (mean held-out pointwise %s %s %s, z = %s), so the estimate is 0;\n",
+                       "    without this check: %s %s\n"), mi_name(x), format(signif(ic$heldout_mi, 3)), x$unit,
                 format(signif(ic$z, 3)), format(signif(ic$estimate_joint, digits)), x$unit))
   }
   print_treatment(x)
@@ -101,8 +100,7 @@ print.summary.gmm_mi <- function(x, digits = 4, ...) {
               if (is.null(d$n_switched)) 0L else d$n_switched))
   ic <- x$object$independence
   if (isTRUE(ic$tested)) {
-    cat(sprintf("Independence check: held-out pointwise %sMI %s %s (z = %s): %s\n",
-                if (x$object$dims[["dz"]] > 0L) "conditional " else "",
+    cat(sprintf("Independence check: held-out pointwise %s %s %s (z = %s): %s\n", mi_name(x$object),
                 format(signif(ic$heldout_mi, digits)), x$object$unit, format(signif(ic$z, 3)),
                 if (ic$chosen) "negative beyond 2 se, estimate set to 0" else "estimate kept"))
   }
@@ -260,7 +258,7 @@ plot_gmm_mi_bootstrap <- function(x, level, ...) {
   ci <- stats::confint(x, level = level)
   bc <- identical(x$settings$estimate, "bias_corrected")
   plot_with(graphics::hist, list(x = x$bootstrap, breaks = "FD", col = "grey85", border = "white",
-                                  main = "Bootstrap replicates", xlab = sprintf("MI (%s)", x$unit),
+                                  main = "Bootstrap replicates", xlab = sprintf("%s (%s)", mi_name(x, short = TRUE), x$unit),
                                   xlim = range(h$breaks, ci, x$estimate, x$point, finite = TRUE),
                                   ylim = legend_room(c(0, top), legend_height(3))), dots)
   graphics::segments(x$estimate, 0, x$estimate, top, lwd = 2, col = "firebrick")  # below the legend
@@ -269,7 +267,8 @@ plot_gmm_mi_bootstrap <- function(x, level, ...) {
   # the default estimate corrects the full-data fit by the replicates' mean shift, so it sits on
   # the other side of the fit from the histogram's centre; the interval is corrected alike
   indep <- isTRUE(x$independence$chosen)
-  est_lab <- if (indep) sprintf("estimate 0 (held-out MI %s)", format(signif(x$independence$heldout_mi, 2))) else
+  est_lab <- if (indep) sprintf("estimate 0 (held-out %s %s)", mi_name(x, short = TRUE),
+                                format(signif(x$independence$heldout_mi, 2))) else
     if (bc) "estimate (bias-corrected)" else "estimate"
   ci_lab <- if (indep) sprintf("%g%% interval: 0 to %.2f sd", 100 * level, stats::qnorm(0.5 + level / 2)) else
     sprintf("%g%% interval%s", 100 * level, if (bc) " (basic bootstrap)" else "")
@@ -439,3 +438,9 @@ legend_room <- function(lim, inches, axis = 2L) {
 
 # Height (inches) of a legend with `rows` rows (and a title) at text size `cex`, with its margins.
 legend_height <- function(rows, cex = 1, title = FALSE) (rows + title + 1) * graphics::par("cin")[2] * cex
+
+# What a gmm_mi result estimates, in words: "MI" or "conditional MI" ("CMI" with short = TRUE).
+mi_name <- function(x, short = FALSE) {
+  if (x$dims[["dz"]] == 0L) "MI" else if (short) "CMI" else "conditional MI"
+}
+

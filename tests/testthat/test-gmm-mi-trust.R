@@ -210,6 +210,7 @@ test_that("conditional MI: the independence check zeroes dependence that does no
   expect_identical(a$estimate, 0)
   expect_gt(a$independence$estimate_joint, 3 * a$std_error)
   expect_output(print(a), "held-out pointwise conditional MI")
+  expect_output(print(summary(a)), "Independence check: held-out pointwise conditional MI")
   # the check changes nothing else: with it off, every other field is bitwise the same
   b <- gmm_mi(x, y, z = z, n_bootstrap = 10, n_mc = 2e4, n_threads = 2, seed = 1, independence = FALSE)
   expect_identical(b$estimate, a$independence$estimate_joint)

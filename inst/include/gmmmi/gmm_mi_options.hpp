@@ -51,7 +51,7 @@ struct GmmMiOptions {
   bool independence = false;
   double independence_z = 0.0;
   // > 0: select_k also computes the chosen K's held-out pointwise MI, x = the first pmi_dx
-  // columns; with pmi_dy > 0 and pmi_dx + pmi_dy < d, the pointwise conditional MI of
+  // columns; with pmi_dy > 0 (gmm_mi() sets it only when z has columns), the pointwise conditional MI of
   // (x, y, z) = the first pmi_dx, the next pmi_dy and the remaining columns
   int pmi_dx = 0, pmi_dy = 0;
   EmOptions em_for(int i) const {

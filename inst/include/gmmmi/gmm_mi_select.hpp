@@ -242,7 +242,7 @@ inline GroupSelection select_k(const double* X, std::size_t n, int d, const GmmM
       const Gmm& m = row.fold_models[v];
       if (m.K < 1) continue;  // a fit that could not be prepared (kept as an empty model)
       std::vector<double> pm(f.n_valid[v]);
-      const bool ok = opt.pmi_dy > 0 && opt.pmi_dx + opt.pmi_dy < d
+      const bool ok = opt.pmi_dy > 0
                           ? pointwise_cmi(m, opt.pmi_dx, opt.pmi_dy, f.valid[v].data(), f.n_valid[v], pm.data(), ex)
                           : pointwise_mi(m, opt.pmi_dx, f.valid[v].data(), f.n_valid[v], pm.data(), ex);
       if (!ok) continue;
